@@ -1,0 +1,3 @@
+from slqual.cli.main import run
+
+run()

@@ -1,0 +1,109 @@
+"""The ``slqual`` command: global options, error handling and command registration.
+
+Exit codes: 0 success; 1 a check ran and found problems; 2 the command could
+not run (usage, missing or unreadable input, invalid data); 3 an internal
+error (a bug), with the hint to rerun with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+from typer.core import TyperGroup
+
+from slqual import __version__
+from slqual.cli.common import error
+from slqual.errors import SlqualError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+# Each module registers its commands; order here is the order in --help.
+COMMAND_MODULES = [
+    "init",
+    "ingest",
+    "codebook",
+    "code",
+    "sheet",
+    "autocode",
+    "status",
+    "agree",
+    "reconcile",
+    "report",
+]
+
+
+class _State:
+    debug = False
+
+
+state = _State()
+
+
+class SlqualGroup(TyperGroup):
+    """Turns library errors into one red line and the documented exit codes."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(self.commands)  # keep the workflow order, not alphabetical
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except SlqualError as exc:
+            if state.debug:
+                raise
+            error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):  # usage errors and exits
+            raise
+        except KeyboardInterrupt:
+            raise typer.Abort() from None
+        except Exception as exc:  # a bug: say so plainly, keep the traceback behind --debug
+            if state.debug:
+                raise
+            error(f"internal error ({type(exc).__name__}: {exc}); rerun with --debug and report it")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+
+app = typer.Typer(
+    name="slqual",
+    cls=SlqualGroup,
+    help=(
+        "Thematic analysis of interview studies from the terminal: "
+        "init, ingest, code, agree, reconcile, report.\n\n"
+        "Example: slqual init study && cd study && slqual ingest transcripts/"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"slqual {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks for errors."),
+) -> None:
+    """Thematic analysis of interview studies from the terminal."""
+    state.debug = debug
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"slqual.cli.{_name}").register(app)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    state.debug = "--debug" in sys.argv[1:]
+    app()

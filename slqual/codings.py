@@ -1,0 +1,102 @@
+"""codings/<coder>.csv: one coder's assignments, one row per segment and code.
+
+An empty ``code`` means "read, and no code applies"; a segment with no row has
+not been coded by that coder. These files are the researchers' work: they are
+only ever replaced atomically, and the previous version is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from slqual.errors import CodingsError
+from slqual.fileio import atomic_write_csv, keep_history
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from slqual.project import Project
+
+CODING_COLUMNS = ["segment_id", "code", "coder", "coded_at", "memo", "exemplar"]
+REQUIRED_COLUMNS = ["segment_id", "code"]
+CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def check_coder_name(name: str) -> str:
+    """Coder names become file names: letters, digits, '-', '_' and '.' only."""
+    if not CODER_NAME.match(name or ""):
+        raise CodingsError(
+            f"coder name '{name}' cannot be used; use letters, digits, '-', '_' or '.', e.g. reviewer1"
+        )
+    return name
+
+
+def empty_coding() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame({c: pd.Series(dtype=str) for c in CODING_COLUMNS})
+
+
+def read_coding(path: Path | str, coder: str | None = None) -> pd.DataFrame:
+    """Read one coder's CSV into the documented columns, all text.
+
+    Missing optional columns are filled in (``coder`` from the file stem), so a
+    file a coder typed by hand with only segment_id and code is accepted.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise CodingsError(f"{path}: coder file not found; check the name (see 'slqual status')")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CodingsError(f"{path}: not UTF-8 text; save it as 'CSV UTF-8'") from exc
+    except pd.errors.EmptyDataError:
+        return empty_coding().assign(coder=coder or path.stem)
+    except pd.errors.ParserError as exc:
+        raise CodingsError(f"{path}: not a readable CSV file ({exc}); check the commas and quotes") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise CodingsError(
+            f"{path}: missing column(s) {', '.join(missing)}; a coder file needs segment_id and code"
+        )
+    name = coder or path.stem
+    for column in CODING_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame["segment_id"] = frame["segment_id"].str.strip()
+    frame["code"] = frame["code"].str.strip()
+    frame.loc[frame["coder"] == "", "coder"] = name
+    blank = frame.index[frame["segment_id"] == ""]
+    if len(blank):
+        raise CodingsError(f"{path}, row {blank[0] + 2}: empty segment_id; fill it in or delete the row")
+    return frame[CODING_COLUMNS].reset_index(drop=True)
+
+
+def write_coding(project: Project, coder: str, frame: pd.DataFrame) -> Path | None:
+    """Replace a coder's file atomically, keeping the previous one in ``.slqual/history/``.
+
+    Returns the path of the kept copy, or None when there was no earlier file.
+    """
+    check_coder_name(coder)
+    path = project.coder_path(coder)
+    kept = keep_history(project.root, path)
+    ordered = frame.reindex(columns=CODING_COLUMNS, fill_value="")
+    atomic_write_csv(path, ordered)
+    return kept
+
+
+def read_project_codings(project: Project, coders: list[str]) -> dict[str, pd.DataFrame]:
+    """Each named coder's file of a project, or an error listing the coders that exist."""
+    result = {}
+    for coder in coders:
+        path = project.coder_path(coder)
+        if not path.is_file():
+            existing = ", ".join(project.coders()) or "none yet"
+            raise CodingsError(f"{path}: no coder '{coder}' in this project; coders: {existing}")
+        result[coder] = read_coding(path, coder)
+    return result

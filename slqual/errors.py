@@ -1,0 +1,38 @@
+"""The exceptions slqual raises for problems a researcher can fix.
+
+Every message names the file, the line or row where known, and what to do.
+The CLI shows the message as one red line and exits with status 2; anything
+else that escapes is a bug (exit status 3).
+"""
+
+from __future__ import annotations
+
+
+class SlqualError(Exception):
+    """A problem with the user's input or project that they can act on."""
+
+    exit_code = 2
+
+
+class ProjectError(SlqualError):
+    """No project, or a project folder in a state slqual cannot use."""
+
+
+class TranscriptError(SlqualError):
+    """A transcript that cannot be read."""
+
+
+class CodebookError(SlqualError):
+    """A codebook that cannot be loaded or fails its checks."""
+
+
+class CodingsError(SlqualError):
+    """A coder's file or a coding sheet that cannot be used."""
+
+
+class AgreementError(SlqualError):
+    """Inputs that agreement cannot be computed on."""
+
+
+class ReportError(SlqualError):
+    """A report that cannot be built from the given inputs."""

@@ -1,0 +1,253 @@
+"""The project folder: its settings, its paths, and how commands find it.
+
+A project is a folder holding ``slqual.yaml``. Commands find it like git finds
+a repository: an explicit ``--project`` folder, else the nearest
+``slqual.yaml`` upward from the working directory.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from slqual.errors import ProjectError
+from slqual.fileio import INTERNAL_DIR, atomic_write_text, utc_now_iso
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from slqual.codebook import Codebook
+
+SETTINGS_FILE = "slqual.yaml"
+UNITS = ("turn", "paragraph", "sentence")
+DEFAULT_INTERVIEWER = ("Interviewer", "Int", "I", "Q")
+# The shipped codebooks live beside the package in a source checkout.
+CODEBOOKS_DIR = Path(__file__).resolve().parent.parent / "codebooks"
+DEFAULT_CODEBOOK = "shared_leadership"
+PARTICIPANTS_HEADER = "participant_id,group,role"
+PARTICIPANTS_EXAMPLE = "P01,clinical,GP"
+KNOWN_SETTINGS = {"codebook", "participants", "group_by", "unit", "interviewer", "speakers", "group_labels"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``slqual.yaml`` holds."""
+
+    codebook: str = "codebook.yaml"
+    participants: str = "participants.csv"
+    group_by: str = "group"
+    unit: str = "turn"
+    interviewer: tuple[str, ...] = DEFAULT_INTERVIEWER
+    # Spellings of one speaker mapped to one label, e.g. {"Interviewer 1": "Interviewer1"}.
+    speakers: dict[str, str] = field(default_factory=dict)
+    # Column headers for report tables, e.g. {"clinical": "Clinical managers"}.
+    group_labels: dict[str, str] = field(default_factory=dict)
+
+    def to_yaml(self) -> str:
+        data: dict[str, Any] = {
+            "codebook": self.codebook,
+            "participants": self.participants,
+            "group_by": self.group_by,
+            "unit": self.unit,
+            "interviewer": list(self.interviewer),
+        }
+        if self.speakers:
+            data["speakers"] = dict(self.speakers)
+        if self.group_labels:
+            data["group_labels"] = dict(self.group_labels)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder and its settings."""
+
+    root: Path
+    settings: Settings
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def codebook_path(self) -> Path:
+        return self.root / self.settings.codebook
+
+    @property
+    def participants_path(self) -> Path:
+        return self.root / self.settings.participants
+
+    @property
+    def segments_path(self) -> Path:
+        return self.root / "segments.csv"
+
+    @property
+    def transcripts_dir(self) -> Path:
+        return self.root / "transcripts"
+
+    @property
+    def codings_dir(self) -> Path:
+        return self.root / "codings"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def internal_dir(self) -> Path:
+        return self.root / INTERNAL_DIR
+
+    def coder_path(self, coder: str) -> Path:
+        """The file of one coder's assignments: ``codings/<coder>.csv``."""
+        return self.codings_dir / f"{coder}.csv"
+
+    def coders(self) -> list[str]:
+        """Names of the coders that have a file in ``codings/``, sorted."""
+        if not self.codings_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.codings_dir.glob("*.csv") if not p.name.startswith("."))
+
+    def load_codebook(self) -> Codebook:
+        from slqual.codebook import load_codebook
+
+        return load_codebook(self.codebook_path)
+
+    def read_participants(self) -> pd.DataFrame:
+        from slqual.participants import read_participants
+
+        return read_participants(self.participants_path)
+
+    def read_segments(self) -> pd.DataFrame:
+        from slqual.segments import read_segments
+
+        if not self.segments_path.exists():
+            raise ProjectError(
+                f"{self.segments_path}: no segments yet; run 'slqual ingest transcripts/' first"
+            )
+        return read_segments(self.segments_path)
+
+    def audit(self, action: str, **details: Any) -> None:
+        """Append one event to the project's audit log (``.slqual/audit.log``, JSON lines)."""
+        self.internal_dir.mkdir(parents=True, exist_ok=True)
+        event = {"time": utc_now_iso(), "action": action, **details}
+        with open(self.internal_dir / "audit.log", "a", encoding="utf-8") as log:
+            log.write(json.dumps(event, ensure_ascii=False) + "\n")
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and check ``slqual.yaml``; every problem names the file and the key."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise ProjectError(f"{path}{where}: not valid YAML; fix the settings file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"{path}: cannot be read ({exc}); check the file") from exc
+    if not isinstance(data, dict):
+        raise ProjectError(f"{path}: expected 'key: value' settings, found {type(data).__name__}")
+    unknown = sorted(set(data) - KNOWN_SETTINGS)
+    if unknown:
+        raise ProjectError(
+            f"{path}: unknown setting '{unknown[0]}'; known settings are {', '.join(sorted(KNOWN_SETTINGS))}"
+        )
+    defaults = Settings()
+    unit = data.get("unit", defaults.unit)
+    if unit not in UNITS:
+        raise ProjectError(f"{path}: unit '{unit}' is not one of {', '.join(UNITS)}")
+    interviewer = data.get("interviewer", list(defaults.interviewer))
+    if isinstance(interviewer, str):
+        interviewer = [interviewer]
+    if not isinstance(interviewer, list) or not all(isinstance(x, str) for x in interviewer):
+        raise ProjectError(f"{path}: 'interviewer' must be a list of speaker labels")
+    for key in ("speakers", "group_labels"):
+        value = data.get(key) or {}
+        if not isinstance(value, dict):
+            raise ProjectError(f"{path}: '{key}' must be a mapping of 'from: to' entries")
+    for key in ("codebook", "participants", "group_by"):
+        if key in data and not isinstance(data[key], str):
+            raise ProjectError(f"{path}: '{key}' must be text")
+    return Settings(
+        codebook=data.get("codebook", defaults.codebook),
+        participants=data.get("participants", defaults.participants),
+        group_by=data.get("group_by", defaults.group_by),
+        unit=unit,
+        interviewer=tuple(interviewer),
+        speakers={str(k): str(v) for k, v in (data.get("speakers") or {}).items()},
+        group_labels={str(k): str(v) for k, v in (data.get("group_labels") or {}).items()},
+    )
+
+
+def open_project(root: Path | str) -> Project:
+    """Open the project whose ``slqual.yaml`` is in ``root``."""
+    root = Path(root).resolve()
+    settings_path = root / SETTINGS_FILE
+    if not settings_path.is_file():
+        raise ProjectError(
+            f"{root}: not a slqual project (no {SETTINGS_FILE}); create one with 'slqual init {root}'"
+        )
+    return Project(root=root, settings=load_settings(settings_path))
+
+
+def find_project(explicit: Path | str | None = None, start: Path | str | None = None) -> Project:
+    """The project named by ``explicit``, else the nearest one upward from ``start`` (the cwd)."""
+    if explicit is not None:
+        return open_project(explicit)
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return open_project(folder)
+    raise ProjectError(
+        f"no slqual project here ({here} or above); create one with 'slqual init DIR' "
+        "or name one with --project DIR"
+    )
+
+
+def resolve_codebook_source(name_or_path: str | None) -> Path:
+    """A shipped codebook by name (``shared_leadership``, ``template``) or a YAML file path."""
+    name = name_or_path or DEFAULT_CODEBOOK
+    candidate = Path(name).expanduser()
+    if candidate.suffix.lower() in (".yaml", ".yml") or candidate.exists():
+        if not candidate.is_file():
+            raise ProjectError(f"{candidate}: codebook file not found; check the path")
+        return candidate
+    shipped = CODEBOOKS_DIR / f"{name}.yaml"
+    if shipped.is_file():
+        return shipped
+    available = sorted(p.stem for p in CODEBOOKS_DIR.glob("*.yaml")) if CODEBOOKS_DIR.is_dir() else []
+    raise ProjectError(
+        f"codebook '{name}' not found; give a path to a .yaml file or one of: "
+        f"{', '.join(available) or 'none'}"
+    )
+
+
+def init_project(directory: Path | str, codebook: str | None = None) -> Project:
+    """Create a project folder with settings, codebook, participants file and empty folders.
+
+    Refuses a folder that already holds a project, and checks the codebook
+    before anything is written.
+    """
+    root = Path(directory).expanduser().resolve()
+    if (root / SETTINGS_FILE).exists():
+        raise ProjectError(f"{root}: already holds a slqual project ({SETTINGS_FILE}); nothing was changed")
+    if root.exists() and not root.is_dir():
+        raise ProjectError(f"{root}: exists and is not a folder; choose another name")
+    source = resolve_codebook_source(codebook)
+    from slqual.codebook import load_codebook
+
+    load_codebook(source)  # a broken codebook must stop init before it writes anything
+    root.mkdir(parents=True, exist_ok=True)
+    settings = Settings()
+    shutil.copyfile(source, root / settings.codebook)
+    atomic_write_text(root / settings.participants, f"{PARTICIPANTS_HEADER}\n{PARTICIPANTS_EXAMPLE}\n")
+    for folder in ("transcripts", "codings", INTERNAL_DIR):
+        (root / folder).mkdir(exist_ok=True)
+    atomic_write_text(root / SETTINGS_FILE, settings.to_yaml())
+    project = Project(root=root, settings=settings)
+    project.audit("init", codebook=str(source))
+    return project

@@ -1,0 +1,98 @@
+"""The conventions every command follows: exit codes, one-line errors, help with an example."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import typer
+
+from slqual import __version__
+from slqual.cli.main import app
+
+
+def _all_commands():
+    root = typer.main.get_command(app)
+
+    def walk(group, prefix):
+        for name, command in getattr(group, "commands", {}).items():
+            path = [*prefix, name]
+            if getattr(command, "commands", None):
+                yield from walk(command, path)
+            else:
+                yield path, command
+
+    return list(walk(root, []))
+
+
+def test_version(runner):
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"slqual {__version__}"
+
+
+def test_every_command_has_help_with_an_example(runner):
+    commands = _all_commands()
+    assert ["init"] in [path for path, _ in commands]
+    for path, command in commands:
+        assert command.help, f"slqual {' '.join(path)} has no help text"
+        assert "Example: slqual" in command.help, f"slqual {' '.join(path)} has no example in its help"
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+
+
+def test_a_command_outside_any_project_says_how_to_make_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    from slqual.cli.common import get_project
+    from slqual.errors import ProjectError
+
+    try:
+        get_project(None)
+    except ProjectError as exc:
+        assert "slqual init DIR" in str(exc)
+    else:  # pragma: no cover - the assertion is the point
+        raise AssertionError("no error outside a project")
+
+
+def test_bad_path_gives_exit_2_and_one_line_without_traceback(tmp_path):
+    missing = tmp_path / "no" / "such.yaml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "slqual", "init", str(tmp_path / "s"), "--codebook", str(missing)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert str(missing) in lines[0] and "not found" in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_usage_error_exits_2(runner):
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 2
+
+
+def test_internal_error_exits_3_with_the_debug_hint(monkeypatch, tmp_path):
+    import slqual.project
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(slqual.project, "init_project", broken)
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "s")])
+    assert result.exit_code == 3
+    assert "--debug" in result.output and "boom" in result.output
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = (
+        "import sys; from slqual.cli.main import app; "
+        "heavy = [m for m in ('pandas', 'numpy', 'sklearn', 'matplotlib', 'docx', 'openpyxl', 'scipy') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == ""
