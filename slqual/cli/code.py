@@ -1,0 +1,236 @@
+"""slqual code: code participant segments one at a time in the terminal."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.columns import Columns
+from rich.markup import escape
+from rich.rule import Rule
+from rich.text import Text
+
+from slqual.cli.common import ProjectOption, get_project, info, stdout, warn
+
+if TYPE_CHECKING:
+    from slqual.coding.session import CodeEntry, CodingSession, Reply, Screen
+
+PROMPT = "> "
+KEYS = "numbers/ids · 0 none · ?N help · m memo · e exemplar · b back · s skip · q quit"
+
+
+def code(
+    coder: Annotated[str, typer.Option("--coder", "-c", help="Your coder name, e.g. reviewer1.")],
+    document: Annotated[
+        str | None, typer.Option("--document", "-d", help="Only this transcript's segments, e.g. P07.")
+    ] = None,
+    theme: Annotated[
+        str | None, typer.Option("--theme", "-t", help="Show only this theme's codes, e.g. barriers.")
+    ] = None,
+    uncoded: Annotated[
+        bool,
+        typer.Option(
+            "--uncoded/--all",
+            help="--uncoded (default) shows only segments you have not coded; --all revisits every one.",
+        ),
+    ] = True,
+    project_dir: ProjectOption = None,
+) -> None:
+    """Code participant segments one at a time; every answer is saved the moment you give it.
+
+    Type code numbers or ids (comma or space separated; the start of an id is enough),
+    0 or - when no code applies, ?N for a code's definition, m for a memo, e to mark an
+    exemplar quote, b to go back, s to skip, q to quit. Run it again to carry on.
+
+    Example: slqual code --coder reviewer1 --document P07
+    """
+    from slqual.coding.session import coding_session
+
+    project = get_project(project_dir)
+    with coding_session(project, coder, document=document, theme=theme, revisit=not uncoded) as (
+        session,
+        note,
+    ):
+        if note:
+            warn(note)
+        _setup_completion(session)
+        with _hangup_ends_cleanly():
+            _run(session)
+
+
+@contextlib.contextmanager
+def _hangup_ends_cleanly() -> Iterator[None]:
+    """A closed terminal (SIGHUP) or a plain kill (SIGTERM) ends the session like Ctrl-C."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {}
+    for name in ("SIGHUP", "SIGTERM"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            try:
+                previous[number] = signal.signal(number, interrupt)
+            except ValueError:  # not the main thread
+                pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _run(session: CodingSession) -> None:
+    refresh, last = True, session.index
+    try:
+        while True:
+            if refresh or session.index != last:
+                screen = session.screen()
+                if screen is None:
+                    _render_done(session)
+                else:
+                    _render_screen(session, screen)
+                refresh, last = False, session.index
+            line = _read_line(PROMPT if session.mode == "code" else "memo> ")
+            if line is None:  # end of input, e.g. a closed pipe or Ctrl-D
+                info(f"End of input. {session.answered} answer(s) saved in this session.")
+                return
+            reply = session.handle(line)
+            _render_reply(reply)
+            if reply.kind == "quit":
+                return
+            refresh = reply.kind in ("memo", "exemplar")
+    except KeyboardInterrupt:
+        stdout.print()
+        saved = session.answered
+        info(f"Interrupted. {saved} answer(s) saved in this session; run the command again to go on.")
+
+
+def _read_line(prompt: str) -> str | None:
+    if sys.stdin.isatty():
+        try:
+            return input(prompt)
+        except EOFError:
+            return None
+    stdout.print(prompt, end="")
+    line = sys.stdin.readline()
+    if line == "":
+        stdout.print()
+        return None
+    return line.rstrip("\r\n")
+
+
+def _setup_completion(session: CodingSession) -> None:
+    """Tab completion of code ids where the terminal allows it."""
+    if not sys.stdin.isatty():
+        return
+    try:
+        import readline
+    except ImportError:  # e.g. Windows without pyreadline
+        return
+    words = sorted(session.completions())
+
+    def complete(text: str, state: int) -> str | None:
+        matches = [w for w in words if w.startswith(text)]
+        return matches[state] if state < len(matches) else None
+
+    readline.set_completer(complete)
+    readline.set_completer_delims(" ,;")
+    readline.parse_and_bind("tab: complete")
+
+
+def _render_screen(session: CodingSession, screen: Screen) -> None:
+    segment = screen.segment
+    group = f" ({escape(segment.group)})" if segment.group else ""
+    stdout.print()
+    stdout.print(
+        Rule(
+            f"[bold]{escape(segment.document)}[/bold] · participant {escape(segment.participant_id)}{group}"
+            f" · {escape(segment.segment_id)}",
+            align="left",
+        )
+    )
+    stdout.print(
+        f"Segment {screen.position} of {screen.total} · {screen.coded} coded ({screen.percent:.0f}%)",
+        style="cyan",
+    )
+    if segment.question:
+        stdout.print(Text(f"Q: {segment.question}", style="dim"))
+    stdout.print(Text(segment.text, style="bold"))
+    if screen.saved is not None:
+        said = ", ".join(screen.saved.codes) if screen.saved.codes else "no code applies"
+        stdout.print(Text(f"Saved answer: {said}", style="green"))
+    marks = []
+    if screen.memo:
+        marks.append(f"memo: {screen.memo}")
+    if screen.exemplar:
+        marks.append("★ exemplar quote")
+    if marks:
+        stdout.print(Text(" · ".join(marks), style="magenta"))
+    stdout.print()
+    _render_codes(session.entries)
+    stdout.print(Text(KEYS, style="dim"))
+
+
+def _render_codes(entries: list[CodeEntry]) -> None:
+    width = min(stdout.width, 100)
+    children: list[Text] = []
+
+    def flush() -> None:
+        if children:
+            cell = max(len(t.plain) for t in children)
+            stdout.print(Columns(list(children), width=cell, padding=(0, 2)), width=width)
+            children.clear()
+
+    for entry in entries:
+        if entry.depth == 0:
+            flush()
+            line = Text(f"{entry.number:>2} ", style="bold")
+            line.append(entry.id, style="bold")
+            line.append(f"  {entry.name}", style="dim")
+            line.truncate(width - 1, overflow="ellipsis")
+            stdout.print(line, width=width, no_wrap=True)
+        else:
+            label = Text(f"{entry.number:>2} ")
+            label.append("  " * (entry.depth - 1) + entry.label)
+            children.append(label)
+    flush()
+
+
+def _render_done(session: CodingSession) -> None:
+    stdout.print()
+    coded = session.coded_in_scope()
+    total = len(session.segments)
+    stdout.print(
+        f"[green]No more segments to show here:[/green] {coded} of {total} coded. "
+        "Enter or q finishes; b goes back to change the last answer."
+    )
+
+
+def _render_reply(reply: Reply) -> None:
+    if reply.kind == "error":
+        stdout.print(f"[red]{escape(reply.message)}[/red]")
+    elif reply.kind == "code_help" and reply.code is not None:
+        node = reply.code
+        stdout.print(f"[bold]{escape(node.id)}[/bold] — {escape(node.name)}")
+        for label, value in (
+            ("Definition", node.definition),
+            ("Include", node.include),
+            ("Exclude", node.exclude),
+        ):
+            if value:
+                stdout.print(f"  [cyan]{label}:[/cyan] {escape(value)}")
+        for example in node.examples:
+            stdout.print(f"  [cyan]Example:[/cyan] [italic]{escape(example)}[/italic]")
+    elif reply.kind == "saved":
+        stdout.print(f"[green]{escape(reply.message)}[/green]")
+    elif reply.kind != "quit" or reply.message:
+        stdout.print(escape(reply.message))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("code")(code)

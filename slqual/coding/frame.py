@@ -1,0 +1,38 @@
+"""The participant segments a coder works through, with the context a coder needs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from slqual.project import Project
+
+CODING_FRAME_COLUMNS = ["segment_id", "document", "participant_id", "group", "question", "text"]
+
+
+def coding_frame(project: Project) -> pd.DataFrame:
+    """Participant segments in document order with ``question`` and ``group`` columns.
+
+    ``question`` is the interviewer turn before the segment; ``group`` is the
+    participant's value of the project's ``group_by`` attribute (empty when the
+    participants file does not list the participant or has no such column).
+    """
+    from slqual.segments import participant_segments, with_questions
+
+    segments = project.read_segments()
+    frame = participant_segments(with_questions(segments))
+    groups = _groups(project)
+    frame["group"] = frame["participant_id"].map(groups).fillna("")
+    return frame[CODING_FRAME_COLUMNS].reset_index(drop=True)
+
+
+def _groups(project: Project) -> dict[str, str]:
+    if not project.participants_path.is_file():
+        return {}
+    participants = project.read_participants()
+    column = project.settings.group_by
+    if column not in participants.columns:
+        return {}
+    return dict(zip(participants["participant_id"], participants[column], strict=True))

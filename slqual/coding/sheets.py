@@ -1,0 +1,329 @@
+"""Coding in a spreadsheet: export a coder's sheet, read a filled one back.
+
+The sheet has one row per participant segment (segment_id, document,
+participant, group, question, text, codes, memo, exemplar). In ``codes``,
+"none" means "read, and no code applies" and an empty cell means "not coded".
+An xlsx sheet also has a Codebook sheet (id, name, definition), a Help sheet
+and a hidden ``slqual`` sheet naming the project; a csv sheet names the
+project in its last column, ``slqual_project``. Text that a spreadsheet would
+take for a formula (starting with = + - @) is always written as text.
+
+Validation and import are in ``slqual.coding.sheet_import``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from slqual.codings import check_coder_name, read_coding
+from slqual.errors import CodingsError
+from slqual.fileio import atomic_write_bytes, atomic_write_text, utc_now_iso
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from slqual.codebook import Codebook
+    from slqual.project import Project
+
+SHEET_COLUMNS = [
+    "segment_id",
+    "document",
+    "participant",
+    "group",
+    "question",
+    "text",
+    "codes",
+    "memo",
+    "exemplar",
+]
+PROJECT_COLUMN = "slqual_project"
+CODING_SHEET, CODEBOOK_SHEET, HELP_SHEET, META_SHEET = "Coding", "Codebook", "Help", "slqual"
+NONE_MARK = "none"
+FORMATS = ("xlsx", "csv")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+WIDTHS = {
+    "segment_id": 12,
+    "document": 10,
+    "participant": 11,
+    "group": 13,
+    "question": 40,
+    "text": 70,
+    "codes": 32,
+    "memo": 30,
+    "exemplar": 9,
+}
+WRAPPED = ("question", "text", "codes", "memo")
+HELP_LINES = (
+    "How to fill this sheet",
+    "Read each segment (the text column) with the question before it, and type in 'codes' the code ids "
+    "that apply, separated by ; or , (see the Codebook sheet; the drop-down lists the ids). Exact code "
+    "names are accepted too.",
+    "Type 'none' when you have read the segment and no code applies. Leave 'codes' empty for segments "
+    "you have not coded yet.",
+    "'memo' is free text; put 1 in 'exemplar' to mark a good quote for reports.",
+    "Do not change segment_id, add rows, or edit the hidden 'slqual' sheet. Send the file back as it is; "
+    "it is imported with: slqual sheet import FILE --coder NAME",
+)
+
+
+@dataclass(frozen=True)
+class SheetExport:
+    """What ``export_sheet`` wrote."""
+
+    path: str
+    coder: str
+    format: str
+    segments: int
+    coded: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def project_identity(project: Project) -> str:
+    """A name for the project that travels with its sheets: '<folder>:<id>'.
+
+    The id is made once and kept in ``.slqual/project-id``, so copies of the
+    folder (a backup, a colleague's copy) count as the same project.
+    """
+    path = project.internal_dir / "project-id"
+    if path.is_file():
+        ident = path.read_text(encoding="utf-8").strip()
+    else:
+        ident = uuid.uuid4().hex[:12]
+        atomic_write_text(path, ident + "\n")
+    return f"{project.root.name}:{ident}"
+
+
+def as_text(value: str) -> str:
+    """Protect a CSV cell from being run as a formula by a spreadsheet (OWASP: prefix a quote)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def from_text(value: str) -> str:
+    """Undo ``as_text`` on a value read back from a CSV sheet."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
+def sheet_frame(project: Project, coder: str) -> pd.DataFrame:
+    """The rows of a coder's sheet: every participant segment, with the coder's codings filled in."""
+    from slqual.coding.frame import coding_frame
+    from slqual.coding.store import rows_to_answer
+
+    frame = coding_frame(project).rename(columns={"participant_id": "participant"})
+    answers = {}
+    path = project.coder_path(coder)
+    if path.is_file():
+        coding = read_coding(path, coder)
+        for sid, rows in coding.groupby("segment_id", sort=False):
+            answers[sid] = rows_to_answer(str(sid), rows.to_dict("records"))
+    codes, memos, exemplars = [], [], []
+    for sid in frame["segment_id"]:
+        answer = answers.get(sid)
+        codes.append("" if answer is None else ("; ".join(answer.codes) or NONE_MARK))
+        memos.append(answer.memo if answer else "")
+        exemplars.append("1" if answer and answer.exemplar else "")
+    frame["codes"], frame["memo"], frame["exemplar"] = codes, memos, exemplars
+    return frame[SHEET_COLUMNS]
+
+
+def default_sheet_path(coder: str, fmt: str) -> Path:
+    return Path(f"{coder}-coding.{fmt}")
+
+
+def export_sheet(
+    project: Project, coder: str, fmt: str = "xlsx", output: Path | None = None, force: bool = False
+) -> SheetExport:
+    """Write a coder's sheet as xlsx or csv; refuses to overwrite a file unless ``force``."""
+    check_coder_name(coder)
+    if fmt not in FORMATS:
+        raise CodingsError(f"sheet format '{fmt}' is not one of {', '.join(FORMATS)}")
+    path = Path(output) if output is not None else default_sheet_path(coder, fmt)
+    if path.exists() and not force:
+        raise CodingsError(
+            f"{path}: already exists and may hold someone's filled-in codes; "
+            "import it first, choose another name with -o, or use --force to replace it"
+        )
+    frame = sheet_frame(project, coder)
+    codebook = project.load_codebook()
+    meta = {
+        "project": project_identity(project),
+        "coder": coder,
+        "exported_at": utc_now_iso(),
+        "codebook": codebook.title,
+        "codebook_version": codebook.version,
+    }
+    data = _xlsx_bytes(frame, codebook, meta) if fmt == "xlsx" else _csv_bytes(frame, meta)
+    atomic_write_bytes(path, data)
+    project.audit("sheet export", coder=coder, file=str(path))
+    coded = int((frame["codes"] != "").sum())
+    return SheetExport(path=str(path), coder=coder, format=fmt, segments=len(frame), coded=coded)
+
+
+def _csv_bytes(frame: pd.DataFrame, meta: dict[str, str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*SHEET_COLUMNS, PROJECT_COLUMN])
+    for row in frame.itertuples(index=False):
+        writer.writerow([as_text(str(v)) for v in row] + [meta["project"]])
+    # A byte-order mark lets Excel open the file as UTF-8.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_bytes(frame: pd.DataFrame, codebook: Codebook, meta: dict[str, str]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = CODING_SHEET
+    _write_rows(sheet, [SHEET_COLUMNS, *frame.astype(str).values.tolist()])
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    for index, column in enumerate(SHEET_COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = WIDTHS[column]
+        sheet.cell(1, index).font = bold
+        if column in WRAPPED:
+            for cell in sheet[letter][1:]:
+                cell.alignment = wrap
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = sheet.dimensions
+    last = len(frame) + 1
+    codes_col = get_column_letter(SHEET_COLUMNS.index("codes") + 1)
+    exemplar_col = get_column_letter(SHEET_COLUMNS.index("exemplar") + 1)
+    # The drop-downs help without blocking: a cell may hold several ids, or 'none'.
+    ids = DataValidation(
+        type="list",
+        formula1=f"={CODEBOOK_SHEET}!$A$2:$A${len(codebook) + 2}",
+        allow_blank=True,
+        showErrorMessage=False,
+        promptTitle="Codes",
+        prompt="Code ids separated by ; or 'none'",
+    )
+    ids.add(f"{codes_col}2:{codes_col}{last}")
+    flag = DataValidation(type="list", formula1='"1"', allow_blank=True, showErrorMessage=False)
+    flag.add(f"{exemplar_col}2:{exemplar_col}{last}")
+    sheet.add_data_validation(ids)
+    sheet.add_data_validation(flag)
+
+    codes = book.create_sheet(CODEBOOK_SHEET)
+    rows = [["id", "name", "definition"]]
+    rows += [[n.id, ("  " * n.depth) + n.name, n.definition] for n in codebook]
+    rows.append([NONE_MARK, "No code applies (I read the segment)", ""])
+    _write_rows(codes, rows)
+    for letter, width in (("A", 34), ("B", 50), ("C", 80)):
+        codes.column_dimensions[letter].width = width
+    for cell in codes["C"]:
+        cell.alignment = wrap
+    for cell in codes[1]:
+        cell.font = bold
+    codes.freeze_panes = "A2"
+
+    helper = book.create_sheet(HELP_SHEET)
+    _write_rows(helper, [[line] for line in HELP_LINES])
+    helper.column_dimensions["A"].width = 120
+    helper["A1"].font = bold
+    for cell in helper["A"]:
+        cell.alignment = wrap
+
+    hidden = book.create_sheet(META_SHEET)
+    _write_rows(hidden, [["key", "value"], *[[k, v] for k, v in meta.items()]])
+    hidden.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_rows(sheet: Any, rows: list[list[str]]) -> None:
+    """Write text cells; text that looks like a formula stays text."""
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(r, c, value)
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
+def read_sheet(path: Path) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str], bool]:
+    """The data rows of a filled sheet as (row number, {column: text}), its metadata, and whether csv."""
+    path = Path(path)
+    if not path.is_file():
+        raise CodingsError(f"{path}: file not found; check the name")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows, meta = _read_xlsx(path)
+        return rows, meta, False
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path), {}, True
+    raise CodingsError(f"{path}: not a sheet slqual can read; save it as .xlsx or .csv")
+
+
+def _header(values: list[Any]) -> list[str]:
+    return [str(v).strip().lower() if v is not None else "" for v in values]
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_xlsx(path: Path) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise CodingsError(f"{path}: not a readable xlsx workbook ({exc}); save it again as .xlsx") from exc
+    try:
+        sheet = book[CODING_SHEET] if CODING_SHEET in book.sheetnames else book.worksheets[0]
+        raw = list(sheet.iter_rows(values_only=True))
+        meta: dict[str, str] = {}
+        if META_SHEET in book.sheetnames:
+            for row in list(book[META_SHEET].iter_rows(values_only=True))[1:]:
+                if row and row[0] is not None:
+                    meta[str(row[0])] = _cell_text(row[1] if len(row) > 1 else "")
+    finally:
+        book.close()
+    if not raw:
+        raise CodingsError(f"{path}: the sheet '{sheet.title}' is empty; import the sheet slqual exported")
+    header = _header(list(raw[0]))
+    rows = [
+        (number, {h: _cell_text(v) for h, v in zip(header, values, strict=False) if h})
+        for number, values in enumerate(raw[1:], start=2)
+    ]
+    return rows, meta
+
+
+def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CodingsError(f"{path}: not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'") from exc
+    first = text.split("\n", 1)[0]
+    # Spreadsheets in some languages save CSV with ';' between cells.
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        raw = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise CodingsError(f"{path}: not a readable CSV file ({exc}); check the quotes") from exc
+    if not raw:
+        raise CodingsError(f"{path}: the file is empty; import the sheet slqual exported")
+    header = _header(raw[0])
+    rows = []
+    for number, values in enumerate(raw[1:], start=2):
+        row = {h: from_text(v.strip()) for h, v in zip(header, values, strict=False) if h}
+        rows.append((number, row))
+    return rows

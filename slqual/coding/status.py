@@ -1,0 +1,114 @@
+"""How far each coder has got: coded segments, per-theme counts, last activity, gaps between coders."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from slqual.codings import read_coding
+
+if TYPE_CHECKING:
+    from slqual.project import Project
+
+
+@dataclass(frozen=True)
+class CoderStatus:
+    """One coder's progress over the participant segments."""
+
+    coder: str
+    coded: int  # participant segments with at least one row (a code, or "no code applies")
+    total: int
+    percent: float
+    no_code: int  # segments read where no code applies
+    themes: dict[str, int]  # theme id -> segments with a code in that theme
+    last_activity: str  # latest coded_at, else the file's time; ISO 8601 UTC
+    unknown_segments: int  # segments in the file that are not participant segments of segments.csv
+    unknown_codes: int  # assignments of codes the codebook does not have
+    coding_now: bool  # a terminal session holds this coder's lock
+    pseudo: bool  # keyword pre-coding (autocode), not a person
+
+
+@dataclass(frozen=True)
+class CoderGap:
+    """Segments coded by one coder but not by the other."""
+
+    coder_a: str
+    coder_b: str
+    only_a: tuple[str, ...]
+    only_b: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    segments: int
+    themes: dict[str, str]  # theme id -> name, in codebook order
+    coders: tuple[CoderStatus, ...]
+    gaps: tuple[CoderGap, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def coding_status(project: Project) -> StatusReport:
+    """Progress of every coder with a file in ``codings/``; gaps between each pair of people."""
+    from slqual.coding.autocode import MEMO_PREFIX
+    from slqual.coding.frame import coding_frame
+    from slqual.coding.lock import lock_holder
+
+    codebook = project.load_codebook()
+    segment_ids = list(coding_frame(project)["segment_id"])
+    known = set(segment_ids)
+    themes = {t.id: t.name for t in codebook.themes}
+    coders: list[CoderStatus] = []
+    coded_sets: dict[str, set[str]] = {}
+    for coder in project.coders():
+        path = project.coder_path(coder)
+        frame = read_coding(path, coder)
+        ids = set(frame["segment_id"])
+        coded = ids & known
+        coded_sets[coder] = coded
+        coded_rows = frame[frame["segment_id"].isin(known)]
+        with_code = coded_rows[coded_rows["code"] != ""]
+        in_book = with_code["code"].map(lambda c: c in codebook)
+        per_theme = {t: set() for t in themes}
+        for sid, code in zip(with_code["segment_id"][in_book], with_code["code"][in_book], strict=True):
+            per_theme[codebook.theme_of(code)].add(sid)
+        no_code = set(coded_rows["segment_id"]) - set(with_code["segment_id"])
+        stamps = [s for s in frame["coded_at"] if s]
+        last = max(stamps) if stamps else _file_time(path)
+        pseudo = bool(len(frame)) and bool(frame["memo"].str.startswith(MEMO_PREFIX).all())
+        total = len(segment_ids)
+        coders.append(
+            CoderStatus(
+                coder=coder,
+                coded=len(coded),
+                total=total,
+                percent=round(100.0 * len(coded) / total, 1) if total else 0.0,
+                no_code=len(no_code),
+                themes={t: len(s) for t, s in per_theme.items()},
+                last_activity=last,
+                unknown_segments=len(ids - known),
+                unknown_codes=int((~in_book).sum()),
+                coding_now=lock_holder(project, coder) is not None,
+                pseudo=pseudo,
+            )
+        )
+    order = {sid: i for i, sid in enumerate(segment_ids)}
+    people = [c.coder for c in coders if not c.pseudo]
+    gaps = tuple(
+        CoderGap(
+            a,
+            b,
+            tuple(sorted(coded_sets[a] - coded_sets[b], key=order.__getitem__)),
+            tuple(sorted(coded_sets[b] - coded_sets[a], key=order.__getitem__)),
+        )
+        for a, b in itertools.combinations(people, 2)
+    )
+    return StatusReport(segments=len(segment_ids), themes=themes, coders=tuple(coders), gaps=gaps)
+
+
+def _file_time(path: Any) -> str:
+    stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).replace(microsecond=0)
+    return stamp.isoformat().replace("+00:00", "Z")
