@@ -11,7 +11,7 @@ from slqual.errors import CodingsError
 from slqual.reconcile import Undecided, reconcile
 from slqual.segments import SEGMENT_COLUMNS
 
-B, T, I = "barriers.bureaucracy", "barriers.time_pressure", "barriers.isolation"
+B, T, ISL = "barriers.bureaucracy", "barriers.time_pressure", "barriers.isolation"
 
 
 def _segments(project, n=4):
@@ -46,12 +46,12 @@ def coded(project):
         [
             ("P01-0001", B, ""),
             ("P01-0002", T, "1"),
-            ("P01-0002", I, ""),
+            ("P01-0002", ISL, ""),
             ("P01-0003", "", ""),
             ("P01-0004", B, ""),
         ],
     )
-    _coder(project, "r2", [("P01-0001", B, ""), ("P01-0002", T, ""), ("P01-0003", I, "")])
+    _coder(project, "r2", [("P01-0001", B, ""), ("P01-0002", T, ""), ("P01-0003", ISL, "")])
     return project
 
 
@@ -65,7 +65,7 @@ def _decisions(tmp_path, rows):
 
 def test_open_disagreements_stop_and_write_nothing(coded):
     result = reconcile(coded, ["r1", "r2"])
-    assert sorted(result.pending) == [("P01-0002", I), ("P01-0003", I)]
+    assert sorted(result.pending) == [("P01-0002", ISL), ("P01-0003", ISL)]
     assert result.written is None
     assert not coded.coder_path("consensus").exists()
     assert result.not_coded_by_all == 1  # P01-0004: only r1 has coded it
@@ -74,22 +74,22 @@ def test_open_disagreements_stop_and_write_nothing(coded):
 def test_recorded_decisions_settle_disagreements(coded, tmp_path):
     path = _decisions(
         tmp_path,
-        [("P01-0002", I, 1, 0, "keep", "isolation is explicit"), ("P01-0003", I, 0, 1, "drop", "off topic")],
+        [("P01-0002", ISL, 1, 0, "keep", "explicit"), ("P01-0003", ISL, 0, 1, "drop", "off topic")],
     )
     result = reconcile(coded, ["r1", "r2"], decisions_file=path)
     assert result.decided == 2 and not result.pending
     consensus = read_coding(coded.coder_path("consensus"))
     pairs = set(zip(consensus["segment_id"], consensus["code"], strict=True))
-    assert pairs == {("P01-0001", B), ("P01-0002", T), ("P01-0002", I), ("P01-0003", "")}
+    assert pairs == {("P01-0001", B), ("P01-0002", T), ("P01-0002", ISL), ("P01-0003", "")}
     assert set(consensus["coder"]) == {"consensus"}
-    kept = consensus[(consensus["segment_id"] == "P01-0002") & (consensus["code"] == I)]
-    assert kept["memo"].item() == "isolation is explicit"
+    kept = consensus[(consensus["segment_id"] == "P01-0002") & (consensus["code"] == ISL)]
+    assert kept["memo"].item() == "explicit"
     assert set(consensus.loc[consensus["exemplar"] == "1", "segment_id"]) == {"P01-0002"}
     log = pd.read_csv(result.log_path, dtype=str, keep_default_na=False)
     assert list(log["decision"]) == ["keep", "drop"] and list(log["source"]) == ["decision", "decision"]
 
 
-@pytest.mark.parametrize(("policy", "expected"), [(Undecided.keep, {I}), (Undecided.drop, set())])
+@pytest.mark.parametrize(("policy", "expected"), [(Undecided.keep, {ISL}), (Undecided.drop, set())])
 def test_undecided_policy(coded, policy, expected):
     reconcile(coded, ["r1", "r2"], undecided=policy)
     consensus = read_coding(coded.coder_path("consensus"))
@@ -105,8 +105,8 @@ def test_previous_consensus_is_kept(coded):
 
 
 def test_bad_decision_words_are_listed_with_rows(coded, tmp_path):
-    path = _decisions(tmp_path, [("P01-0002", I, 1, 0, "maybe", ""), ("P01-0003", I, 0, 1, "perhaps", "")])
-    with pytest.raises(CodingsError, match=r"row 2: decision 'maybe'.*row 3: decision 'perhaps'"):
+    path = _decisions(tmp_path, [("P01-0002", ISL, 1, 0, "maybe", ""), ("P01-0003", ISL, 0, 1, "hmm", "")])
+    with pytest.raises(CodingsError, match=r"row 2: decision 'maybe'.*row 3: decision 'hmm'"):
         reconcile(coded, ["r1", "r2"], decisions_file=path)
     assert not coded.coder_path("consensus").exists()
 

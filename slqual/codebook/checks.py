@@ -1,0 +1,400 @@
+"""Every check a codebook file must pass, reported all at once with file, line and node id.
+
+``check_codebook(path)`` returns a CheckReport listing every problem; loading
+a codebook (``load_codebook``) runs the same checks and stops on errors.
+Warnings (a colour YAML read as a comment, an only child that repeats its
+parent) are shown by ``slqual codebook check`` but do not stop other commands.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from slqual.codebook.yamlload import MAX_BYTES, MAX_DEPTH, MAX_NODES, YamlProblem, load_yaml
+from slqual.errors import CodebookError
+
+ERROR, WARNING = "error", "warning"
+TOP_FIELDS = ("title", "version", "codes")
+NODE_FIELDS = (
+    "id",
+    "name",
+    "definition",
+    "include",
+    "exclude",
+    "examples",
+    "keywords",
+    "color",
+    "memo",
+    "children",
+)
+TEXT_FIELDS = ("name", "definition", "include", "exclude", "memo")
+LIST_FIELDS = ("examples", "keywords")
+COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+ID_PART = r"[\w-]+"
+ID_PATTERN = re.compile(rf"{ID_PART}(?:\.{ID_PART})*")
+REGEX_PREFIX = "re:"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem: the file, the line (1-based, None when unknown), the node id and what to do."""
+
+    file: str
+    line: int | None
+    node_id: str | None
+    message: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        node = f" ({self.node_id})" if self.node_id else ""
+        return f"{where}{node}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The result of checking a codebook (or codings against it): every issue found."""
+
+    file: str
+    issues: tuple[Issue, ...]
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity == ERROR)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity == WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing at all was found (no errors, no warnings)."""
+        return not self.issues
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "ok": self.ok,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+
+def summarize(issues: tuple[Issue, ...] | list[Issue], command: str = "slqual codebook check") -> str:
+    """One line naming the first problem and how many more there are."""
+    first = str(issues[0])
+    more = len(issues) - 1
+    if more:
+        first += f" (and {more} more problem{'s' if more > 1 else ''}; run '{command}' to see them all)"
+    return first
+
+
+def id_problem(code_id: str) -> str | None:
+    """What is wrong with an id as text, or None when it is fine."""
+    suggestion = slugify(code_id.replace(" ", "_"), keep_dots=True) or "theme.code"
+    if any(ch.isspace() for ch in code_id):
+        return f"id '{code_id}' contains spaces; use '_' instead, e.g. '{suggestion}'"
+    if code_id != code_id.lower():
+        return f"id '{code_id}' has upper-case letters; ids are lower case, e.g. '{suggestion}'"
+    if not ID_PATTERN.fullmatch(code_id):
+        return (
+            f"id '{code_id}' may only use letters, digits, '_' and '-', with dots between parts "
+            f"(e.g. '{suggestion}')"
+        )
+    return None
+
+
+def slugify(text: str, keep_dots: bool = False) -> str:
+    """A lower-case id part made from a name: letters and digits kept (any script), the rest '_'."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    allowed = r"[^\w.]+" if keep_dots else r"[^\w]+"
+    slug = re.sub(allowed, "_", text)
+    slug = re.sub(r"_+", "_", slug)
+    if keep_dots:
+        slug = re.sub(r"_*\.+_*", ".", slug).strip(".")
+    return slug.strip("_")
+
+
+def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(str(key).lower(), known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"known fields are {', '.join(known)}"
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes/no value"
+    if isinstance(value, dict):
+        return "set of fields"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "single text"
+    return type(value).__name__
+
+
+class _Checker:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.issues: list[Issue] = []
+        self.ids: dict[str, int] = {}
+        self.count = 0
+        self.stopped = False
+
+    def add(self, line: int | None, node_id: str | None, message: str, severity: str = ERROR) -> None:
+        self.issues.append(Issue(self.source, line, node_id, message, severity))
+
+    def top(self, data: Any) -> None:
+        if data is None:
+            self.add(1, None, "the file is empty; start from the template ('slqual init' writes one)")
+            return
+        if not isinstance(data, dict):
+            self.add(
+                getattr(data, "line", 1), None, "expected 'title:', 'version:' and 'codes:' at the top level"
+            )
+            return
+        lines = getattr(data, "key_lines", {})
+        for key, line in getattr(data, "duplicates", []):
+            self.add(line, None, f"'{key}' appears twice at the top level; keep one")
+        for key in data:
+            if key not in TOP_FIELDS:
+                self.add(lines.get(key), None, f"unknown field '{key}'; {_did_you_mean(key, TOP_FIELDS)}")
+        for key in ("title", "version"):
+            value = data.get(key)
+            if value is not None and (isinstance(value, (bool, list, dict))):
+                self.add(lines.get(key), None, f"'{key}' must be text, not a {_kind(value)}")
+        codes = data.get("codes")
+        if "codes" not in data:
+            self.add(
+                getattr(data, "line", 1), None, "no 'codes:' list; the themes and codes go under 'codes:'"
+            )
+        elif not isinstance(codes, list):
+            self.add(lines.get("codes"), None, "'codes' must be a list of themes, each starting with '- id:'")
+        elif not codes:
+            self.add(lines.get("codes"), None, "'codes' is empty; add at least one theme")
+        else:
+            self.children(codes, None, 0)
+        self.issues.sort(key=lambda i: i.line or 0)
+
+    def children(self, items: list, parent: dict | None, depth: int) -> None:
+        item_lines = getattr(items, "item_lines", [])
+        if depth >= MAX_DEPTH:
+            node_id = parent.get("id") if parent else None
+            self.add(
+                getattr(items, "line", None),
+                node_id if isinstance(node_id, str) else None,
+                f"codes are nested more than {MAX_DEPTH} levels deep; flatten the tree",
+            )
+            return
+        for index, item in enumerate(items):
+            if self.stopped:
+                return
+            line = item_lines[index] if index < len(item_lines) else None
+            self.node(item, line, depth)
+        if parent is not None and len(items) == 1 and isinstance(items[0], dict):
+            self.only_child(parent, items[0])
+
+    def node(self, node: Any, line: int | None, depth: int) -> None:
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.add(line, None, f"more than {MAX_NODES:,} codes; this is too large to be a codebook")
+            self.stopped = True
+            return
+        if not isinstance(node, dict):
+            self.add(
+                line, None, f"each code must be a set of fields starting with '- id:', not a {_kind(node)}"
+            )
+            return
+        line = getattr(node, "line", line)
+        lines = getattr(node, "key_lines", {})
+        raw_id = node.get("id")
+        node_id = raw_id if isinstance(raw_id, str) and raw_id.strip() else None
+        for key, key_line in getattr(node, "duplicates", []):
+            self.add(key_line, node_id, f"field '{key}' appears twice in this code; keep one")
+        for key in node:
+            if key not in NODE_FIELDS:
+                self.add(lines.get(key), node_id, f"unknown field '{key}'; {_did_you_mean(key, NODE_FIELDS)}")
+        self.check_id(node, raw_id, line, lines)
+        name = node.get("name")
+        if name is None or (isinstance(name, str) and not name.strip()):
+            self.add(lines.get("name", line), node_id, "missing name; add 'name:' with a short title")
+        for key in TEXT_FIELDS:
+            value = node.get(key)
+            if value is not None and not isinstance(value, str) and isinstance(value, (bool, list, dict)):
+                hint = " (put it in quotes)" if isinstance(value, bool) else ""
+                self.add(lines.get(key), node_id, f"'{key}' must be text, not a {_kind(value)}{hint}")
+        for key in LIST_FIELDS:
+            self.check_list(node, key, node_id, lines)
+        self.check_keywords(node, node_id, lines)
+        self.check_color(node, node_id, lines)
+        children = node.get("children")
+        if children is None:
+            return
+        if not isinstance(children, list):
+            self.add(
+                lines.get("children"),
+                node_id,
+                f"'children' must be a list of codes, each starting with '- id:', not a {_kind(children)}",
+            )
+            return
+        self.children(children, node, depth + 1)
+
+    def check_id(self, node: dict, raw_id: Any, line: int | None, lines: dict) -> None:
+        where = lines.get("id", line)
+        if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+            name = node.get("name")
+            hint = f", e.g. 'id: {slugify(name)}'" if isinstance(name, str) and slugify(name) else ""
+            self.add(where, None, f"missing id; every code needs a unique 'id:'{hint}")
+            return
+        if not isinstance(raw_id, str):
+            self.add(where, str(raw_id), f"id {raw_id!r} must be text; put it in quotes")
+            return
+        problem = id_problem(raw_id)
+        if problem:
+            self.add(where, raw_id, problem)
+        if raw_id in self.ids:
+            self.add(
+                where,
+                raw_id,
+                f"id '{raw_id}' is used twice (first at line {self.ids[raw_id]}); ids must be unique",
+            )
+        else:
+            self.ids[raw_id] = where or 0
+
+    def check_list(self, node: dict, key: str, node_id: str | None, lines: dict) -> None:
+        value = node.get(key)
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.add(
+                lines.get(key),
+                node_id,
+                f"'{key}' must be a list, not a {_kind(value)}: "
+                "put each item on its own line starting with '- '",
+            )
+            return
+        item_lines = getattr(value, "item_lines", [])
+        for index, item in enumerate(value):
+            if isinstance(item, (bool, list, dict)) or item is None:
+                line = item_lines[index] if index < len(item_lines) else lines.get(key)
+                self.add(line, node_id, f"each item of '{key}' must be text, not a {_kind(item)}")
+
+    def check_keywords(self, node: dict, node_id: str | None, lines: dict) -> None:
+        value = node.get("keywords")
+        if not isinstance(value, list):
+            return
+        item_lines = getattr(value, "item_lines", [])
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                continue
+            line = item_lines[index] if index < len(item_lines) else lines.get("keywords")
+            if not item.strip():
+                self.add(line, node_id, "empty keyword; delete the line or write a word or phrase")
+                continue
+            if item.startswith(REGEX_PREFIX):
+                pattern = item[len(REGEX_PREFIX) :]
+                if not pattern.strip():
+                    self.add(line, node_id, "keyword 're:' has no pattern after it")
+                    continue
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    self.add(
+                        line,
+                        node_id,
+                        f"keyword '{item}' is not a valid regular expression ({exc}); "
+                        "fix the pattern or write a plain phrase",
+                    )
+
+    def check_color(self, node: dict, node_id: str | None, lines: dict) -> None:
+        if "color" not in node:
+            return
+        value = node.get("color")
+        line = lines.get("color")
+        if value is None:
+            self.add(
+                line,
+                node_id,
+                "color is empty; if you wrote #rrggbb without quotes, YAML read it as a comment: "
+                'write color: "#1f77b4"',
+                WARNING,
+            )
+        elif not isinstance(value, str) or not COLOR.fullmatch(value.strip()):
+            self.add(line, node_id, f"color {value!r} is not '#rrggbb'; write it in quotes, e.g. \"#1f77b4\"")
+
+    def only_child(self, parent: dict, child: dict) -> None:
+        def norm(value: Any) -> str:
+            return " ".join(str(value).split()).casefold() if isinstance(value, str) else ""
+
+        same_name = norm(parent.get("name")) and norm(parent.get("name")) == norm(child.get("name"))
+        same_def = norm(parent.get("definition")) and norm(parent.get("definition")) == norm(
+            child.get("definition")
+        )
+        if same_name or same_def:
+            what = "name" if same_name else "definition"
+            child_id = child.get("id") if isinstance(child.get("id"), str) else None
+            parent_id = parent.get("id") if isinstance(parent.get("id"), str) else "its parent"
+            self.add(
+                getattr(child, "line", None),
+                child_id,
+                f"the only child of '{parent_id}' repeats it (same {what}); "
+                "merge the two or add sibling codes",
+                WARNING,
+            )
+
+
+def check_data(data: Any, source: str = "codebook") -> list[Issue]:
+    """Every problem in parsed codebook data (as read by slqual.codebook.yamlload.load_yaml)."""
+    checker = _Checker(source)
+    checker.top(data)
+    return checker.issues
+
+
+def check_text(text: str, source: str = "codebook") -> tuple[Any, list[Issue]]:
+    """Parse and check YAML text: the parsed data (None when it is not YAML) and every issue."""
+    try:
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        return None, [Issue(source, exc.line, None, exc.message, ERROR)]
+    return data, check_data(data, source)
+
+
+def read_codebook_text(path: Path | str) -> str:
+    """The text of a codebook file, or a CodebookError naming the file."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise CodebookError(
+                f"{path}: too large for a codebook ({size:,} bytes); check that this is the right file"
+            )
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise CodebookError(
+            f"{path}: codebook not found; check the path (or the 'codebook:' setting in slqual.yaml)"
+        ) from exc
+    except IsADirectoryError as exc:
+        raise CodebookError(f"{path}: is a folder; give the codebook's .yaml file") from exc
+    except UnicodeDecodeError as exc:
+        raise CodebookError(f"{path}: not UTF-8 text; save it as UTF-8 in your editor") from exc
+    except OSError as exc:
+        raise CodebookError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def check_codebook(path: Path | str) -> CheckReport:
+    """Check a codebook file and return every issue (an unreadable file raises CodebookError)."""
+    text = read_codebook_text(path)
+    _, issues = check_text(text, str(path))
+    return CheckReport(str(path), tuple(issues))

@@ -1,0 +1,56 @@
+"""Writing a codebook model back out as data or as clean YAML."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from slqual.codebook.model import Codebook, CodeNode
+
+FULL_FIELDS = ("definition", "include", "exclude", "examples", "keywords", "color", "memo")
+SHORT_FIELDS = ("definition",)
+
+
+def node_to_dict(node: CodeNode, full: bool = True) -> dict[str, Any]:
+    """One node as the YAML schema writes it; empty fields are left out."""
+    data: dict[str, Any] = {"id": node.id, "name": node.name}
+    for key in FULL_FIELDS if full else SHORT_FIELDS:
+        value = getattr(node, key)
+        if value:
+            data[key] = list(value) if isinstance(value, tuple) else value
+    if node.children:
+        data["children"] = [node_to_dict(c, full) for c in node.children]
+    return data
+
+
+def codebook_to_dict(codebook: Codebook, full: bool = True) -> dict[str, Any]:
+    """The codebook as plain data in the YAML schema (``full=False``: ids, names, definitions)."""
+    data: dict[str, Any] = {}
+    if codebook.title:
+        data["title"] = codebook.title
+    if codebook.version:
+        data["version"] = int(codebook.version) if codebook.version.isdigit() else codebook.version
+    data["codes"] = [node_to_dict(r, full) for r in codebook.roots]
+    return data
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """Indents list items under their key, as the shipped codebooks are written."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def codebook_to_yaml(codebook: Codebook, header: str = "") -> str:
+    """Clean YAML in the documented schema, optionally under a comment header."""
+    body = yaml.dump(
+        codebook_to_dict(codebook),
+        Dumper=_IndentedDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=4096,
+        default_flow_style=False,
+    )
+    comment = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+    return comment + ("\n" if comment else "") + body

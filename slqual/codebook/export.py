@@ -1,0 +1,99 @@
+"""Writing a codebook for others: Markdown and Word appendix tables, a flat CSV, and REFI-QDA .qdc.
+
+One writer per format; ``export_codebook`` picks it and writes atomically.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+
+from slqual.codebook.model import Codebook
+from slqual.codebook.views import APPENDIX_COLUMNS, appendix_rows, render_csv, render_md
+from slqual.errors import CodebookError
+from slqual.fileio import atomic_write_bytes
+
+
+class ExportFormat(str, Enum):
+    """Files a codebook can be exported to."""
+
+    md = "md"
+    csv = "csv"
+    docx = "docx"
+    qdc = "qdc"
+
+
+def md_bytes(codebook: Codebook) -> bytes:
+    return render_md(codebook, full=True).encode("utf-8")
+
+
+def csv_bytes(codebook: Codebook) -> bytes:
+    return render_csv(codebook, full=True).encode("utf-8")
+
+
+def docx_bytes(codebook: Codebook) -> bytes:
+    """A Word document holding the appendix table (landscape, one row per node, themes in bold)."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    document.core_properties.title = codebook.title or "Codebook"
+    document.add_heading(codebook.title or "Codebook", level=1)
+    if codebook.version:
+        document.add_paragraph(f"Version {codebook.version}")
+    table = document.add_table(rows=1, cols=len(APPENDIX_COLUMNS))
+    table.style = "Table Grid"
+    for cell, title in zip(table.rows[0].cells, APPENDIX_COLUMNS, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(title)
+        run.bold = True
+    nodes = list(codebook)
+    for node, row in zip(nodes, appendix_rows(codebook, full=True), strict=True):
+        cells = table.add_row().cells
+        for cell, column in zip(cells, APPENDIX_COLUMNS, strict=True):
+            run = cell.paragraphs[0].add_run(row[column])
+            run.font.size = Pt(9)
+            run.bold = node.depth == 0 and column in ("Theme", "Definition")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def qdc_bytes(codebook: Codebook) -> bytes:
+    from slqual.interop.qdc import codebook_to_qdc
+
+    return codebook_to_qdc(codebook)
+
+
+WRITERS: dict[ExportFormat, Callable[[Codebook], bytes]] = {
+    ExportFormat.md: md_bytes,
+    ExportFormat.csv: csv_bytes,
+    ExportFormat.docx: docx_bytes,
+    ExportFormat.qdc: qdc_bytes,
+}
+
+
+def export_codebook(codebook: Codebook, fmt: ExportFormat | str, output: Path | str) -> Path:
+    """Write the codebook to ``output`` in ``fmt`` (replacing an earlier export); returns the path."""
+    output = Path(output)
+    try:
+        fmt = ExportFormat(fmt)
+    except ValueError:
+        choices = ", ".join(f.value for f in ExportFormat)
+        raise CodebookError(f"cannot export as '{fmt}'; choose one of {choices}") from None
+    if output.is_dir():
+        raise CodebookError(
+            f"{output}: is a folder; give a file name, e.g. {output / ('codebook.' + fmt.value)}"
+        )
+    data = WRITERS[fmt](codebook)
+    try:
+        atomic_write_bytes(output, data)
+    except OSError as exc:
+        raise CodebookError(f"{output}: could not be written ({exc.strerror or exc})") from exc
+    return output

@@ -1,0 +1,57 @@
+"""Loading a codebook YAML file into the model, after every check has passed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from slqual.codebook.checks import check_text, read_codebook_text, summarize
+from slqual.codebook.model import Codebook, CodeNode
+from slqual.errors import CodebookError
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _build(raw: dict[str, Any], parent: str | None, depth: int) -> CodeNode:
+    node_id = _text(raw["id"])
+    children = tuple(_build(c, node_id, depth + 1) for c in raw.get("children") or ())
+    return CodeNode(
+        id=node_id,
+        name=_text(raw["name"]),
+        definition=_text(raw.get("definition")),
+        include=_text(raw.get("include")),
+        exclude=_text(raw.get("exclude")),
+        examples=tuple(_text(e) for e in raw.get("examples") or ()),
+        keywords=tuple(_text(k) for k in raw.get("keywords") or ()),
+        color=_text(raw.get("color")).lower(),
+        memo=_text(raw.get("memo")),
+        children=children,
+        parent=parent,
+        depth=depth,
+        line=getattr(raw, "line", None),
+    )
+
+
+def build_codebook(data: dict[str, Any], source: str = "codebook") -> Codebook:
+    """The model from checked data (see slqual.codebook.checks.check_data)."""
+    roots = tuple(_build(r, None, 0) for r in data["codes"])
+    return Codebook(
+        title=_text(data.get("title")), version=_text(data.get("version")), roots=roots, source=source
+    )
+
+
+def parse_codebook(text: str, source: str = "codebook") -> Codebook:
+    """Build a Codebook from YAML text; CodebookError summarising every error if any check fails."""
+    data, issues = check_text(text, source)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise CodebookError(summarize(errors))
+    return build_codebook(data, source)
+
+
+def load_codebook(path: Path | str) -> Codebook:
+    """Read and check a codebook file; CodebookError (file, line, id) when a check fails."""
+    path = Path(path)
+    return parse_codebook(read_codebook_text(path), str(path))

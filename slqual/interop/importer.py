@@ -1,0 +1,152 @@
+"""Import a codebook made by another program into slqual's YAML.
+
+Ids are derived from the names: lower case, letters and digits of any script
+kept, everything else turned into '_', dotted by the parent's id
+(``barriers.time_pressure``) and made unique with ``_2``, ``_3``; or, given
+a slqual codebook to take them from, restored from the GUIDs slqual's own
+export derived from them. Nothing is
+written when anything fails, and an existing file is only replaced with
+``force``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from slqual.codebook.checks import check_data, slugify, summarize
+from slqual.codebook.dump import codebook_to_yaml
+from slqual.codebook.load import build_codebook, load_codebook, parse_codebook
+from slqual.errors import CodebookError
+from slqual.fileio import atomic_write_text
+from slqual.interop.qdc import RawCode, RawCodebook, guid_for, read_qdc
+from slqual.interop.taguette import read_taguette_csv
+
+READERS = {".qdc": read_qdc, ".qde": read_qdc, ".xml": read_qdc, ".csv": read_taguette_csv}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote."""
+
+    source: str
+    output: str
+    origin: str
+    codes: int
+    themes: int
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "output": self.output,
+            "origin": self.origin,
+            "codes": self.codes,
+            "themes": self.themes,
+            "notes": list(self.notes),
+        }
+
+
+class _Ids:
+    def __init__(self, known_ids: Iterable[str] = ()) -> None:
+        self.taken: set[str] = set()
+        self.by_guid = {guid_for(i): i for i in known_ids}
+
+    def make(self, name: str, parent: str | None, guid: str = "") -> str:
+        known = self.by_guid.get(guid)
+        if known and known not in self.taken:
+            self.taken.add(known)
+            return known
+        base = slugify(name) or "code"
+        full = f"{parent}.{base}" if parent else base
+        candidate, n = full, 1
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{full}_{n}"
+        self.taken.add(candidate)
+        return candidate
+
+
+def _node(code: RawCode, parent: str | None, ids: _Ids) -> dict[str, Any]:
+    node_id = ids.make(code.name, parent, code.guid)
+    data: dict[str, Any] = {"id": node_id, "name": code.name}
+    for key in ("definition", "include", "exclude"):
+        if getattr(code, key):
+            data[key] = getattr(code, key)
+    if code.examples:
+        data["examples"] = list(code.examples)
+    if code.color:
+        data["color"] = code.color
+    if code.memo:
+        data["memo"] = code.memo
+    if code.children:
+        data["children"] = [_node(c, node_id, ids) for c in code.children]
+    return data
+
+
+def raw_to_data(raw: RawCodebook, title: str, known_ids: Iterable[str] = ()) -> dict[str, Any]:
+    """The YAML-schema data of an imported codebook, with ids derived from names.
+
+    A code whose GUID is the one slqual exports for an id in ``known_ids`` gets that id back.
+    """
+    ids = _Ids(known_ids)
+    return {"title": title, "version": 1, "codes": [_node(c, None, ids) for c in raw.codes]}
+
+
+def read_foreign_codebook(source: Path | str) -> RawCodebook:
+    """Read a .qdc (or REFI-QDA project .qde) or a Taguette codebook .csv."""
+    source = Path(source)
+    reader = READERS.get(source.suffix.lower())
+    if reader is None:
+        raise CodebookError(
+            f"{source}: cannot import '{source.suffix or 'no extension'}' files; "
+            "give a REFI-QDA codebook (.qdc) or a Taguette codebook (.csv)"
+        )
+    return reader(source)
+
+
+def import_codebook(
+    source: Path | str,
+    output: Path | str,
+    force: bool = False,
+    title: str | None = None,
+    ids_from: Path | str | None = None,
+) -> ImportResult:
+    """Read another program's codebook and write it as slqual YAML to ``output``.
+
+    With ``ids_from`` (a slqual codebook), codes that went out in slqual's own
+    .qdc export and kept their GUIDs in the other program get their old ids back
+    (and the title is taken from it unless ``title`` is given; a .qdc has none).
+    """
+    source, output = Path(source), Path(output)
+    if output.exists() and not force:
+        raise CodebookError(f"{output}: already exists; choose another name or add --force to replace it")
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        raise CodebookError(f"{output}: the codebook file must end in .yaml")
+    reference = load_codebook(ids_from) if ids_from is not None else None
+    raw = read_foreign_codebook(source)
+    title = title or (reference.title if reference else "") or source.stem
+    data = raw_to_data(raw, title, reference.ids() if reference else [])
+    errors = [i for i in check_data(data, str(source)) if i.severity == "error"]
+    if errors:
+        raise CodebookError(summarize(errors, f"slqual codebook import {source}"))
+    codebook = build_codebook(data, str(output))
+    made_by = f" (made by {raw.origin})" if raw.origin else ""
+    header = (
+        f"Imported by slqual from {source.name}{made_by}.\n"
+        "Ids were made from the names: check them before coding starts, then add\n"
+        "include, exclude, examples and keywords where they help the coders."
+    )
+    text = codebook_to_yaml(codebook, header)
+    parse_codebook(text, str(output))  # what we write must load again
+    atomic_write_text(output, text)
+    return ImportResult(
+        source=str(source),
+        output=str(output),
+        origin=raw.origin,
+        codes=len(codebook),
+        themes=len(codebook.themes),
+        notes=raw.notes,
+    )
