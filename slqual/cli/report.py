@@ -1,0 +1,117 @@
+"""slqual report: theme-by-group quote tables, prevalence, overview and figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from slqual.cli.common import ProjectOption, get_project, stderr, stdout, warn
+
+FORMATS_HELP = "Formats, comma-separated: md, csv, xlsx, docx, html, tex."
+
+
+def report(
+    coder: Annotated[
+        str | None,
+        typer.Option(
+            "--coder",
+            help="Report this coder's file instead of the consensus coding.",
+            show_default="consensus",
+        ),
+    ] = None,
+    formats: Annotated[str, typer.Option("--format", "-f", help=FORMATS_HELP)] = "md,xlsx,docx,html",
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Folder to write into.", show_default="reports/ in the project"),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Participant attribute whose values become the columns.",
+            show_default="group_by in slqual.yaml",
+        ),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option("--where", help="Keep participants with attribute=value (repeatable), e.g. role=GP."),
+    ] = None,
+    level: Annotated[
+        str, typer.Option("--level", help="code: a row per code; theme: codes rolled up to their theme.")
+    ] = "code",
+    quotes: Annotated[int, typer.Option("--quotes", help="Quotes per table cell.", min=0)] = 2,
+    min_words: Annotated[
+        int, typer.Option("--min-words", help="Shortest quote shown, in words.", min=1)
+    ] = 12,
+    max_words: Annotated[
+        int, typer.Option("--max-words", help="Longer quotes are cut at a sentence end with [...].", min=1)
+    ] = 80,
+    test: Annotated[
+        str | None,
+        typer.Option(
+            "--test", help="'fisher': Fisher's exact test per prevalence row (two groups; descriptive)."
+        ),
+    ] = None,
+    no_figures: Annotated[
+        bool, typer.Option("--no-figures", help="Skip the heatmap and other figures.")
+    ] = False,
+    project: ProjectOption = None,
+) -> None:
+    """Write the results tables and figures: quotes by theme and group, prevalence, overview.
+
+    Uses codings/consensus.csv unless --coder names another coder. Quote
+    selection is deterministic: exemplars first, spread over participants,
+    within --min-words and --max-words, never the interviewer's words.
+
+    Example: slqual report --format md,docx --by group --quotes 3
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from slqual.errors import ReportError
+    from slqual.reports import Level, ReportOptions, parse_where
+    from slqual.reports.build import count_steps, make_report
+
+    if level not in ("code", "theme"):
+        raise ReportError(f"--level {level}: choose code or theme")
+    options = ReportOptions(
+        coder=coder,
+        by=by,
+        where=parse_where(where or []),
+        level=Level(level),
+        quotes=quotes,
+        min_words=min_words,
+        max_words=max_words,
+        test=test,
+        figures=not no_figures,
+    )
+    proj = get_project(project)
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=stderr, transient=True) as bar:
+        task = bar.add_task("building tables", total=count_steps(formats, options.figures) + 1)
+
+        def step(description: str) -> None:
+            bar.update(task, description=description, advance=1)
+
+        result = make_report(proj, options, out_dir=out_dir, formats=formats, progress=step)
+    for note in result.report.notes:
+        warn(note)
+    table = Table(title=f"Report written to {escape(str(result.out_dir))}", title_justify="left")
+    table.add_column("file")
+    table.add_column("size", justify="right")
+    for path in result.paths:
+        try:
+            shown = path.relative_to(result.out_dir)
+        except ValueError:
+            shown = path
+        table.add_row(escape(str(shown)), f"{path.stat().st_size:,} B")
+    stdout.print(table)
+    groups = ", ".join(f"{g.label} (n={g.n})" for g in result.report.groups)
+    stdout.print(f"Coding: {escape(result.report.coder)}; by {escape(result.report.by)}: {escape(groups)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

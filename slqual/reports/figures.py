@@ -1,0 +1,208 @@
+"""Figures, drawn headless with matplotlib's object API (no pyplot, no global backend change).
+
+Each figure is written as PNG (for Word, HTML and Markdown) and SVG (for
+journals), reproducibly: SVG ids use a fixed hash salt and no date is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from slqual.fileio import atomic_write_bytes
+from slqual.reports.model import Figure, Level, Report
+
+DPI = 150
+LABEL_CHARS = 62
+ANNOTATE_LIMIT = 25  # co-occurrence cells are numbered up to this many codes
+RC = {
+    "svg.hashsalt": "slqual",
+    "svg.fonttype": "path",
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "figure.dpi": DPI,
+}
+SAVE_METADATA = {".svg": {"Date": None}, ".png": {"Software": None}}
+
+
+def _short(text: str, limit: int = LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _save(fig, folder: Path, key: str) -> tuple[Path, ...]:
+    import io
+
+    paths = []
+    for suffix in (".png", ".svg"):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=suffix[1:], bbox_inches="tight", metadata=SAVE_METADATA[suffix])
+        path = folder / f"{key}{suffix}"
+        atomic_write_bytes(path, buffer.getvalue())
+        paths.append(path)
+    return tuple(paths)
+
+
+def _empty(ax, message: str) -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#666")
+    ax.set_axis_off()
+
+
+def heatmap(report: Report):
+    """Share of participants per group who voiced each theme and code; themes as row blocks."""
+    import numpy as np
+    from matplotlib.figure import Figure as MplFigure
+
+    prev = report.prevalence
+    groups = report.groups
+    values = np.array([[row[f"{g.value}_share"] * 100 for g in groups] for _, row in prev.iterrows()])
+    n_rows = max(len(prev), 1)
+    fig = MplFigure(figsize=(4.5 + 1.3 * len(groups), 1.6 + 0.26 * n_rows))
+    ax = fig.add_subplot()
+    if prev.empty:
+        _empty(ax, "no themes in the codebook")
+        return fig
+    image = ax.imshow(values, aspect="auto", cmap="Blues", vmin=0, vmax=100, interpolation="nearest")
+    # Labels are right-aligned, so deeper codes are marked rather than indented: "– Shared vision".
+    labels = ["\u2013 " * max(r.depth - 1, 0) + _short(r.label) for r in prev.itertuples()]
+
+    ax.set_yticks(range(len(prev)), labels)
+    for tick, row in zip(ax.get_yticklabels(), prev.itertuples(), strict=True):
+        if row.level == "theme":
+            tick.set_fontweight("bold")
+    ax.set_xticks(range(len(groups)), [g.header for g in groups])
+    ax.xaxis.tick_top()
+    for i, row in enumerate(values):
+        for j, value in enumerate(row):
+            ax.text(
+                j,
+                i,
+                f"{value:.0f}%",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if value > 60 else "#1a1a1a",
+            )
+    starts = [i for i, level in enumerate(prev["level"]) if level == "theme"]
+    for i in starts[1:]:
+        ax.axhline(i - 0.5, color="#333", linewidth=1.2)
+    ax.tick_params(length=0)
+    colorbar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    colorbar.set_label("participants who voiced it (%)")
+    ax.set_title(f"Prevalence by {report.by}", pad=30)
+    return fig
+
+
+def cooccurrence(report: Report):
+    """Segments coded with both codes; the diagonal (segments per code) is numbered, not shaded."""
+    import numpy as np
+    from matplotlib.figure import Figure as MplFigure
+
+    matrix = report.cooccurrence
+    k = len(matrix)
+    size = 3.5 + 0.16 * k + (1.5 if k else 0)
+    fig = MplFigure(figsize=(size + 1.5, size))
+    ax = fig.add_subplot()
+    if not k:
+        _empty(ax, "no coded segments")
+        return fig
+    names = dict(zip(report.prevalence["code"], report.prevalence["label"], strict=True))
+    values = matrix.to_numpy().astype(float)
+    shaded = values.copy()
+    np.fill_diagonal(shaded, np.nan)
+    top = np.nanmax(shaded) if k > 1 and np.isfinite(np.nanmax(shaded)) else 1.0
+    image = ax.imshow(shaded, cmap="Purples", vmin=0, vmax=max(top, 1.0), interpolation="nearest")
+    labels = [_short(names.get(i, i), 40) for i in matrix.index]
+    ax.set_xticks(range(k), labels, rotation=90, fontsize=7 if k > 30 else 8)
+    ax.set_yticks(range(k), labels, fontsize=7 if k > 30 else 8)
+    if k <= ANNOTATE_LIMIT:
+        for i in range(k):
+            for j in range(k):
+                if values[i, j] or i == j:
+                    ax.text(
+                        j,
+                        i,
+                        f"{int(values[i, j])}",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        fontstyle="italic" if i == j else "normal",
+                        color="white" if i != j and values[i, j] > 0.6 * top else "#1a1a1a",
+                    )
+    fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02).set_label("segments coded with both")
+    ax.set_title("Code co-occurrence")
+    return fig
+
+
+def saturation(report: Report):
+    """Cumulative distinct codes against interviews in order, with new codes per interview as bars."""
+    from matplotlib.figure import Figure as MplFigure
+
+    data = report.saturation
+    fig = MplFigure(figsize=(7, 4))
+    ax = fig.add_subplot()
+    if data.empty:
+        _empty(ax, "no interviews with segments")
+        return fig
+    x = data["interview"].to_numpy()
+    ax.bar(x, data["new_codes"], color="#c6dbef", label="new codes in this interview")
+    ax.plot(x, data["distinct_codes"], color="#08519c", linewidth=1.5, zorder=2)
+    palette = ["#08519c", "#d94801", "#238b45", "#6a51a3", "#a50f15", "#525252"]
+    for i, group in enumerate(report.groups):
+        mask = data[report.by] == group.value
+        ax.scatter(
+            x[mask.to_numpy()],
+            data["distinct_codes"][mask],
+            color=palette[i % len(palette)],
+            zorder=3,
+            s=22,
+            label=group.label,
+        )
+    unit = "themes" if report.level is Level.theme else "codes"
+    ax.set_xlabel("interviews, in interview order")
+    ax.set_ylabel(f"distinct {unit}")
+    ax.set_ylim(0, max(int(data["distinct_codes"].max()), 1) * 1.1)
+    step = max(1, len(x) // 20)
+    ax.set_xticks(x[::step])
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(f"Saturation: distinct {unit} by interview")
+    return fig
+
+
+FIGURES: list[tuple[str, str, str, Callable]] = [
+    (
+        "heatmap",
+        "Prevalence heatmap",
+        "Share of participants in each group with at least one segment coded with the theme or code.",
+        heatmap,
+    ),
+    (
+        "cooccurrence",
+        "Code co-occurrence",
+        "Participant segments coded with both codes; the diagonal gives the segments coded with each code.",
+        cooccurrence,
+    ),
+    (
+        "saturation",
+        "Saturation curve",
+        "Cumulative number of distinct codes against interviews in interview order; bars: new codes.",
+        saturation,
+    ),
+]
+
+
+def write_figures(
+    report: Report, folder: Path, progress: Callable[[str], None] | None = None
+) -> list[Figure]:
+    """Draw every figure and write it as PNG and SVG into ``folder``."""
+    import matplotlib
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with matplotlib.rc_context(RC):
+        for key, title, caption, draw in FIGURES:
+            if progress:
+                progress(f"figure: {title}")
+            fig = draw(report)
+            written.append(Figure(key=key, title=title, caption=caption, paths=_save(fig, folder, key)))
+    return written

@@ -1,0 +1,360 @@
+"""Every report table, built once as a DataFrame from the checked inputs.
+
+Rows and counts follow the codebook tree: a theme or code row counts the
+participants and segments coded with it *or any code below it*; quote rows in
+a theme table take the segments coded with exactly that code. At
+``--level theme`` everything is rolled up to the themes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from slqual.errors import ReportError
+from slqual.reports.model import Level, QuoteCell, ReportOptions, Table, TableKind
+from slqual.reports.quotes import rank_candidates, select_quotes
+from slqual.reports.stats import FISHER_LABEL, FISHER_NOTE, fisher_p_values, format_p
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from slqual.reports.inputs import ReportInputs
+
+OVERVIEW_MAX_WORDS = 40
+ANY_CODE = "Any code"
+LONG_FIXED = ["segment_id", "document", "participant_id"]
+LONG_CODE = ["theme", "code", "code_path", "coder", "exemplar", "text"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A theme or code row of the prevalence table and the participant x code matrix."""
+
+    id: str
+    theme: str
+    level: str  # "theme" or "code"
+    name: str  # the code's names below its theme, e.g. "Understanding > Shared vision"
+    depth: int
+    label: str  # the node's own name, e.g. "Shared vision"
+
+
+@dataclass(frozen=True)
+class BuiltTables:
+    tables: tuple[Table, ...]
+    prevalence: pd.DataFrame
+    cooccurrence: pd.DataFrame
+    saturation: pd.DataFrame
+
+
+def safe_key(text: str) -> str:
+    """A file- and sheet-safe name."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "table"
+
+
+def report_rows(inputs: ReportInputs) -> list[Row]:
+    book = inputs.codebook
+    rows = []
+    for theme in book.themes:
+        rows.append(Row(theme.id, theme.id, "theme", theme.name, 0, theme.name))
+        if inputs.level is Level.code:
+            for node in book.descendants(theme.id, include_self=False):
+                name = " > ".join(n.name for n in book.ancestors(node.id)[1:])
+                rows.append(Row(node.id, theme.id, "code", name, node.depth, node.name))
+    return rows
+
+
+def rolled_up(inputs: ReportInputs, rows: list[Row]) -> pd.DataFrame:
+    """One row per (report row, segment): each coded segment under its code and every ancestor."""
+    import pandas as pd
+
+    wanted = {r.id for r in rows}
+    coded = inputs.coded
+    chains = {
+        code: [n.id for n in inputs.codebook.ancestors(code) if n.id in wanted]
+        for code in coded["code"].unique()
+    }
+    frame = coded[["segment_id", "participant_id", "group", "code"]].copy()
+    frame["row"] = frame["code"].map(chains)
+    frame = frame.explode("row").dropna(subset=["row"])
+    if frame.empty:
+        return pd.DataFrame(columns=["segment_id", "participant_id", "group", "row"])
+    return frame.drop_duplicates(["row", "segment_id"])[["segment_id", "participant_id", "group", "row"]]
+
+
+def prevalence_counts(inputs: ReportInputs, rows: list[Row], rolled: pd.DataFrame, test: str | None):
+    """Numeric prevalence: per row and group, participants who voiced it, N, share, segments."""
+    import pandas as pd
+
+    ids = [r.id for r in rows]
+    frame = pd.DataFrame(
+        {
+            "theme": [r.theme for r in rows],
+            "code": ids,
+            "level": [r.level for r in rows],
+            "depth": [r.depth for r in rows],
+            "name": [r.name for r in rows],
+            "label": [r.label for r in rows],
+        }
+    )
+    people = rolled.groupby(["row", "group"])["participant_id"].nunique()
+    segs = rolled.groupby(["row", "group"]).size()
+    for g in inputs.groups:
+        hits = [int(people.get((i, g.value), 0)) for i in ids]
+        frame[f"{g.value}_participants"] = hits
+        frame[f"{g.value}_N"] = g.n
+        frame[f"{g.value}_share"] = [round(h / g.n, 4) for h in hits]
+        frame[f"{g.value}_segments"] = [int(segs.get((i, g.value), 0)) for i in ids]
+    total_n = sum(g.n for g in inputs.groups)
+    everyone = rolled.groupby("row")["participant_id"].nunique()
+    frame["all_participants"] = [int(everyone.get(i, 0)) for i in ids]
+    frame["all_N"] = total_n
+    frame["all_share"] = [round(h / total_n, 4) for h in frame["all_participants"]]
+    frame["all_segments"] = [int(n) for n in rolled.groupby("row").size().reindex(ids, fill_value=0)]
+    if test == "fisher":
+        if len(inputs.groups) != 2:
+            raise ReportError(
+                f"--test fisher compares two groups; '{inputs.by}' has {len(inputs.groups)} "
+                "(choose another --by or narrow the groups with --where)"
+            )
+        a, b = inputs.groups
+        frame["fisher_p"] = [
+            round(p, 6)
+            for p in fisher_p_values(
+                frame[f"{a.value}_participants"], a.n, frame[f"{b.value}_participants"], b.n
+            )
+        ]
+    return frame
+
+
+def _share(hits: int, n: int) -> str:
+    return f"{hits} ({round(100 * hits / n)}%)" if n else "0"
+
+
+def prevalence_table(inputs: ReportInputs, counts: pd.DataFrame, number: int) -> Table:
+    import pandas as pd
+
+    columns: dict[str, list] = {
+        "Theme": [r.name if r.level == "theme" else "" for r in counts.itertuples()],
+        "Code": [ANY_CODE if r.level == "theme" else r.name for r in counts.itertuples()],
+    }
+    total_n = int(counts["all_N"].iloc[0]) if len(counts) else 0
+    for g in inputs.groups:
+        columns[f"{g.header}: participants"] = [_share(h, g.n) for h in counts[f"{g.value}_participants"]]
+        columns[f"{g.header}: segments"] = counts[f"{g.value}_segments"].astype(str).tolist()
+    columns[f"All (n={total_n}): participants"] = [_share(h, total_n) for h in counts["all_participants"]]
+    columns["All: segments"] = counts["all_segments"].astype(str).tolist()
+    note = (
+        "Participants: how many in each group had at least one segment coded with the theme or code "
+        "(or a code below it), and the share of the group. Segments: coded participant segments."
+    )
+    if "fisher_p" in counts.columns:
+        columns[FISHER_LABEL] = [format_p(p) for p in counts["fisher_p"]]
+        note = f"{note} {FISHER_NOTE}"
+    return Table(
+        key="prevalence",
+        title="Prevalence of themes and codes",
+        caption=f"Table {number}. Participants and coded segments per theme and code, by {inputs.by}",
+        kind=TableKind.counts,
+        frame=pd.DataFrame(columns),
+        note=note,
+    )
+
+
+def _cells(candidates: pd.DataFrame, key: str, inputs: ReportInputs, n: int, lo: int, hi: int):
+    """QuoteCells keyed by (row key, group) from ranked candidates."""
+    roles = inputs.role_of()
+    out = {}
+    for (row, group), frame in candidates.groupby([key, "group"], sort=False):
+        out[(row, group)] = select_quotes(frame, n, lo, hi, roles, ranked=True)
+    return out
+
+
+def _quote_frame(labels: list[str], first: str, keys: list[str], cells: dict, inputs: ReportInputs):
+    import pandas as pd
+
+    columns: dict[str, list] = {first: labels}
+    for g in inputs.groups:
+        columns[g.header] = [cells.get((k, g.value), QuoteCell()) for k in keys]
+    return pd.DataFrame(columns)
+
+
+def theme_candidates(inputs: ReportInputs) -> pd.DataFrame:
+    """Candidates rolled up to their theme: one row per (theme, segment), exemplar if any code says so."""
+    ranked = rank_candidates(inputs.coded)
+    return ranked.drop_duplicates(["theme", "segment_id"])
+
+
+def _row_label(book, node) -> str:
+    """A code's names below its theme; '(in general)' where a theme or parent code was coded itself."""
+    name = " > ".join(a.name for a in book.ancestors(node.id)[1:]) or node.name
+    return name if node.is_leaf else f"{name} (in general)"
+
+
+def quote_tables(inputs: ReportInputs, options: ReportOptions, first_number: int) -> list[Table]:
+    """Theme tables: one per theme with a row per code, or one table of themes at --level theme."""
+    book = inputs.codebook
+    lo, hi, n = options.min_words, options.max_words, options.quotes
+    if inputs.level is Level.theme:
+        cells = _cells(theme_candidates(inputs), "theme", inputs, n, lo, hi)
+        ids = [t.id for t in book.themes]
+        frame = _quote_frame([t.name for t in book.themes], "Theme", ids, cells, inputs)
+        caption = f"Table {first_number}. Quotes addressing each theme, by {inputs.by}"
+        return [Table("themes", "Quotes by theme", caption, TableKind.quotes, frame)]
+    cells = _cells(rank_candidates(inputs.coded), "code", inputs, n, lo, hi)
+    used = set(inputs.coded["code"])
+    tables = []
+    for number, theme in enumerate(book.themes, start=first_number):
+        nodes = [
+            node
+            for node in book.descendants(theme.id)
+            if node.id in used or (node.is_leaf and node.id != theme.id)
+        ]
+        labels = [_row_label(book, node) for node in nodes]
+        frame = _quote_frame(labels, "Code", [node.id for node in nodes], cells, inputs)
+        caption = f"Table {number}. Quotes addressing the theme \u201c{theme.name}\u201d, by {inputs.by}"
+        tables.append(Table(f"theme_{safe_key(theme.id)}", theme.name, caption, TableKind.quotes, frame))
+    return tables
+
+
+def overview_table(inputs: ReportInputs, options: ReportOptions) -> Table:
+    hi = max(options.min_words, min(options.max_words, OVERVIEW_MAX_WORDS))
+    # "Short": among exemplars and then the rest, quotes that fit whole come before ones to trim.
+    candidates = theme_candidates(inputs)
+    candidates = candidates.assign(_long=candidates["words"] > hi).sort_values(
+        ["exemplar", "_long", "segment_id"], ascending=[False, True, True], kind="stable"
+    )
+    cells = _cells(candidates, "theme", inputs, 1, options.min_words, hi)
+    themes = inputs.codebook.themes
+    frame = _quote_frame([t.name for t in themes], "Theme", [t.id for t in themes], cells, inputs)
+    return Table(
+        key="overview",
+        title="Overview",
+        caption=f"Table 1. Overview: one short quote per theme and {inputs.by}",
+        kind=TableKind.quotes,
+        frame=frame,
+    )
+
+
+def long_table(inputs: ReportInputs) -> Table:
+    """One row per coded quote, with every participant attribute: for R and pivot tables."""
+    book = inputs.codebook
+    attrs = inputs.participants.rename(
+        columns={a: f"participant_{a}" for a in inputs.attributes if a in LONG_FIXED + LONG_CODE}
+    )
+    coded = inputs.coded.drop(columns=["group"]).merge(attrs, on="participant_id", how="left")
+    paths = {code: book.path(code) for code in coded["code"].unique()}
+    coded["code_path"] = coded["code"].map(paths)
+    coded["exemplar"] = coded["exemplar"].astype(int)
+    attribute_columns = [c for c in attrs.columns if c != "participant_id"]
+    frame = coded[LONG_FIXED + attribute_columns + LONG_CODE].reset_index(drop=True)
+    return Table("quotes_long", "All coded quotes", "", TableKind.data, frame)
+
+
+def matrix_table(inputs: ReportInputs, rows: list[Row], rolled: pd.DataFrame) -> Table:
+    """Participants x themes and codes, 1 where the participant voiced it."""
+    import pandas as pd
+
+    people = inputs.participants[["participant_id", inputs.by]].reset_index(drop=True)
+    ids = [r.id for r in rows]
+    hits = _onehot(rolled["participant_id"], rolled["row"], people["participant_id"].tolist(), ids)
+    frame = pd.concat([people, pd.DataFrame(hits, columns=ids)], axis=1)
+    return Table("participant_codes", "Participants by code", "", TableKind.data, frame)
+
+
+def _onehot(rows: pd.Series, columns: pd.Series, row_order: list[str], column_order: list[str]):
+    """A 0/1 numpy matrix: 1 where (row, column) occurs, in the given orders."""
+    import numpy as np
+
+    row_index = {key: i for i, key in enumerate(row_order)}
+    column_index = {key: i for i, key in enumerate(column_order)}
+    r = rows.map(row_index)
+    c = columns.map(column_index)
+    keep = r.notna() & c.notna()
+    matrix = np.zeros((len(row_order), len(column_order)), dtype=np.int64)
+    matrix[r[keep].astype(int).to_numpy(), c[keep].astype(int).to_numpy()] = 1
+    return matrix
+
+
+def cooccurrence_frame(inputs: ReportInputs) -> pd.DataFrame:
+    """Units (codes, or themes at --level theme) x units: segments coded with both."""
+    import pandas as pd
+
+    coded = inputs.coded
+    present = set(coded["unit"])
+    order = [i for i in inputs.codebook.ids() if i in present]
+    if not order:
+        return pd.DataFrame()
+    segments = list(dict.fromkeys(coded["segment_id"]))
+    onehot = _onehot(coded["segment_id"], coded["unit"], segments, order)
+    dense = onehot.astype(float)  # float products use BLAS; counts stay exact
+    return pd.DataFrame((dense.T @ dense).round().astype(int), index=order, columns=order)
+
+
+def interview_order(inputs: ReportInputs) -> list[str]:
+    """Participants in interview order: an 'order' column, else 'interview_date', else file order."""
+    import pandas as pd
+
+    people = inputs.participants
+    for column in ("order", "interview_date"):
+        if column not in people.columns:
+            continue
+        if column == "order":
+            keys = pd.to_numeric(people[column], errors="coerce")
+        else:
+            keys = pd.to_datetime(people[column], errors="coerce")
+        bad = people.index[keys.isna()]
+        if len(bad):
+            raise ReportError(
+                f"participants.csv: '{column}' of participant {people.at[bad[0], 'participant_id']} is "
+                f"'{people.at[bad[0], column]}'; give every participant a "
+                f"{'number' if column == 'order' else 'date like 2024-03-01'}"
+            )
+        ranked = people.assign(_key=keys).sort_values("_key", kind="stable")
+        return ranked["participant_id"].tolist()
+    return people["participant_id"].tolist()
+
+
+def saturation_frame(inputs: ReportInputs) -> pd.DataFrame:
+    """Cumulative distinct codes (or themes) against interviews in order."""
+    import pandas as pd
+
+    interviewed = set(inputs.segments["participant_id"])
+    order = [p for p in interview_order(inputs) if p in interviewed]
+    rank = {pid: i for i, pid in enumerate(order)}
+    first = inputs.coded.assign(_rank=inputs.coded["participant_id"].map(rank)).groupby("unit")["_rank"].min()
+    new = first.value_counts().reindex(range(len(order)), fill_value=0)
+    group_of = dict(zip(inputs.participants["participant_id"], inputs.participants[inputs.by], strict=True))
+    return pd.DataFrame(
+        {
+            "interview": range(1, len(order) + 1),
+            "participant_id": order,
+            inputs.by: [group_of[p] for p in order],
+            "new_codes": new.astype(int).tolist(),
+            "distinct_codes": new.cumsum().astype(int).tolist(),
+        }
+    )
+
+
+def build_tables(inputs: ReportInputs, options: ReportOptions) -> BuiltTables:
+    """All tables, in report order: overview, theme tables, prevalence, then the data tables."""
+    rows = report_rows(inputs)
+    rolled = rolled_up(inputs, rows)
+    counts = prevalence_counts(inputs, rows, rolled, options.test)
+    quotes = quote_tables(inputs, options, first_number=2)
+    prevalence = prevalence_table(inputs, counts, number=2 + len(quotes))
+    cooccurrence = cooccurrence_frame(inputs)
+    saturation = saturation_frame(inputs)
+    cooc_data = cooccurrence.rename_axis("code").reset_index() if not cooccurrence.empty else cooccurrence
+    tables = (
+        overview_table(inputs, options),
+        *quotes,
+        prevalence,
+        Table("prevalence_counts", "Prevalence counts", "", TableKind.data, counts),
+        long_table(inputs),
+        matrix_table(inputs, rows, rolled),
+        Table("cooccurrence", "Code co-occurrence", "", TableKind.data, cooc_data),
+        Table("saturation", "Saturation", "", TableKind.data, saturation),
+    )
+    return BuiltTables(tables, counts, cooccurrence, saturation)

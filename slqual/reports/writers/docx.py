@@ -1,0 +1,91 @@
+"""DOCX: Word tables ready for a manuscript, each with its caption and a header row.
+
+Quotes are in italics followed by their attribution in roman, one paragraph
+per quote; the header row repeats on every page a table runs over.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from slqual.fileio import atomic_write_bytes
+from slqual.reports.model import Figure, QuoteCell, Report, ReportFormat, Table
+from slqual.reports.writers.base import ReportWriter, xml_safe
+
+FIGURE_WIDTH_INCHES = 6.0
+
+
+def _repeat_header(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    props.append(flag)
+
+
+def _fill(cell, value: object) -> None:
+    paragraph = cell.paragraphs[0]
+    if isinstance(value, QuoteCell):
+        if not value.quotes:
+            paragraph.add_run(xml_safe(value.empty_text))
+            return
+        for i, quote in enumerate(value.quotes):
+            if i:
+                paragraph = cell.add_paragraph()
+            paragraph.add_run(xml_safe(f"\u201c{quote.text}\u201d")).italic = True
+            paragraph.add_run(xml_safe(f" {quote.attribution}"))
+        return
+    paragraph.add_run(xml_safe("" if value is None else str(value)))
+
+
+class DocxWriter(ReportWriter):
+    format = ReportFormat.docx
+
+    def write(self, report: Report, out_dir: Path, figures: Sequence[Figure]) -> list[Path]:
+        from docx import Document
+        from docx.shared import Inches
+
+        document = Document()
+        document.core_properties.title = xml_safe(report.title)
+        document.add_heading(xml_safe(report.title), level=1)
+        document.add_paragraph(xml_safe(report.subtitle))
+        for table in self.tables(report):
+            self._table(document, table)
+        for number, figure in enumerate(figures, start=1):
+            png = figure.path(".png")
+            if png is None:
+                continue
+            document.add_picture(str(png), width=Inches(FIGURE_WIDTH_INCHES))
+            document.add_paragraph(f"Figure {number}. {figure.caption}", style=self._caption_style(document))
+        buffer = io.BytesIO()
+        document.save(buffer)
+        path = out_dir / "report.docx"
+        atomic_write_bytes(path, buffer.getvalue())
+        return [path]
+
+    @staticmethod
+    def _caption_style(document) -> str | None:
+        names = {s.name for s in document.styles}
+        return "Caption" if "Caption" in names else None
+
+    def _table(self, document, table: Table) -> None:
+        frame = table.frame
+        document.add_paragraph(xml_safe(table.caption), style=self._caption_style(document))
+        grid = document.add_table(rows=1, cols=len(frame.columns))
+        if "Table Grid" in {s.name for s in document.styles}:
+            grid.style = "Table Grid"
+        header = grid.rows[0]
+        _repeat_header(header)
+        for cell, name in zip(header.cells, frame.columns, strict=True):
+            cell.paragraphs[0].add_run(xml_safe(str(name))).bold = True
+        for values in frame.itertuples(index=False):
+            row = grid.add_row()
+            for cell, value in zip(row.cells, values, strict=True):
+                _fill(cell, value)
+        if table.note:
+            document.add_paragraph(table.note).runs[0].italic = True
+        document.add_paragraph()

@@ -1,0 +1,221 @@
+"""Report formats: golden md and csv, reproducible output, xlsx and docx read back, self-contained HTML."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from slqual.project import open_project
+from slqual.reports import ReportFormat, ReportOptions, TableKind, build_report, make_report, write_report
+from slqual.reports.writers import WRITERS
+from slqual.reports.writers.latex import escape_tex
+from slqual.reports.writers.markdown import escape_md
+
+DATA = Path(__file__).parent / "data" / "report"
+GOLDEN = DATA / "golden"
+UPDATE = os.environ.get("SLQUAL_UPDATE_GOLDEN") == "1"  # refresh golden files on purpose only
+ALL = ",".join(f.value for f in ReportFormat)
+
+
+def fixture_project(root: Path):
+    shutil.copytree(DATA / "project", root)
+    return open_project(root)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """The fixture project reported once in every format, with figures and Fisher's test."""
+    project = fixture_project(tmp_path_factory.mktemp("report") / "study")
+    return make_report(project, ReportOptions(test="fisher"), formats=ALL)
+
+
+def test_every_format_has_a_writer():
+    assert set(WRITERS) == set(ReportFormat)
+    for fmt, writer in WRITERS.items():
+        assert writer.format is fmt
+
+
+def _golden_files(out_dir: Path) -> list[Path]:
+    return [out_dir / "report.md", *sorted((out_dir / "csv").glob("*.csv"))]
+
+
+def test_markdown_and_csv_match_the_golden_files(written):
+    for path in _golden_files(written.out_dir):
+        name = path.relative_to(written.out_dir)
+        golden = GOLDEN / name
+        if UPDATE:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_bytes(path.read_bytes())
+        assert golden.is_file(), f"no golden file {golden}; refresh with SLQUAL_UPDATE_GOLDEN=1"
+        assert path.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8"), name
+    expected = {p.relative_to(GOLDEN) for p in GOLDEN.rglob("*") if p.is_file()}
+    assert expected == {p.relative_to(written.out_dir) for p in _golden_files(written.out_dir)}
+
+
+def test_a_second_run_gives_byte_identical_md_csv_tex_and_svg(written, tmp_path):
+    project = fixture_project(tmp_path / "again")
+    again = make_report(project, ReportOptions(test="fisher"), out_dir=tmp_path / "out", formats="md,csv,tex")
+    names = [
+        "report.md",
+        "report.tex",
+        *(f"figures/{k}.svg" for k in ("heatmap", "cooccurrence", "saturation")),
+    ]
+    names += [p.relative_to(written.out_dir).as_posix() for p in (written.out_dir / "csv").glob("*.csv")]
+    for name in names:
+        assert (again.out_dir / name).read_bytes() == (written.out_dir / name).read_bytes(), name
+
+
+def test_markdown_quotes_are_italic_with_attribution(written):
+    text = (written.out_dir / "report.md").read_text(encoding="utf-8")
+    assert "## Table 2. Quotes addressing the theme \u201cMotivation\u201d, by group" in text
+    assert "| Code | Clinical managers (n=3) | Non-clinical managers (n=3) |" in text
+    assert "*\u201cNobody else put their hand up in the room," in text
+    assert "\u201d* (P02, Nurse)" in text
+    assert "Question 1:" not in text  # never the interviewer's words
+
+
+def test_csv_files_cover_every_table(written):
+    names = {p.stem for p in (written.out_dir / "csv").glob("*.csv")}
+    assert names == {t.key for t in written.report.tables}
+
+
+def test_xlsx_has_a_sheet_per_table_with_frozen_headers_and_the_right_cells(written):
+    from openpyxl import load_workbook
+
+    book = load_workbook(written.out_dir / "report.xlsx")
+    assert book.sheetnames == [t.key for t in written.report.tables]
+    sheet = book["theme_motivation"]
+    assert sheet["A1"].value.startswith("Table 2. Quotes addressing the theme")
+    assert [c.value for c in sheet[2]] == ["Code", "Clinical managers (n=3)", "Non-clinical managers (n=3)"]
+    assert sheet.freeze_panes == "B3"
+    assert sheet["A3"].value == "Not a career goal"
+    assert sheet["B3"].value.startswith("\u201cNobody else put their hand up")
+    assert sheet["B3"].value.endswith("(P01, GP)")
+    assert sheet["B3"].alignment.wrap_text
+    assert sheet["C3"].value == "no quotes coded"
+    long = book["quotes_long"]
+    assert long.freeze_panes == "A2"
+    assert long["A1"].value == "segment_id"
+    assert long.max_row == 1 + len(written.report.table("quotes_long").frame)
+    prevalence = book["prevalence_counts"]
+    header = [c.value for c in prevalence[1]]
+    assert prevalence.cell(row=3, column=header.index("clinical_participants") + 1).value == 3
+
+
+def test_xlsx_never_writes_a_formula(tmp_path):
+    from openpyxl import load_workbook
+
+    project = fixture_project(tmp_path / "study")
+    segments = project.segments_path.read_text(encoding="utf-8")
+    project.segments_path.write_text(
+        segments.replace("Honestly the paperwork", "=HYPERLINK(1) honestly the paperwork").replace(
+            "Time is the problem.",
+            "Time is the \x0bproblem.",  # a control character XML cannot hold
+        ),
+        encoding="utf-8",
+    )
+    result = make_report(project, ReportOptions(figures=False), formats="xlsx")
+    book = load_workbook(result.out_dir / "report.xlsx")
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    risky = [c for c in cells if c.value.startswith("=")]
+    assert risky, "the fixture should put a formula-like text in a cell"
+    assert all(c.data_type == "s" for c in risky)
+    assert any(c.value.startswith("Time is the problem.") for c in cells)
+
+
+def test_docx_holds_captioned_tables_with_italic_quotes(written):
+    import docx
+
+    document = docx.Document(written.out_dir / "report.docx")
+    captions = [p.text for p in document.paragraphs if p.text.startswith("Table ")]
+    assert captions[:3] == [
+        "Table 1. Overview: one short quote per theme and group",
+        "Table 2. Quotes addressing the theme \u201cMotivation\u201d, by group",
+        "Table 3. Quotes addressing the theme \u201cSkills\u201d, by group",
+    ]
+    assert len(document.tables) == 5  # overview, three themes, prevalence
+    table = document.tables[1]
+    assert [c.text for c in table.rows[0].cells] == [
+        "Code",
+        "Clinical managers (n=3)",
+        "Non-clinical managers (n=3)",
+    ]
+    assert all(run.bold for c in table.rows[0].cells for run in c.paragraphs[0].runs)
+    quote = table.rows[1].cells[1].paragraphs[0].runs
+    assert quote[0].italic and quote[0].text.startswith("\u201cNobody else")
+    assert quote[1].text == " (P02, Nurse)" and not quote[1].italic
+    assert table.rows[1].cells[2].text == "no quotes coded"
+    assert len(document.inline_shapes) == 3  # the figures
+
+
+def test_html_is_one_self_contained_file(written):
+    html = (written.out_dir / "report.html").read_text(encoding="utf-8")
+    for pattern in (r"https?:", r"(src|href)\s*=\s*[\"']?//", r"@import", r"url\("):
+        assert not re.search(pattern, html, re.IGNORECASE), pattern
+    for src in re.findall(r'src="([^"]*)"', html):
+        assert src.startswith("data:image/png;base64,")
+    for href in re.findall(r'href="([^"]*)"', html):
+        assert href.startswith("#")
+    assert "<nav><strong>Contents</strong>" in html
+    assert "@media print" in html
+    assert html.count("<table>") == 5
+    assert html.count("<img ") == 3
+
+
+def test_latex_uses_booktabs_and_escapes_text(written):
+    tex = (written.out_dir / "report.tex").read_text(encoding="utf-8")
+    assert "\\usepackage{booktabs}" in tex and "\\toprule" in tex and "\\midrule" in tex
+    assert "\\textit{``Nobody else put their hand up" in tex
+    assert escape_tex("50% of R&D_costs {x} $ # ~ ^ \\") == (
+        "50\\% of R\\&D\\_costs \\{x\\} \\$ \\# \\textasciitilde{} \\textasciicircum{} \\textbackslash{}"
+    )
+
+
+def test_markdown_escapes_table_breaking_characters():
+    assert escape_md("a | b *c*\nd") == "a \\| b \\*c\\* d"
+
+
+def test_figures_are_written_and_not_empty(written):
+    keys = [f.key for f in written.figures]
+    assert keys == ["heatmap", "cooccurrence", "saturation"]
+    for figure in written.figures:
+        png, svg = figure.path(".png"), figure.path(".svg")
+        assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 5000
+        assert b"<svg" in svg.read_bytes() and svg.stat().st_size > 5000
+
+
+def test_no_figures_writes_none(tmp_path):
+    project = fixture_project(tmp_path / "study")
+    report = build_report(project, ReportOptions(figures=False))
+    paths, figures = write_report(report, tmp_path / "out", "md,html")
+    assert figures == []
+    assert not (tmp_path / "out" / "figures").exists()
+    assert [p.name for p in paths] == ["report.md", "report.html"]
+
+
+def test_data_tables_go_only_to_csv_and_xlsx(written):
+    data = {t.key for t in written.report.tables if t.kind is TableKind.data}
+    assert data == {"prevalence_counts", "quotes_long", "participant_codes", "cooccurrence", "saturation"}
+    for fmt, writer in WRITERS.items():
+        keys = {t.key for t in writer().tables(written.report)}
+        assert bool(keys & data) == (fmt in (ReportFormat.csv, ReportFormat.xlsx)), fmt
+    md = (written.out_dir / "report.md").read_text(encoding="utf-8")
+    assert "| segment_id |" not in md
+
+
+def test_control_characters_in_transcripts_do_not_break_docx_or_html(tmp_path):
+    import docx
+
+    project = fixture_project(tmp_path / "study")
+    segments = project.segments_path.read_text(encoding="utf-8")
+    project.segments_path.write_text(segments.replace("Time is the problem.", "Time is the \x01problem."))
+    result = make_report(project, ReportOptions(figures=False), formats="docx,html,xlsx")
+    document = docx.Document(result.out_dir / "report.docx")
+    assert "Time is the problem." in "\n".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    )
+    assert "\x01" not in (result.out_dir / "report.html").read_text(encoding="utf-8")
