@@ -1,0 +1,63 @@
+"""The ingest manifest, ``.slqual/manifest.json``: what each document was ingested from.
+
+One entry per document: the file it came from (relative to the project where
+possible), the SHA-256 of its bytes, its format and segment count, and when it
+was last (re)segmented. Ingest uses it to tell new, changed and unchanged
+files apart and to notice files that have gone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from slqual.errors import ProjectError
+from slqual.fileio import INTERNAL_DIR, atomic_write_text
+
+MANIFEST_FILE = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    file: str
+    sha256: str
+    size: int
+    format: str
+    segments: int
+    unit: str
+    ingested_at: str
+
+
+def manifest_path(root: Path) -> Path:
+    return Path(root) / INTERNAL_DIR / MANIFEST_FILE
+
+
+def read_manifest(root: Path) -> dict[str, ManifestEntry]:
+    """The manifest's entries by document; empty when there is none yet."""
+    path = manifest_path(root)
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {doc: ManifestEntry(**entry) for doc, entry in data.get("documents", {}).items()}
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise ProjectError(
+            f"{path}: the ingest manifest cannot be read ({exc}); delete it and run 'slqual ingest' again"
+        ) from exc
+
+
+def manifest_text(entries: dict[str, ManifestEntry]) -> str:
+    data = {"version": MANIFEST_VERSION, "documents": {doc: asdict(entries[doc]) for doc in sorted(entries)}}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_manifest(root: Path, entries: dict[str, ManifestEntry]) -> bool:
+    """Write the manifest atomically when its content changed; returns True when written."""
+    path = manifest_path(root)
+    text = manifest_text(entries)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    atomic_write_text(path, text)
+    return True

@@ -1,0 +1,16 @@
+"""SubRip subtitles (.srt), with ``Name:`` labels where present."""
+
+from __future__ import annotations
+
+from slqual.transcripts.base import Transcript
+from slqual.transcripts.cues import read_cues
+from slqual.transcripts.labels import SpeakerRules
+
+
+class SrtReader:
+    """``.srt``: numbered cues with ``00:00:01,000 --> 00:00:04,000`` times."""
+
+    format = "srt"
+
+    def read(self, data: bytes, name: str, rules: SpeakerRules) -> Transcript:
+        return read_cues(data, name, rules)
