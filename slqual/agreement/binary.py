@@ -1,0 +1,114 @@
+"""Per-code agreement on binary presence ratings, vectorised across codes.
+
+Input: ratings shaped (units, coders, codes) with 1 (code applied), 0 (coder
+coded the unit but not with this code) and NaN (coder never coded the unit).
+Each code is a two-category nominal variable, so the statistics are those of
+``slqual.agreement.nominal`` with Q = 2, plus what only makes sense for a
+binary code: each coder's count of positives, the prevalence of the code, and
+Byrt, Bishop & Carlin's (1993) prevalence and bias indices, which explain a
+low kappa at high percent agreement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from slqual.agreement.nominal import Sums, UnitTerms, point_statistics, terms_from_labels
+from slqual.agreement.undefined import ALWAYS_USED, NEVER_USED, NO_BOTH, Stat, make_stat, safe_divide
+
+
+@dataclass(frozen=True)
+class BinaryAgreement:
+    """Every per-code statistic for K codes and C coders.
+
+    n: (K,) units rated by at least two coders; rated, positives: (C, K) units
+    each coder rated / applied the code to; stats: the statistics of
+    ``nominal.STATISTICS`` (``cohen_kappa`` is Light's mean of pairwise kappas
+    when there are three or more coders); prevalence: (K,) share of all
+    ratings that apply the code; pair_kappa: (P, K) Cohen's kappa per coder pair.
+    """
+
+    n: np.ndarray
+    rated: np.ndarray
+    positives: np.ndarray
+    stats: dict[str, Stat]
+    prevalence: Stat
+    prevalence_index: Stat
+    bias_index: Stat
+    pair_kappa: np.ndarray
+    pairs: tuple[tuple[int, int], ...]
+    terms: UnitTerms
+    sums: Sums
+
+    @property
+    def n_codes(self) -> int:
+        return len(self.n)
+
+    @property
+    def n_coders(self) -> int:
+        return self.rated.shape[0]
+
+
+def binary_reason(category: int) -> str:
+    return NEVER_USED if category == 0 else ALWAYS_USED
+
+
+def binary_labels(ratings: np.ndarray) -> np.ndarray:
+    """0/1/NaN ratings (units, coders, codes) as int8 labels with -1 for missing."""
+    ratings = np.asarray(ratings, dtype=float)
+    if ratings.ndim != 3:
+        raise ValueError("ratings must be shaped (units, coders, codes)")
+    observed = ratings[~np.isnan(ratings)]
+    if observed.size and not np.isin(observed, (0.0, 1.0)).all():
+        raise ValueError("binary ratings must be 0, 1 or NaN")
+    labels = np.full(ratings.shape, -1, dtype=np.int8)
+    labels[ratings == 0] = 0
+    labels[ratings == 1] = 1
+    return labels
+
+
+def binary_agreement(ratings: np.ndarray, coders: tuple[str, ...] | None = None) -> BinaryAgreement:
+    """All per-code statistics for binary presence ratings (see module docstring).
+
+    ``coders`` names the coders in the reasons for undefined values.
+    """
+    labels = binary_labels(ratings)
+    if labels.shape[1] < 2:
+        raise ValueError("agreement needs at least two coders")
+    terms = terms_from_labels(labels, 2)
+    stats, sums, values = point_statistics(terms, binary_reason, coders)
+    rated = (labels >= 0).sum(axis=0)
+    positives = (labels == 1).sum(axis=0)
+    prevalence = make_stat(values["pi"][..., 1], [(sums.g1 == 0, "no coder coded any segment")])
+    pi_idx, bi_idx = prevalence_bias(sums.tables)
+    return BinaryAgreement(
+        n=sums.g2.astype(int),
+        rated=rated,
+        positives=positives,
+        stats=stats,
+        prevalence=prevalence,
+        prevalence_index=pi_idx,
+        bias_index=bi_idx,
+        pair_kappa=values["pair_kappa"],
+        pairs=terms.pairs,
+        terms=terms,
+        sums=sums,
+    )
+
+
+def prevalence_bias(tables: np.ndarray) -> tuple[Stat, Stat]:
+    """Byrt, Bishop & Carlin (1993): prevalence index |a - d| / n and bias index |b - c| / n.
+
+    a: both coders applied the code, d: neither did, b and c: one did and the
+    other did not. With three or more coders: the mean over coder pairs.
+    ``tables`` is (P, K, 2, 2) with category 1 = applied.
+    """
+    n = tables.sum(axis=(-2, -1))
+    a, d = tables[..., 1, 1], tables[..., 0, 0]
+    b, c = tables[..., 1, 0], tables[..., 0, 1]
+    prevalence = np.abs(safe_divide(a - d, n)).mean(axis=0)
+    bias = np.abs(safe_divide(b - c, n)).mean(axis=0)
+    no_pair = (n == 0).any(axis=0)
+    return make_stat(prevalence, [(no_pair, NO_BOTH)]), make_stat(bias, [(no_pair, NO_BOTH)])

@@ -1,0 +1,146 @@
+"""Bootstrap confidence intervals over units (Hayes & Krippendorff 2007).
+
+Units (segments) are drawn with replacement, as many as there are units
+rated by anyone; every statistic is recomputed on each replicate from
+weighted sums of the unit terms (a unit drawn twice counts twice), and the
+95% interval is the 2.5th to 97.5th percentile of the replicates where the
+statistic is defined. Hayes & Krippendorff resample pairable values; resampling
+whole units keeps the coders' ratings of one segment together, which is the
+design of a coding study. Seeded, so the same seed gives the same interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from slqual.agreement.masi import MasiData, alpha_masi
+from slqual.agreement.nominal import (
+    STATISTICS,
+    UnitTerms,
+    pattern_arrays,
+    pattern_histogram,
+    sums_from_histogram,
+    values_from_sums,
+)
+from slqual.agreement.overall import mean_defined, pooled_components, pooled_from_components
+from slqual.agreement.undefined import safe_divide
+
+PER_CODE = STATISTICS
+OVERALL = ("percent_agreement", "pooled_kappa", "mean_alpha", "krippendorff_alpha_masi")
+MIN_DEFINED_SHARE = 0.5
+CHUNK = 100  # replicates per batch
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Percentile intervals: per_code[name] = (low (K,), high (K,)); overall[name] = (low, high).
+
+    below: per code the share of replicates with alpha below ``min_alpha``
+    (Hayes & Krippendorff's q), or None when no threshold was given.
+    """
+
+    replicates: int
+    seed: int | None
+    per_code: dict[str, tuple[np.ndarray, np.ndarray]]
+    overall: dict[str, tuple[float, float]]
+    below: np.ndarray | None
+
+
+def unit_weights(rng: np.random.Generator, n_replicates: int, n_units: int) -> np.ndarray:
+    """(B, U) counts of how often each unit is drawn in each replicate."""
+    draws = rng.integers(0, n_units, size=(n_replicates, n_units))
+    offsets = (np.arange(n_replicates) * n_units)[:, None]
+    counts = np.bincount((draws + offsets).ravel(), minlength=n_replicates * n_units)
+    return counts.reshape(n_replicates, n_units).astype(float)
+
+
+def percentile_interval(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """2.5 and 97.5 percentiles over axis 0, NaN where fewer than half the replicates are defined."""
+    defined = ~np.isnan(samples)
+    enough = defined.mean(axis=0) >= MIN_DEFINED_SHARE
+    low = np.full(samples.shape[1:], np.nan)
+    high = np.full(samples.shape[1:], np.nan)
+    if enough.any():
+        with np.errstate(invalid="ignore"):
+            bounds = np.nanpercentile(samples[:, enough], [2.5, 97.5], axis=0)
+        low[enough], high[enough] = bounds[0], bounds[1]
+    return low, high
+
+
+def bootstrap(
+    terms: UnitTerms,
+    masi: MasiData | None,
+    replicates: int,
+    seed: int | None = None,
+    min_alpha: float | None = None,
+) -> BootstrapResult:
+    """Percentile intervals for every per-code and overall statistic."""
+    active = terms.rated_by_anyone()
+    terms = terms.subset(active)
+    n_units, n_codes = terms.n_units, terms.n_codes
+    n_coders = max(j for _, j in terms.pairs) + 1
+    if n_units == 0 or replicates <= 0:
+        nan = np.full(n_codes, np.nan)
+        empty = dict.fromkeys(PER_CODE, (nan, nan))
+        return BootstrapResult(replicates, seed, empty, dict.fromkeys(OVERALL, (np.nan, np.nan)), None)
+    chunks = [(b, min(b + CHUNK, replicates)) for b in range(0, replicates, CHUNK)]
+    seeds = np.random.SeedSequence(seed).spawn(len(chunks))
+
+    def weights(c: int) -> np.ndarray:
+        start, stop = chunks[c]
+        return unit_weights(np.random.default_rng(seeds[c]), stop - start, n_units)
+
+    samples = {name: np.full((replicates, n_codes), np.nan) for name in PER_CODE}
+    pa_sum = np.zeros((replicates, n_codes))
+    g2_sum = np.zeros((replicates, n_codes))
+    po, pe, used = (np.zeros((replicates, n_codes)) for _ in range(3))
+    arrays = pattern_arrays(terms)
+    for c, (start, stop) in enumerate(chunks):
+        hist = pattern_histogram(terms, weights(c))
+        sums = sums_from_histogram(hist, arrays, terms.n_categories)
+        values = values_from_sums(sums, terms.n_categories)
+        for name in PER_CODE:
+            samples[name][start:stop] = values[name]
+        pa_sum[start:stop] = sums.pa
+        g2_sum[start:stop] = sums.g2
+        po[start:stop], pe[start:stop], used[start:stop] = pooled_components(sums, n_coders)
+    overall = {
+        "percent_agreement": safe_divide(pa_sum.sum(axis=1), g2_sum.sum(axis=1)),
+        "pooled_kappa": pooled_from_components(po, pe, used.astype(bool)),
+        "mean_alpha": mean_defined(samples["krippendorff_alpha"]),
+        "krippendorff_alpha_masi": np.full(replicates, np.nan),
+    }
+    if masi is not None:
+        masi = _masi_subset(masi, active)
+        step = max(1, min(CHUNK, 20_000_000 // max(1, masi.largest_moment * len(masi.groups))))
+        for c, (start, stop) in enumerate(chunks):
+            w = weights(c)
+            for b0 in range(0, stop - start, step):
+                overall["krippendorff_alpha_masi"][start + b0 : start + b0 + step] = alpha_masi(
+                    masi, w[b0 : b0 + step]
+                )
+    per_code = {name: percentile_interval(samples[name]) for name in PER_CODE}
+    summary = {}
+    for name, values in overall.items():
+        low, high = percentile_interval(values[:, None])
+        summary[name] = (float(low[0]), float(high[0]))
+    below = None
+    if min_alpha is not None:
+        alphas = samples["krippendorff_alpha"]
+        defined = ~np.isnan(alphas)
+        below = safe_divide(((alphas < min_alpha) & defined).sum(axis=0), defined.sum(axis=0))
+    return BootstrapResult(replicates, seed, per_code, summary, below)
+
+
+def _masi_subset(masi: MasiData, active: np.ndarray) -> MasiData:
+    return MasiData(
+        unit_values=masi.unit_values[np.nonzero(active)[0]],
+        unit_do=masi.unit_do[active],
+        unit_n=masi.unit_n[active],
+        sizes=masi.sizes,
+        groups=masi.groups,
+        moments=masi.moments,
+        pair_similarity=masi.pair_similarity,
+    )

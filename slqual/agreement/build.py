@@ -1,0 +1,173 @@
+"""From coder files to the ratings array the statistics take.
+
+The unit of analysis is the segment. For each code, a coder's rating of a
+segment is 1 when they applied the code, 0 when they coded the segment but
+not with this code (including an empty-code "no code applies" row), and
+missing when they never coded the segment. In a project the units are the
+participant segments and every codebook code is listed, used or not; outside
+a project the units are the union of the segment ids in the files and the
+codes those the files use. At theme level a segment is rated 1 for a theme
+when any code under the theme (the theme itself included) was applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from slqual.errors import AgreementError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from slqual.codebook import Codebook
+
+LEVELS = ("code", "theme")
+MAX_LISTED = 5
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """The ratings array and what its axes mean.
+
+    ratings: float (U, C, K), 1 / 0 / NaN; present: bool (U, C, K); rated: bool (U, C).
+    codes: ids of the K codes (or themes), names and theme ids alongside.
+    exclusive: every coder gave every segment they coded exactly one code.
+    notes: things the researcher should know (rows left out and why).
+    """
+
+    coders: tuple[str, ...]
+    level: str
+    units: tuple[str, ...]
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    themes: tuple[str, ...]
+    theme_names: tuple[str, ...]
+    ratings: np.ndarray
+    present: np.ndarray
+    rated: np.ndarray
+    exclusive: bool
+    in_project: bool
+    notes: tuple[str, ...] = ()
+
+
+def _listing(items: list[str]) -> str:
+    shown = ", ".join(items[:MAX_LISTED])
+    more = len(items) - MAX_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def build_ratings(
+    codings: dict[str, pd.DataFrame],
+    level: str = "code",
+    codebook: Codebook | None = None,
+    units: list[str] | None = None,
+    known_segments: set[str] | None = None,
+    sources: dict[str, str] | None = None,
+) -> Ratings:
+    """Turn coder DataFrames (``slqual.codings.read_coding``) into a ``Ratings``.
+
+    ``units`` (the participant segments) and ``codebook`` are given in a
+    project; without them the units and codes come from the files.
+    ``known_segments`` (all segment ids) tells a segment outside the units
+    (an interviewer turn: left out, with a note) from an unknown id (an error).
+    """
+    import pandas as pd
+
+    if level not in LEVELS:
+        raise AgreementError(f"level '{level}' is not one of {', '.join(LEVELS)}")
+    if len(codings) < 2:
+        raise AgreementError("agreement needs at least two coders; name two or more coder files")
+    if level == "theme" and codebook is None:
+        raise AgreementError(
+            "--level theme needs a project's codebook; run inside a project or use --project"
+        )
+    sources = sources or {}
+    coders = tuple(codings)
+    notes: list[str] = []
+    frames = {}
+    for coder, frame in codings.items():
+        where = sources.get(coder, coder)
+        frame = frame.assign(_row=np.arange(len(frame)) + 2)
+        if codebook is not None:
+            unknown = frame[(frame["code"] != "") & ~frame["code"].isin(list(codebook.nodes))]
+            if len(unknown):
+                listed = _listing(
+                    [f"row {r}: '{c}'" for r, c in zip(unknown["_row"], unknown["code"], strict=True)]
+                )
+                raise AgreementError(
+                    f"{where}: code(s) not in the codebook ({listed}); fix them or add them to the codebook"
+                )
+        if units is not None:
+            outside = frame[~frame["segment_id"].isin(units)]
+            if len(outside):
+                strangers = sorted(set(outside["segment_id"]) - (known_segments or set()))
+                if known_segments is not None and strangers:
+                    raise AgreementError(
+                        f"{where}: segment id(s) not in segments.csv ({_listing(strangers)}); "
+                        "check the ids or run 'slqual ingest' again"
+                    )
+                notes.append(
+                    f"{coder}: {outside['segment_id'].nunique()} segment(s) that are not participant "
+                    f"segments were left out ({_listing(sorted(set(outside['segment_id'])))})"
+                )
+                frame = frame[frame["segment_id"].isin(units)]
+        frames[coder] = frame
+    if units is None:
+        units = sorted(set().union(*(set(f["segment_id"]) for f in frames.values())))
+    if codebook is not None:
+        if level == "code":
+            codes = list(codebook.nodes)
+            names = [codebook.nodes[c].name for c in codes]
+            themes = [codebook.theme_of(c) for c in codes]
+        else:
+            codes = [t.id for t in codebook.themes]
+            names = [t.name for t in codebook.themes]
+            themes = list(codes)
+    else:
+        codes = sorted(set().union(*(set(f["code"]) for f in frames.values())) - {""})
+        names, themes = list(codes), ["" for _ in codes]
+    unit_index = pd.Index(units)
+    if not unit_index.is_unique:
+        raise AgreementError("the segment list has repeated segment ids; run 'slqual ingest' again")
+    column_of = {c: i for i, c in enumerate(codes)}
+    if level == "theme":
+        column_of = {node: column_of[codebook.theme_of(node)] for node in codebook.nodes}
+    n_units, n_coders, n_codes = len(units), len(coders), len(codes)
+    present = np.zeros((n_units, n_coders, n_codes), dtype=bool)
+    rated = np.zeros((n_units, n_coders), dtype=bool)
+    for c, coder in enumerate(coders):
+        frame = frames[coder]
+        rows = unit_index.get_indexer(frame["segment_id"])
+        rated[rows[rows >= 0], c] = True
+        applied = frame["code"] != ""
+        cols = frame["code"][applied].map(column_of).to_numpy(dtype=float, na_value=np.nan)
+        urows = rows[applied.to_numpy()]
+        ok = ~np.isnan(cols) & (urows >= 0)
+        present[urows[ok], c, cols[ok].astype(int)] = True
+    ratings = np.where(rated[:, :, None], present.astype(float), np.nan)
+    per_unit = present.sum(axis=2)
+    exclusive = bool(rated.any() and (per_unit[rated] == 1).all())
+    return Ratings(
+        coders=coders,
+        level=level,
+        units=tuple(units),
+        codes=tuple(codes),
+        names=tuple(names),
+        themes=tuple(themes),
+        theme_names=tuple(codebook.nodes[t].name if codebook is not None and t else "" for t in themes),
+        ratings=ratings,
+        present=present,
+        rated=rated,
+        exclusive=exclusive,
+        in_project=codebook is not None,
+        notes=tuple(notes),
+    )
+
+
+def exclusive_labels(ratings: Ratings) -> np.ndarray:
+    """For mutually exclusive codes: (U, C) labels, the index of the one code, -1 when not rated."""
+    labels = np.where(ratings.rated, ratings.present.argmax(axis=2), -1)
+    return labels.astype(np.int32)

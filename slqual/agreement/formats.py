@@ -1,0 +1,103 @@
+"""The agreement report as CSV or Markdown text (the rich table lives in the CLI)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from slqual.agreement.report import PER_CODE
+
+SHORT = {
+    "percent_agreement": "% agree",
+    "cohen_kappa": "kappa",
+    "fleiss_kappa": "Fleiss k",
+    "krippendorff_alpha": "alpha",
+    "gwet_ac1": "AC1",
+    "brennan_prediger": "B-P",
+}
+
+
+def _cell(value: float | None, digits: int = 3) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def csv_text(data: dict) -> str:
+    """One row per code: values, interval bounds, reasons for undefined values."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    header = ["code", "name", "theme", "n", *[f"positives_{c}" for c in data["coders"]]]
+    for name in PER_CODE:
+        header += [name, f"{name}_low", f"{name}_high"]
+    header += [
+        "prevalence",
+        "prevalence_index",
+        "bias_index",
+        "interpretation_kappa",
+        "interpretation_alpha",
+        "undefined",
+    ]
+    writer.writerow(header)
+    for row in data["codes"]:
+        line = [
+            row["code"],
+            row["name"],
+            row["theme"] or "",
+            row["n"],
+            *[row["positives"][c] for c in data["coders"]],
+        ]
+        for name in PER_CODE:
+            ci = row["ci"][name] or [None, None]
+            line += [_raw(row[name]), _raw(ci[0]), _raw(ci[1])]
+        line += [
+            _raw(row["prevalence"]),
+            _raw(row["prevalence_index"]),
+            _raw(row["bias_index"]),
+            row["interpretation"].get("cohen_kappa", ""),
+            row["interpretation"].get("krippendorff_alpha", ""),
+            "; ".join(f"{k}: {v}" for k, v in row["undefined"].items()),
+        ]
+        writer.writerow(line)
+    return out.getvalue()
+
+
+def _raw(value: float | None) -> str:
+    return "" if value is None else repr(value)
+
+
+def markdown_text(data: dict) -> str:
+    """A Markdown table per code plus the overall line, with footnotes for undefined values."""
+    kappa = "kappa" if data["kappa_type"] == "cohen" else "Light's kappa"
+    names = [SHORT[n] if n != "cohen_kappa" else kappa for n in PER_CODE]
+    lines = [
+        f"Agreement of {', '.join(data['coders'])} per {data['level']} (unit: segment)",
+        "",
+        "| code | n | " + " | ".join(names) + " | interpretation |",
+        "|---|---:|" + "---:|" * len(PER_CODE) + "---|",
+    ]
+    notes: dict[str, int] = {}
+    for row in data["codes"]:
+        cells = []
+        for name in PER_CODE:
+            if row[name] is None:
+                why = row["undefined"].get(name, "")
+                mark = notes.setdefault(why, len(notes) + 1)
+                cells.append(f"–[^{mark}]")
+            else:
+                cells.append(_cell(row[name]))
+        interp = ", ".join(
+            f"{v} ({SHORT.get(k, k)})"
+            for k, v in row["interpretation"].items()
+            if k in ("cohen_kappa", "krippendorff_alpha")
+        )
+        lines.append(f"| {row['code']} | {row['n']} | " + " | ".join(cells) + f" | {interp} |")
+    o = data["overall"]
+    lines += [
+        "",
+        f"Overall (n = {o['n']}): percent agreement {_cell(o['percent_agreement'])}, "
+        f"alpha (MASI) {_cell(o['krippendorff_alpha_masi'])}, pooled kappa {_cell(o['pooled_kappa'])}, "
+        f"mean alpha {_cell(o['mean_alpha'])}.",
+    ]
+    if notes:
+        lines.append("")
+        lines += [f"[^{mark}]: {why}" for why, mark in notes.items()]
+    return "\n".join(lines) + "\n"

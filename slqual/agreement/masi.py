@@ -1,0 +1,217 @@
+"""Krippendorff's alpha over the coders' code sets with the MASI distance (Passonneau 2006).
+
+Each coder's value for a unit is the set of codes they applied (possibly the
+empty set, "no code applies"); a unit the coder never coded is missing.
+MASI similarity = Jaccard(A, B) x M, with M = 1 when A = B, 2/3 when one set
+contains the other, 1/3 when they overlap otherwise and 0 when disjoint; two
+empty sets are identical (distance 0). The distance is 1 - similarity, and
+
+    alpha = 1 - D_o / D_e,
+    D_o = (1/N) sum_units sum_{ordered coder pairs} d(v_c, v_c') / (r_u - 1),
+    D_e = (1 / (N (N - 1))) sum_{ordered pairs of distinct pairable values} d,
+
+with N the number of pairable values (ratings on units rated at least twice),
+as in Krippendorff (2011) for any distance.
+
+D_e needs every pair of pairable values. As MASI depends only on the two set
+sizes and the size of their intersection, we count, for each pair of sizes
+(a, b), how many value pairs share each intersection size: the number of
+pairs sharing a given t-subset is (sets of size a containing it) x (sets of
+size b containing it), which gives the binomial moments sum C(m, t), and an
+inclusion-exclusion inversion gives the exact counts. This is exact and takes
+time proportional to the number of subsets of the sets used, not to N^2.
+Sets too large for that (a coder applying 20 codes to one segment) fall back
+to comparing every pair of distinct sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from math import comb
+
+import numpy as np
+
+from slqual.agreement.undefined import NO_UNITS, ONE_CATEGORY, ONE_UNIT, Stat, make_stat, safe_divide
+
+SUBSET_BUDGET = 5_000_000
+
+
+def masi_similarity(size_a: np.ndarray, size_b: np.ndarray, inter: np.ndarray) -> np.ndarray:
+    """Jaccard x monotonicity for sets of the given sizes and intersection size."""
+    size_a, size_b, inter = (np.asarray(x, dtype=float) for x in (size_a, size_b, inter))
+    union = size_a + size_b - inter
+    jaccard = safe_divide(inter, union)
+    equal = (inter == size_a) & (inter == size_b)
+    subset = inter == np.minimum(size_a, size_b)
+    monotonicity = np.where(equal, 1.0, np.where(subset, 2 / 3, np.where(inter > 0, 1 / 3, 0.0)))
+    return np.where(equal, 1.0, np.nan_to_num(jaccard) * monotonicity)
+
+
+@dataclass(frozen=True)
+class MasiData:
+    """What alpha needs, prepared once so that bootstrap replicates are cheap.
+
+    unit_values: sparse (U, S) count of each distinct set among the unit's pairable values,
+    the distinct sets ordered by size; unit_do: (U,) the unit's summed ordered-pair distances
+    / (r - 1); unit_n: (U,) the unit's number of pairable values; sizes: (S,) set sizes;
+    groups: per distinct size (size, first, stop) column range; moments: per t >= 1 a dict
+    size -> sparse (T_t, sets of that size) incidence of t-subsets (None when the fallback
+    matrix ``pair_similarity`` (S, S) is used).
+    """
+
+    unit_values: object
+    unit_do: np.ndarray
+    unit_n: np.ndarray
+    sizes: np.ndarray
+    groups: tuple[tuple[int, int, int], ...]
+    moments: tuple | None
+    pair_similarity: np.ndarray | None
+
+    @property
+    def largest_moment(self) -> int:
+        if not self.moments:
+            return 1
+        return max(next(iter(m.values())).shape[0] for m in self.moments if m)
+
+
+def prepare(present: np.ndarray, rated: np.ndarray) -> MasiData:
+    """present: bool (U, C, K) codes each coder applied; rated: bool (U, C) coder coded the unit."""
+    from scipy import sparse
+
+    present = np.asarray(present, dtype=bool) & np.asarray(rated, dtype=bool)[:, :, None]
+    rated = np.asarray(rated, dtype=bool)
+    n_units, n_coders, n_codes = present.shape
+    r = rated.sum(axis=1)
+    pairable = r >= 2
+    sizes_uc = present.sum(axis=2)
+    unit_do = np.zeros(n_units)
+    for i, j in combinations(range(n_coders), 2):
+        both = rated[:, i] & rated[:, j] & pairable
+        inter = (present[:, i] & present[:, j]).sum(axis=1)
+        distance = 1.0 - masi_similarity(sizes_uc[:, i], sizes_uc[:, j], inter)
+        unit_do += np.where(both, 2.0 * distance, 0.0)  # ordered pairs (i, j) and (j, i)
+    unit_do = np.nan_to_num(safe_divide(unit_do, np.where(pairable, r - 1, 0)))
+    # Distinct pairable sets, ordered by size so that each size is a contiguous block.
+    unit_of, coder_of = np.nonzero(rated & pairable[:, None])
+    values = present[unit_of, coder_of]
+    packed = np.packbits(values, axis=1) if n_codes else np.zeros((len(values), 1), np.uint8)
+    if packed.shape[1] <= 8:  # up to 64 codes: one integer per set sorts fast
+        padded = np.zeros((len(packed), 8), dtype=np.uint8)
+        padded[:, : packed.shape[1]] = packed
+        keys = padded.view(np.uint64).ravel()
+    else:
+        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, value_id = np.unique(keys, return_index=True, return_inverse=True)
+    distinct = values[first]
+    sizes = distinct.sum(axis=1)
+    order = np.argsort(sizes, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    distinct, sizes = distinct[order], sizes[order]
+    n_sets = len(distinct)
+    unit_values = sparse.csr_matrix(
+        (np.ones(len(value_id)), (unit_of, rank[value_id.ravel()])), shape=(n_units, n_sets)
+    )
+    size_values, starts = np.unique(sizes, return_index=True)
+    stops = np.append(starts[1:], n_sets)[: len(starts)]
+    groups = tuple((int(a), int(lo), int(hi)) for a, lo, hi in zip(size_values, starts, stops, strict=True))
+    common = {
+        "unit_values": unit_values,
+        "unit_do": unit_do,
+        "unit_n": r * pairable,
+        "sizes": sizes,
+        "groups": groups,
+    }
+    cost = float(np.sum(2.0 ** sizes.astype(float))) if n_sets else 0.0
+    if cost <= SUBSET_BUDGET or cost <= float(n_sets) ** 2:
+        max_size = int(sizes.max(initial=0))
+        moments = tuple(_incidence(distinct, groups, t) for t in range(1, max_size + 1))
+        return MasiData(**common, moments=moments, pair_similarity=None)
+    inter = distinct.astype(np.float32) @ distinct.T.astype(np.float32)
+    similarity = masi_similarity(sizes[:, None], sizes[None, :], inter)
+    return MasiData(**common, moments=None, pair_similarity=similarity)
+
+
+def _incidence(distinct: np.ndarray, groups: tuple[tuple[int, int, int], ...], t: int) -> dict:
+    """Per set size a >= t: sparse (distinct t-subsets, sets of size a), 1 where the set holds the subset."""
+    from scipy import sparse
+
+    n_codes = distinct.shape[1]
+    parts = []
+    for a, lo, hi in groups:
+        if a < t:
+            continue
+        codes = np.nonzero(distinct[lo:hi])[1].reshape(hi - lo, a)
+        combos = np.array(list(combinations(range(a), t)))
+        subsets = codes[:, combos]  # (sets, combos, t)
+        owners = np.repeat(np.arange(hi - lo), len(combos))
+        parts.append((a, subsets.reshape(-1, t), owners))
+    rows = np.concatenate([p[1] for p in parts])
+    if float(n_codes) ** t < 2.0**62:
+        powers = np.array([n_codes ** (t - 1 - j) for j in range(t)], dtype=np.int64)
+        _, key_id = np.unique(rows.astype(np.int64) @ powers, return_inverse=True)
+    else:
+        _, key_id = np.unique(rows, axis=0, return_inverse=True)
+    key_id = key_id.ravel()
+    n_keys = int(key_id.max()) + 1
+    out, offset = {}, 0
+    for a, _subsets, owners in parts:
+        ids = key_id[offset : offset + len(owners)]
+        offset += len(owners)
+        n_sets = int(owners.max()) + 1 if len(owners) else 0
+        out[a] = sparse.csr_matrix((np.ones(len(ids)), (ids, owners)), shape=(n_keys, n_sets))
+    return out
+
+
+def _similarity_total(data: MasiData, counts: np.ndarray) -> np.ndarray:
+    """Sum of MASI similarity over all ordered pairs of pairable values, (B,) for counts (S, B)."""
+    if data.pair_similarity is not None:
+        return np.einsum("sb,st,tb->b", counts, data.pair_similarity, counts)
+    by_size = {a: counts[lo:hi].sum(axis=0) for a, lo, hi in data.groups}
+    sizes = [a for a, _, _ in data.groups]
+    # moment[t][(a, b)] = sum over value pairs of sizes (a, b) of C(intersection, t), shape (B,)
+    moment = [{(a, b): by_size[a] * by_size[b] for a in sizes for b in sizes}]
+    for t, incidence in enumerate(data.moments or (), start=1):
+        big = [(a, lo, hi) for a, lo, hi in data.groups if a >= t]
+        f = np.stack([incidence[a] @ counts[lo:hi] for a, lo, hi in big], axis=1)  # (keys, A_t, B)
+        products = np.matmul(f.transpose(2, 1, 0), f.transpose(2, 0, 1))  # (B, A_t, A_t)
+        moment.append(
+            {(a, b): products[:, i, j] for i, (a, _, _) in enumerate(big) for j, (b, _, _) in enumerate(big)}
+        )
+    total = np.zeros(counts.shape[1])
+    for a in sizes:
+        for b in sizes:
+            top = min(a, b)
+            for m in range(top + 1):
+                exact = sum((-1) ** (t - m) * comb(t, m) * moment[t][(a, b)] for t in range(m, top + 1))
+                total += exact * float(masi_similarity(a, b, m))
+    return total
+
+
+def alpha_masi(data: MasiData, weights: np.ndarray | None = None) -> np.ndarray:
+    """Alpha for the plain data (weights None, returns shape (1,)) or per bootstrap replicate (B,)."""
+    n_units = data.unit_values.shape[0]
+    w = np.ones((1, n_units)) if weights is None else np.asarray(weights, dtype=float)
+    counts = (w @ data.unit_values).T if n_units else np.zeros((data.unit_values.shape[1], len(w)))
+    counts = np.asarray(counts)
+    n = w @ data.unit_n.astype(float)
+    d_o = safe_divide(w @ data.unit_do, n)
+    similar = _similarity_total(data, counts)
+    d_e = safe_divide(n * n - similar, n * (n - 1))
+    d_e = np.where(d_e > 1e-12, d_e, np.nan)
+    return 1.0 - safe_divide(d_o, d_e)
+
+
+def alpha_masi_stat(data: MasiData, n_units_pairable: int) -> Stat:
+    """The point estimate as a Stat, with the reason when it is undefined."""
+    value = alpha_masi(data)
+    single_set = data.unit_values.shape[1] == 1
+    return make_stat(
+        value,
+        [
+            (np.array([n_units_pairable == 0]), NO_UNITS),
+            (np.array([n_units_pairable == 1]), ONE_UNIT),
+            (np.array([single_set]), ONE_CATEGORY.replace("category", "set of codes")),
+        ],
+    )

@@ -1,0 +1,71 @@
+"""Summaries across codes: percent agreement over all decisions, pooled kappa, mean alpha.
+
+All work on ``Sums`` so that bootstrap replicates reuse them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from slqual.agreement.nominal import Sums, cohen_from_tables, values_from_sums
+from slqual.agreement.undefined import safe_divide
+
+TINY = 1e-12
+
+
+def overall_percent_agreement(s: Sums) -> np.ndarray:
+    """Mean over every (unit, code) rated by two or more coders of the share of agreeing pairs."""
+    return safe_divide(s.pa.sum(axis=-1), s.g2.sum(axis=-1))
+
+
+def pooled_components(s: Sums, n_coders: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per code p_o, p_e and whether the code counts (some unit rated twice), shaped (..., K)."""
+    if n_coders == 2:
+        c = cohen_from_tables(s.tables[0])
+        return c["po"], c["pe"], c["n"] > 0
+    v = values_from_sums(s, 2)
+    return v["percent_agreement"], v["pe_fleiss"], s.g2 > 0
+
+
+def pooled_from_components(po: np.ndarray, pe: np.ndarray, used: np.ndarray) -> np.ndarray:
+    count = used.sum(axis=-1)
+    mean_po = safe_divide(np.where(used, po, 0.0).sum(axis=-1), count)
+    mean_pe = safe_divide(np.where(used, pe, 0.0).sum(axis=-1), count)
+    den = 1.0 - mean_pe
+    return safe_divide(mean_po - mean_pe, np.where(den > TINY, den, 0.0))
+
+
+def pooled_kappa(s: Sums, n_coders: int) -> np.ndarray:
+    """De Vries et al. (2008): (mean p_o - mean p_e) / (1 - mean p_e) over the codes.
+
+    Two coders: Cohen's p_o and p_e per code. Three or more: the multi-coder
+    observed agreement and Fleiss' chance agreement per code (Gwet's
+    generalisation with missing ratings). Codes no unit was rated twice on are left out.
+    """
+    return pooled_from_components(*pooled_components(s, n_coders))
+
+
+def mean_defined(values: np.ndarray) -> np.ndarray:
+    """Mean over codes of the defined values (NaN when none is defined), without warnings."""
+    defined = ~np.isnan(values)
+    return safe_divide(np.where(defined, values, 0.0).sum(axis=-1), defined.sum(axis=-1))
+
+
+def pair_summary(s: Sums) -> dict[str, np.ndarray]:
+    """Per coder pair, over all codes: percent agreement of decisions and pooled Cohen kappa."""
+    tables = s.tables  # (P, K, Q, Q)
+    n = tables.sum(axis=(-2, -1))
+    agree = np.trace(tables, axis1=-2, axis2=-1)
+    percent = safe_divide(agree.sum(axis=-1), n.sum(axis=-1))
+    c = cohen_from_tables(tables)
+    used = n > 0
+    count = used.sum(axis=-1)
+    mean_po = safe_divide(np.where(used, c["po"], 0.0).sum(axis=-1), count)
+    mean_pe = safe_divide(np.where(used, c["pe"], 0.0).sum(axis=-1), count)
+    den = 1.0 - mean_pe
+    kappa = safe_divide(mean_po - mean_pe, np.where(den > TINY, den, 0.0))
+    return {
+        "n": n.max(axis=-1) if n.size else n.sum(axis=-1),
+        "percent_agreement": percent,
+        "pooled_kappa": kappa,
+    }

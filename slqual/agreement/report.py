@@ -1,0 +1,181 @@
+"""The agreement result as the documented JSON shape, with interpretations and a methods paragraph.
+
+The dict returned by ``to_dict`` is the public interface of ``slqual agree
+--format json``; its keys are documented in the README and pinned by tests.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from slqual.agreement.compute import AgreementResult
+from slqual.agreement.nominal import STATISTICS
+from slqual.agreement.undefined import NO_CI, Stat
+
+PER_CODE = STATISTICS
+EXTRA = ("prevalence", "prevalence_index", "bias_index")
+OVERALL = (
+    "percent_agreement",
+    "krippendorff_alpha_masi",
+    "pooled_kappa",
+    "mean_alpha",
+    "cohen_kappa",
+    "fleiss_kappa",
+    "krippendorff_alpha",
+    "gwet_ac1",
+)
+KAPPAS = ("cohen_kappa", "fleiss_kappa", "gwet_ac1", "brennan_prediger", "pooled_kappa")
+ALPHAS = ("krippendorff_alpha", "krippendorff_alpha_masi", "mean_alpha")
+ALPHA_RELIABLE, ALPHA_TENTATIVE = 0.800, 0.667
+LANDIS_KOCH = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial"))
+ROUND = 6
+
+
+def kappa_band(value: float | None) -> str | None:
+    """Landis & Koch (1977): <0 poor, .00-.20 slight, .21-.40 fair, .41-.60 moderate,
+    .61-.80 substantial, .81-1 almost perfect (boundaries at two decimals, as printed)."""
+    if value is None:
+        return None
+    if value < 0:
+        return "poor"
+    value = round(value, 2)
+    for upper, label in LANDIS_KOCH[1:]:
+        if value <= upper:
+            return label
+    return "almost perfect"
+
+
+def alpha_band(value: float | None) -> str | None:
+    """Krippendorff (2004): >= .800 reliable, .667-.800 tentative conclusions only, < .667 unreliable."""
+    if value is None:
+        return None
+    if value >= ALPHA_RELIABLE:
+        return "reliable"
+    if value >= ALPHA_TENTATIVE:
+        return "tentative"
+    return "unreliable"
+
+
+def interpret(name: str, value: float | None) -> str | None:
+    if name in ALPHAS:
+        return alpha_band(value)
+    if name in KAPPAS:
+        return kappa_band(value)
+    return None
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None else round(float(value), ROUND)
+
+
+def _block(stats: dict[str, Stat], names: tuple[str, ...], k: int) -> dict:
+    """Values, intervals, interval methods, undefined reasons and interpretations for one row."""
+    values, ci, method, undefined, bands = {}, {}, {}, {}, {}
+    for name in names:
+        stat = stats[name]
+        value = stat.get(k)
+        values[name] = _num(value)
+        interval = stat.interval(k)
+        ci[name] = None if interval is None else [_num(interval[0]), _num(interval[1])]
+        if interval is not None:
+            method[name] = stat.ci_method
+        if stat.why(k) is not None:
+            undefined[name] = stat.why(k)
+        band = interpret(name, value)
+        if band is not None:
+            bands[name] = band
+    return {**values, "ci": ci, "ci_method": method, "undefined": undefined, "interpretation": bands}
+
+
+def to_dict(result: AgreementResult) -> dict:
+    """The documented JSON shape (see docs/notes/agreement.md)."""
+    from slqual import __version__
+
+    r = result.ratings
+    pc = result.per_code
+    stats = {
+        **result.stats,
+        "prevalence": pc.prevalence,
+        "prevalence_index": pc.prevalence_index,
+        "bias_index": pc.bias_index,
+    }
+    codes = []
+    for k, code in enumerate(r.codes):
+        block = _block(stats, PER_CODE + EXTRA, k)
+        alpha = block["krippendorff_alpha"]
+        row = {
+            "code": code,
+            "name": r.names[k],
+            "theme": r.themes[k] or None,
+            "theme_name": r.theme_names[k] or None,
+            "n": int(pc.n[k]),
+            "positives": {coder: int(pc.positives[c, k]) for c, coder in enumerate(r.coders)},
+            "rated": {coder: int(pc.rated[c, k]) for c, coder in enumerate(r.coders)},
+            **block,
+            "below_min_alpha": None
+            if result.min_alpha is None or alpha is None
+            else alpha < result.min_alpha,
+        }
+        if result.bootstrap_ci:
+            row["ci_bootstrap"] = {
+                name: _interval(low[k], high[k]) for name, (low, high) in result.bootstrap_ci.items()
+            }
+        if result.boot is not None and result.boot.below is not None:
+            below = result.boot.below[k]
+            row["p_alpha_below_min"] = None if np.isnan(below) else _num(below)
+        codes.append(row)
+    overall = {"n": result.overall_n, **_block(result.overall, OVERALL, 0)}
+    overall["exclusive"] = r.exclusive
+    overall["n_categories"] = result.n_categories
+    if result.boot is not None:
+        overall["ci_bootstrap"] = {name: _interval(lo, hi) for name, (lo, hi) in result.boot.overall.items()}
+    pairwise = [
+        {
+            "coders": list(p.coders),
+            "n": p.n,
+            **{
+                name: _num(getattr(p, name).get())
+                for name in ("percent_agreement", "pooled_kappa", "krippendorff_alpha_masi")
+            },
+            "undefined": {
+                name: getattr(p, name).why()
+                for name in ("percent_agreement", "pooled_kappa", "krippendorff_alpha_masi")
+                if getattr(p, name).why() is not None
+            },
+        }
+        for p in result.pairs
+    ]
+    return {
+        "slqual_version": __version__,
+        "coders": list(r.coders),
+        "level": r.level,
+        "unit": "segment",
+        "units": len(r.units),
+        "kappa_type": result.kappa_type,
+        "confidence_level": 0.95,
+        "bootstrap": None
+        if result.boot is None
+        else {"replicates": result.boot.replicates, "seed": result.boot.seed},
+        "min_alpha": result.min_alpha,
+        "thresholds": {
+            "alpha_reliable": ALPHA_RELIABLE,
+            "alpha_tentative": ALPHA_TENTATIVE,
+            "kappa_bands": "Landis & Koch (1977)",
+        },
+        "codes": codes,
+        "overall": overall,
+        "pairwise": pairwise,
+        "notes": list(r.notes),
+        "no_interval_reason": NO_CI,
+    }
+
+
+def _interval(low: float, high: float) -> list[float] | None:
+    if np.isnan(low) or np.isnan(high):
+        return None
+    return [_num(low), _num(high)]
+
+
+def below_min_alpha(data: dict) -> list[str]:
+    """Codes whose defined alpha is below the threshold given with --min-alpha."""
+    return [row["code"] for row in data["codes"] if row["below_min_alpha"]]

@@ -1,0 +1,156 @@
+"""``slqual agree`` as one library call: find the coders' files, build the ratings, compute, report.
+
+This is the only module of the agreement package that touches files; the
+statistics themselves are pure functions over arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from slqual.errors import AgreementError, ProjectError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from slqual.agreement.compute import AgreementResult
+
+
+@dataclass(frozen=True)
+class AgreeOptions:
+    """What ``slqual agree`` was asked for."""
+
+    coders: tuple[str, ...]
+    project: Path | None = None
+    level: str = "code"
+    replicates: int = 0
+    seed: int | None = None
+    min_alpha: float | None = None
+    disagreements: Path | None = None
+
+
+@dataclass(frozen=True)
+class AgreeOutcome:
+    """The report (``data``, the documented JSON), the disagreements and the methods paragraph."""
+
+    data: dict
+    result: AgreementResult
+    disagreements: pd.DataFrame
+    disagreements_path: Path | None
+    methods: str
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def below_min_alpha(self) -> list[str]:
+        from slqual.agreement.report import below_min_alpha
+
+        return below_min_alpha(self.data)
+
+
+def _looks_like_path(arg: str) -> bool:
+    return arg.lower().endswith(".csv") or "/" in arg or "\\" in arg or Path(arg).is_file()
+
+
+def _coder_name(frame: pd.DataFrame, path: Path) -> str:
+    """The coder column when it names one coder, else the file stem."""
+    names = sorted(set(frame["coder"]) - {""})
+    return names[0] if len(names) == 1 else path.stem
+
+
+def load_codings(options: AgreeOptions):
+    """(project or None, {coder: frame}, {coder: source}) for the coder arguments."""
+    from slqual.codings import read_coding, read_project_codings
+    from slqual.project import find_project
+
+    if len(options.coders) < 2:
+        raise AgreementError("agreement needs at least two coders, e.g. 'slqual agree reviewer1 reviewer2'")
+    as_paths = [_looks_like_path(arg) for arg in options.coders]
+    try:
+        project = find_project(options.project)
+    except ProjectError:
+        if options.project is not None or not all(as_paths):
+            raise
+        project = None
+    codings: dict[str, pd.DataFrame] = {}
+    sources: dict[str, str] = {}
+    for arg, is_path in zip(options.coders, as_paths, strict=True):
+        if is_path:
+            path = Path(arg)
+            frame = read_coding(path)
+            name = _coder_name(frame, path)
+        else:
+            frame = read_project_codings(project, [arg])[arg]
+            path, name = project.coder_path(arg), arg
+        if name in codings:
+            raise AgreementError(f"{path}: coder '{name}' is named twice; give each coder once")
+        codings[name] = frame
+        sources[name] = str(path)
+    return project, codings, sources
+
+
+def segment_context(project) -> pd.DataFrame:
+    """document, participant_id, group, question and text per participant segment, by segment_id."""
+    from slqual.segments import participant_segments, with_questions
+
+    segments = with_questions(project.read_segments())
+    frame = participant_segments(segments).set_index("segment_id")
+    group_by = project.settings.group_by
+    frame["group"] = ""
+    if project.participants_path.is_file():
+        participants = project.read_participants()
+        if group_by in participants.columns:
+            groups = participants.set_index("participant_id")[group_by]
+            frame["group"] = frame["participant_id"].map(groups).fillna("")
+    return frame
+
+
+def run_agree(options: AgreeOptions) -> AgreeOutcome:
+    """Read, compute and report; writes only the disagreements file when one is asked for."""
+    from slqual.agreement.build import build_ratings
+    from slqual.agreement.compute import compute_agreement
+    from slqual.agreement.disagreements import disagreements_table, write_disagreements
+    from slqual.agreement.methods import methods_paragraph
+    from slqual.agreement.report import to_dict
+
+    project, codings, sources = load_codings(options)
+    context = None
+    if project is not None:
+        all_segments = project.read_segments()
+        context = segment_context(project)
+        ratings = build_ratings(
+            codings,
+            level=options.level,
+            codebook=project.load_codebook(),
+            units=list(context.index),
+            known_segments=set(all_segments["segment_id"]),
+            sources=sources,
+        )
+    else:
+        ratings = build_ratings(codings, level=options.level, sources=sources)
+    if not ratings.units:
+        raise AgreementError("the coder files hold no segments; code some segments first")
+    result = compute_agreement(ratings, options.replicates, options.seed, options.min_alpha)
+    data = to_dict(result)
+    table = disagreements_table(ratings, context)
+    written = None
+    if options.disagreements is not None:
+        written = write_disagreements(table, options.disagreements)
+    if project is not None:
+        project.audit(
+            "agree",
+            coders=list(ratings.coders),
+            level=options.level,
+            bootstrap=options.replicates,
+            seed=options.seed,
+            disagreements=str(written) if written else None,
+        )
+    return AgreeOutcome(
+        data=data,
+        result=result,
+        disagreements=table,
+        disagreements_path=written,
+        methods=methods_paragraph(data),
+        notes=ratings.notes,
+    )
