@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SLQUAL="${SLQUAL:-$PWD/.venv/bin/slqual}"
 EXAMPLE="$PWD/examples/shared-leadership-study"
-OUT="$PWD/demo-output"
+OUT="${DEMO_OUT:-$PWD/demo-output}"
 STUDY="$OUT/study"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }

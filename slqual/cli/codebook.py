@@ -27,7 +27,7 @@ group = typer.Typer(
     name="codebook",
     help="Check, show, export, import, rename and merge codes.\n\nExample: slqual codebook check",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
 )
 
 
@@ -48,7 +48,10 @@ class CheckFormat(str, Enum):
 FileArgument = Annotated[
     Path | None,
     typer.Argument(
-        help="A codebook .yaml file (default: the project's codebook).", show_default=False, dir_okay=False
+        metavar="[FILE]",
+        help="A codebook .yaml file (default: the project's codebook).",
+        show_default=False,
+        dir_okay=False,
     ),
 ]
 DEFINITION_WIDTH = 90
@@ -74,7 +77,8 @@ def _codebook(file: Path | None, project: Path | None):
 def check(
     file: FileArgument = None,
     codings: Annotated[
-        bool, typer.Option("--codings", help="Also list coder rows whose code is not in the codebook.")
+        bool,
+        typer.Option("--codings", metavar="", help="Also list coder rows whose code is not in the codebook."),
     ] = False,
     project: ProjectOption = None,
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="table for people, json for tools.")] = (
@@ -162,7 +166,7 @@ def _tree(codebook, full: bool) -> Tree:
 def show(
     file: FileArgument = None,
     full: Annotated[
-        bool, typer.Option("--full", help="Add inclusion, exclusion, examples and keywords.")
+        bool, typer.Option("--full", metavar="", help="Add inclusion, exclusion, examples and keywords.")
     ] = False,
     fmt: FormatOption = OutputFormat.table,
     project: ProjectOption = None,
@@ -182,7 +186,9 @@ def show(
 
 @group.command("export")
 def export(
-    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.", dir_okay=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="The file to write.", dir_okay=False)
+    ],
     fmt: Annotated[
         ExportChoice,
         typer.Option(
@@ -206,27 +212,39 @@ def export(
 @group.command("import")
 def import_(
     source: Annotated[
-        Path, typer.Argument(help="A REFI-QDA codebook (.qdc) or a Taguette codebook (.csv).", dir_okay=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A REFI-QDA codebook (.qdc) or a Taguette codebook (.csv).", dir_okay=False
+        ),
     ],
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="The YAML file to write (default: the project's codebook file).",
             show_default=False,
             dir_okay=False,
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", metavar="", help="Replace the output file if it exists.")
+    ] = False,
     title: Annotated[
         str | None,
-        typer.Option("--title", help="The codebook's title (default: the file name).", show_default=False),
+        typer.Option(
+            "--title",
+            metavar="TEXT",
+            help="The codebook's title (default: the file name).",
+            show_default=False,
+        ),
     ] = None,
     ids_from: Annotated[
         Path | None,
         typer.Option(
             "--ids-from",
+            metavar="FILE",
             help="A slqual codebook whose ids to restore for codes that went out in slqual's .qdc export.",
             show_default=False,
             dir_okay=False,
@@ -254,6 +272,8 @@ def import_(
     for note in result.notes:
         warn(note)
     info(f"Wrote {result.output}: {result.codes} codes under {result.themes} theme(s)")
+    if result.kept:
+        info(f"The codebook it replaced is kept as {result.kept}")
 
 
 def _report_edit(result) -> None:
@@ -275,8 +295,8 @@ def _report_edit(result) -> None:
 
 @group.command("rename")
 def rename(
-    old: Annotated[str, typer.Argument(help="The current id.")],
-    new: Annotated[str, typer.Argument(help="The new id.")],
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The current id.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The new id.")],
     project: ProjectOption = None,
 ) -> None:
     """Change a code's id in the codebook and in every coder's file, together.
@@ -293,7 +313,8 @@ def rename(
 @group.command("merge")
 def merge(
     codes: Annotated[
-        list[str], typer.Argument(help="The codes to merge, then the code they merge into (last).")
+        list[str],
+        typer.Argument(metavar="CODES...", help="The codes to merge, then the code they merge into (last)."),
     ],
     project: ProjectOption = None,
 ) -> None:

@@ -8,6 +8,7 @@ error (a bug), with the hint to rerun with ``--debug``.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import typer
@@ -59,6 +60,9 @@ class SlqualGroup(TyperGroup):
             raise
         except KeyboardInterrupt:
             raise typer.Abort() from None
+        except BrokenPipeError:  # output piped into `head` or a closed pager: stop quietly
+            _silence_stdout()
+            raise typer.Exit(EXIT_OK) from None
         except Exception as exc:  # a bug: say so plainly, keep the traceback behind --debug
             if state.debug:
                 raise
@@ -77,7 +81,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -101,6 +105,12 @@ def main(
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"slqual.cli.{_name}").register(app)
+
+
+def _silence_stdout() -> None:
+    # Python would report the broken pipe again when it flushes stdout at exit.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def run() -> None:
