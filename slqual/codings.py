@@ -39,6 +39,13 @@ def empty_coding() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=str) for c in CODING_COLUMNS})
 
 
+def csv_separator(path: Path | str) -> str:
+    """',' or ';': Excel in many languages saves CSV with ';' between cells (judged by the header)."""
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        first = handle.readline()
+    return ";" if first.count(";") > first.count(",") else ","
+
+
 def read_coding(path: Path | str, coder: str | None = None) -> pd.DataFrame:
     """Read one coder's CSV into the documented columns, all text.
 
@@ -50,14 +57,22 @@ def read_coding(path: Path | str, coder: str | None = None) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise CodingsError(f"{path}: coder file not found; check the name (see 'slqual status')")
+    sep = csv_separator(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=sep)
     except UnicodeDecodeError as exc:
         raise CodingsError(f"{path}: not UTF-8 text; save it as 'CSV UTF-8'") from exc
     except pd.errors.EmptyDataError:
         return empty_coding().assign(coder=coder or path.stem)
     except pd.errors.ParserError as exc:
-        raise CodingsError(f"{path}: not a readable CSV file ({exc}); check the commas and quotes") from exc
+        row = _first_long_row(path, sep)
+        if row:
+            raise CodingsError(_long_row_message(path, row, sep)) from exc
+        raise CodingsError(
+            f"{path}: not a readable CSV file; check the quotes (a quote opened and never closed?)"
+        ) from exc
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took the first column as row labels
+        raise CodingsError(_long_row_message(path, _first_long_row(path, sep) or 2, sep))
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
@@ -75,6 +90,26 @@ def read_coding(path: Path | str, coder: str | None = None) -> pd.DataFrame:
     if len(blank):
         raise CodingsError(f"{path}, row {blank[0] + 2}: empty segment_id; fill it in or delete the row")
     return frame[CODING_COLUMNS].reset_index(drop=True)
+
+
+def _first_long_row(path: Path, sep: str) -> int | None:
+    """The spreadsheet row number of the first row with more cells than the header, if any."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle, delimiter=sep)
+            width = len(next(rows, []))
+            return next((number for number, row in enumerate(rows, start=2) if len(row) > width), None)
+    except csv.Error:
+        return None
+
+
+def _long_row_message(path: Path, row: int, sep: str) -> str:
+    return (
+        f"{path}, row {row}: more cells than the header has columns; "
+        f"remove the extra '{sep}' or give the extra column a name in the first line"
+    )
 
 
 def write_coding(project: Project, coder: str, frame: pd.DataFrame) -> Path | None:

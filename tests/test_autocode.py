@@ -106,3 +106,22 @@ def test_cli_autocode_table_and_json(runner, project):
         "keywords": 3,
         "segments": 2,
     }
+
+
+def test_a_runaway_regex_is_stopped_and_named():
+    import time
+
+    import pandas as pd
+
+    codebook = parse_codebook(
+        'title: T\ncodes:\n  - id: slow\n    name: Slow\n    keywords: ["re:(\\\\w+\\\\s?)+$"]\n', "cb.yaml"
+    )
+    segments = pd.DataFrame({"segment_id": ["P01-0002"], "text": ["a" * 40 + "!"]})
+    started = time.monotonic()
+    with pytest.raises(
+        CodebookError, match=r"cb.yaml: keyword 're:\(\\w\+\\s\?\)\+\$' of code 'slow' took more"
+    ):
+        match_segments(segments, codebook, budget=0.2)
+    assert time.monotonic() - started < 5
+    fine = pd.DataFrame({"segment_id": ["P01-0002"], "text": ["a b c"]})
+    assert match_segments(fine, codebook, budget=0.2) == {"P01-0002": [("slow", "re:(\\w+\\s?)+$")]}

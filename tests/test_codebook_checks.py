@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from slqual.codebook import CheckReport, check_codebook, load_codebook, parse_codebook
-from slqual.codebook.checks import id_problem, slugify
+from slqual.codebook.checks import MAX_ISSUES, id_problem, slugify
 from slqual.codebook.yamlload import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from slqual.errors import CodebookError
 from slqual.project import CODEBOOKS_DIR
@@ -206,7 +206,21 @@ def test_too_many_nodes_via_aliases_stops_early(tmp_path):
     path = tmp_path / "many.yaml"
     path.write_text("\n".join(rows) + "\n")
     report = check_codebook(path)
-    assert any(f"more than {MAX_NODES:,} codes" in i.message for i in report.issues)
+    # Every alias repeats ids, so the check stops at its limit on problems before the limit on codes.
+    assert len(report.issues) == MAX_ISSUES + 1
+    assert report.issues[-1].message == (
+        f"more than {MAX_ISSUES} problems; the check stopped here: fix these and check again"
+    )
+
+
+def test_too_many_codes_stops_the_walk(tmp_path):
+    rows = ["title: t", "codes:"] + [f"  - {{id: c{i}, name: C}}" for i in range(MAX_NODES + 5)]
+    path = tmp_path / "many.yaml"
+    path.write_text("\n".join(rows) + "\n")
+    report = check_codebook(path)
+    assert [i.message for i in report.issues] == [
+        f"more than {MAX_NODES:,} codes; this is too large to be a codebook"
+    ]
 
 
 def test_huge_file_is_refused_with_a_clear_message(tmp_path):
@@ -250,3 +264,30 @@ def test_slugify_keeps_letters_of_any_script():
     assert slugify("Ärger und Wut") == "ärger_und_wut"
     assert slugify("领导力") == "领导力"
     assert slugify("***") == ""
+
+
+def test_a_codebook_saved_as_utf16_is_named_as_such(tmp_path):
+    path = tmp_path / "codebook.yaml"
+    path.write_bytes((DATA / "valid.yaml").read_text(encoding="utf-8").encode("utf-16"))
+    with pytest.raises(
+        CodebookError, match=r"codebook.yaml: saved as UTF-16 \('Unicode'\) text; save it as UTF-8"
+    ):
+        check_codebook(path)
+
+
+def test_a_codebook_in_windows_1252_names_the_line(tmp_path):
+    path = tmp_path / "codebook.yaml"
+    text = "title: T\ncodes:\n  - id: cafe\n    name: Caf\u00e9 \u2013 talk\n"
+    path.write_bytes(text.encode("cp1252"))
+    with pytest.raises(CodebookError, match=r"codebook.yaml:4: not UTF-8 text .*save the file as UTF-8"):
+        load_codebook(path)
+
+
+def test_an_id_yaml_reads_as_a_date_or_number_is_shown_as_written(tmp_path):
+    path = tmp_path / "cb.yaml"
+    path.write_text("title: T\ncodes:\n  - id: 2024-01-01\n    name: A\n  - id: 12\n    name: B\n")
+    messages = [(i.line, i.node_id, i.message) for i in check_codebook(path).issues]
+    assert messages == [
+        (3, "2024-01-01", "id 2024-01-01 is read as a date; put it in quotes: id: '2024-01-01'"),
+        (5, "12", "id 12 is read as a number; put it in quotes: id: '12'"),
+    ]

@@ -183,3 +183,52 @@ def test_check_codings_lists_unknown_ids_with_coder_and_row(study):
     assert issue.file.endswith("reviewer2.csv") and issue.line == 4 and issue.node_id == "barriers.typo"
     assert "coder 'reviewer2'" in issue.message and "did you mean 'barriers.time'" in issue.message
     assert check_project_codebook(study).ok
+
+
+def test_rename_is_refused_while_a_coder_is_coding_and_nothing_changes(study):
+    from slqual.coding.lock import acquire_lock
+    from slqual.errors import CodingsError
+
+    before = {p.name: p.read_bytes() for p in (study.codebook_path, study.coder_path("reviewer2"))}
+    lock = acquire_lock(study, "reviewer2")
+    try:
+        with pytest.raises(
+            CodingsError, match="codes cannot be renamed or merged now: 'reviewer2' is already"
+        ):
+            rename_code(study, "barriers.time", "barriers.time_pressure")
+        with pytest.raises(CodingsError, match="cannot be renamed or merged now"):
+            merge_codes(study, ["barriers.money"], "barriers.time")
+    finally:
+        lock.release()
+    assert {p.name: p.read_bytes() for p in (study.codebook_path, study.coder_path("reviewer2"))} == before
+
+
+def test_rename_folds_in_answers_a_killed_session_left_in_its_journal(study):
+    from slqual.coding.store import Answer, journal_path
+
+    journal = journal_path(study, "reviewer2")
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    answer = Answer("P01-0006", ("barriers.time",), coded_at="2026-01-02T00:00:00Z")
+    journal.write_text(json.dumps({"answer": answer.to_json()}) + "\n", encoding="utf-8")
+    rename_code(study, "barriers.time", "barriers.time_pressure")
+    assert not journal.exists()
+    rows = read_coding(study.coder_path("reviewer2"))
+    assert rows.loc[rows["segment_id"] == "P01-0006", "code"].tolist() == ["barriers.time_pressure"]
+
+
+def test_rename_rewrites_a_semicolon_separated_coder_file(study):
+    study.coder_path("reviewer2").write_text(REVIEWER2.replace(",", ";"), encoding="utf-8-sig")
+    rename_code(study, "barriers.time", "barriers.time_pressure")
+    assert read_coding(study.coder_path("reviewer2"))["code"].tolist() == [
+        "barriers.time_pressure",
+        "enablers.trust",
+        "barriers.typo",
+    ]
+
+
+def test_rename_also_rewrites_a_copied_coder_file_with_spaces_in_its_name(study):
+    copy = study.codings_dir / "reviewer2 - Copy.csv"
+    copy.write_text(REVIEWER2, encoding="utf-8")
+    result = rename_code(study, "barriers.time", "barriers.time_pressure")
+    assert result.coder_rows["reviewer2 - Copy"] == 1
+    assert read_coding(copy)["code"].tolist()[0] == "barriers.time_pressure"

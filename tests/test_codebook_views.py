@@ -118,3 +118,16 @@ def test_unknown_export_format_and_folder_output(codebook, tmp_path):
         export_codebook(codebook, "pdf", tmp_path / "x.pdf")
     with pytest.raises(CodebookError, match="is a folder"):
         export_codebook(codebook, "md", tmp_path)
+
+
+def test_docx_names_each_theme_once_and_repeats_the_header_on_every_page(codebook, tmp_path):
+    from docx import Document
+
+    table = Document(str(export_codebook(codebook, "docx", tmp_path / "a.docx"))).tables[0]
+    assert 'w:tblHeader w:val="true"' in table.rows[0]._tr.xml
+    # The Barriers cell spans the theme's row and its five codes; Enablers starts after it.
+    theme_cells = [row.cells[0] for row in table.rows[1:]]
+    assert len({id(c._tc) for c in theme_cells}) == 2
+    assert theme_cells[0].text == "Barriers" and theme_cells[6].text == "Enablers"
+    assert table.rows[2].cells[5].text == "\u201cThere just aren't enough hours in the week.\u201d"
+    assert [round(c.width.inches, 1) for c in table.rows[1].cells] == [1.2, 1.5, 1.9, 1.5, 1.5, 1.4]

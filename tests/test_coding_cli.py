@@ -118,3 +118,34 @@ def test_ctrl_c_exits_cleanly_with_what_was_saved(runner, project, monkeypatch):
     assert "Interrupted. 1 answer(s) saved in this session" in result.output
     assert read_coding(project.coder_path("r1"))["code"].tolist() == ["motivation.not_career_goal"]
     assert not (project.internal_dir / "locks" / "r1.lock").exists()
+
+
+def test_code_help_keeps_every_line_indented_under_the_code(runner, project):
+    result = _code(runner, project, "?2\nq\n")
+    assert result.exit_code == 0, result.output
+    out = result.output.splitlines()
+    start = next(i for i, line in enumerate(out) if "motivation.not_career_goal — " in line)
+    block = out[start + 1 : next(i for i in range(start + 1, len(out)) if out[i].startswith("> "))]
+    assert block and all(line.startswith("  ") and line == line.rstrip() for line in block), block
+    assert any(line.startswith("  Definition: ") for line in block)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["code"],
+        ["sheet", "export"],
+        ["sheet", "import"],
+        ["autocode"],
+        ["status"],
+        ["codebook", "check"],
+        ["codebook", "show"],
+        ["codebook", "export"],
+        ["codebook", "import"],
+    ],
+)
+def test_help_names_no_python_types(runner, command):
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0
+    options = [line for line in result.output.splitlines() if "--help" not in line]
+    assert not [line for line in options if "<str>" in line or "<bool>" in line or "<int>" in line]

@@ -162,3 +162,91 @@ def test_a_closed_terminal_ends_the_session_cleanly(project):
     assert not lock_path(project, "r1").exists()
     assert not journal_path(project, "r1").exists()
     assert read_coding(project.coder_path("r1"))["code"].tolist() == ["motivation.not_career_goal"]
+
+
+def test_a_coder_file_saved_by_european_excel_is_read(project):
+    """Excel in many languages saves CSV with ';' between cells, a byte-order mark and CRLF line ends."""
+    path = project.coder_path("r1")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        "\ufeffsegment_id;code;coder;coded_at;memo;exemplar\r\n"
+        "P01-0002;motivation;r1;2026-01-01T00:00:00Z;first, then; second;1\r\n".replace(
+            "first, then; second", '"first, then; second"'
+        ).encode("utf-8")
+    )
+    frame = read_coding(path)
+    assert frame.to_dict("records") == [
+        {
+            "segment_id": "P01-0002",
+            "code": "motivation",
+            "coder": "r1",
+            "coded_at": "2026-01-01T00:00:00Z",
+            "memo": "first, then; second",
+            "exemplar": "1",
+        }
+    ]
+
+
+def test_columns_a_researcher_added_survive_answers(project):
+    path = project.coder_path("r1")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "segment_id,code,coder,coded_at,memo,exemplar,notes,\n"
+        "P01-0002,motivation,r1,2026-01-01T00:00:00Z,,,ask Sam,\n"
+        "P01-0004,,r1,2026-01-01T00:00:00Z,,,,\n",
+        encoding="utf-8",
+    )
+    with CodingStore(project, "r1") as store:
+        assert store.extra_columns == ["notes"]  # the empty, unnamed trailing column is not kept
+        store.save(Answer("P01-0005", ("barriers",)))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "segment_id,code,coder,coded_at,memo,exemplar,notes"
+    assert lines[1].endswith(",ask Sam") and lines[3].startswith("P01-0005,barriers,r1,")
+    assert lines[3].endswith(",")
+
+
+def test_ctrl_c_during_a_save_takes_effect_once_the_answer_is_saved(project, monkeypatch):
+    store = CodingStore(project, "r1")
+    write_csv = store._write_csv
+
+    def interrupted_write() -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # arrives while the answer is being saved
+        write_csv()
+
+    monkeypatch.setattr(store, "_write_csv", interrupted_write)
+    # Ctrl-C raises KeyboardInterrupt (a shell may start background jobs with it ignored).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            store.save(Answer("P01-0002", ("motivation",)))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    store.close()
+    assert not journal_path(project, "r1").exists()  # folded: nothing left to replay
+    assert read_coding(project.coder_path("r1"))["code"].tolist() == ["motivation"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "segment_id,code\nP01-0002,motivation\n,P01-0004,barriers\n",
+            r"r1.csv, row 3: more cells than the header has columns; remove the extra ','",
+        ),
+        (
+            "segment_id,code\n,P01-0002,motivation\nP01-0004,barriers\n",
+            r"r1.csv, row 2: more cells than the header has columns; remove the extra ','",
+        ),
+        (
+            'segment_id,code\nP01-0002,"motivation\nP01-0004,barriers\n',
+            r"r1.csv: not a readable CSV file; check the quotes \(a quote opened and never closed\?\)",
+        ),
+    ],
+)
+def test_a_hand_edited_coder_file_with_a_stray_comma_or_quote_names_the_row(project, text, message):
+    path = project.coder_path("r1")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CodingsError, match=message) as caught:
+        read_coding(path)
+    assert "\n" not in str(caught.value)

@@ -232,3 +232,62 @@ def test_colours():
     assert normalize_color("#F0A") == "#ff00aa"
     assert normalize_color("#00AA33") == "#00aa33"
     assert normalize_color("red") is None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty; export the codebook again"),
+        (b'{"codes": []}', r"not an XML file \(a .qdc codebook starts with '<'\)"),
+    ],
+)
+def test_an_empty_or_non_xml_file_is_explained(content, message, tmp_path):
+    path = tmp_path / "codes.qdc"
+    path.write_bytes(content)
+    with pytest.raises(CodebookError, match=message):
+        read_qdc(path)
+
+
+def test_hostile_xml_message_names_no_python_type():
+    with pytest.raises(CodebookError) as caught:
+        read_qdc(QDC / "billion_laughs.qdc")
+    assert "Forbidden" not in str(caught.value)
+
+
+def test_replacing_the_project_codebook_keeps_it_and_warns_about_codings(tmp_path):
+    from slqual.project import init_project
+
+    project = init_project(tmp_path / "study", codebook=str(DATA / "valid.yaml"))
+    before = project.codebook_path.read_bytes()
+    project.coder_path("r1").write_text(
+        "segment_id,code\nP01-0002,barriers.time\nP01-0004,\n", encoding="utf-8"
+    )
+    result = import_codebook(QDC / "project.qde", project.codebook_path, force=True)
+    assert result.kept and Path(result.kept).read_bytes() == before
+    assert Path(result.kept).parent == project.internal_dir / "history"
+    assert result.notes == (
+        "1 coded row(s) in coder files use codes this codebook lacks; "
+        "list them with 'slqual codebook check --codings' and rename or merge them",
+    )
+
+
+def test_importing_outside_a_project_keeps_no_copy(tmp_path):
+    result = import_codebook(QDC / "project.qde", tmp_path / "cb.yaml")
+    assert result.kept is None and result.notes == ()
+
+
+def test_a_whole_project_file_is_explained(tmp_path):
+    with pytest.raises(
+        CodebookError, match=r"study.qdpx: a .qdpx holds a whole project; export the codebook alone"
+    ):
+        import_codebook(tmp_path / "study.qdpx", tmp_path / "cb.yaml")
+
+
+def test_a_huge_taguette_csv_is_refused(tmp_path, monkeypatch):
+    import slqual.interop.taguette as taguette
+
+    monkeypatch.setattr(taguette, "MAX_QDC_BYTES", 100)
+    path = tmp_path / "tags.csv"
+    path.write_text("tag,description\n" + "a,b\n" * 100, encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"tags.csv: too large for a codebook \(416 bytes\)"):
+        import_codebook(path, tmp_path / "cb.yaml")

@@ -198,7 +198,7 @@ def test_every_problem_is_reported_with_its_row_and_nothing_is_written(project, 
             "segment_id",
             "unknown segment id 'P09-0001'; segment ids come from segments.csv, do not edit them",
         ),
-        (4, "segment_id", "segment 'P01-0002' is also in row 2"),
+        (4, "segment_id", "segment 'P01-0002' is also in row 2; keep one of the two rows"),
         (5, "segment_id", "'P01-0001' is an interviewer turn, not a participant segment; delete the row"),
         (6, "codes", "a memo or exemplar mark but no codes; add the codes, or 'none' if no code applies"),
         (7, "exemplar", "'maybe' is not 1 or empty"),
@@ -252,7 +252,7 @@ def test_missing_columns_and_unreadable_files(project, tmp_path):
     assert [(p.row, p.column) for p in result.problems] == [(1, "segment_id, codes")]
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip")
-    with pytest.raises(CodingsError, match="not a readable xlsx workbook"):
+    with pytest.raises(CodingsError, match="cannot be opened as an Excel workbook"):
         import_sheet(project, broken, "r1")
     other = tmp_path / "x.ods"
     other.write_text("")
@@ -306,3 +306,140 @@ def test_cli_import_shows_problems_and_exits_2(runner, project, tmp_path):
     )
     data = json.loads(as_json.stdout)
     assert data["written"] is True and data["added"] == [["P01-0002", "motivation"]]
+
+
+def test_a_formula_in_a_cell_is_reported_not_dropped(project, tmp_path):
+    path = tmp_path / "r1.xlsx"
+    export_sheet(project, "r1", "xlsx", path)
+    _fill_xlsx(path, {"P01-0002": {"codes": "=Codebook!A2"}, "P01-0004": {"memo": "=1+1", "codes": "none"}})
+    result = import_sheet(project, path, "r1")
+    assert not result.written
+    assert [(p.row, p.column) for p in result.problems] == [(2, "codes"), (3, "memo")]
+    assert "holds a formula (=Codebook!A2); type the code ids as plain text" in result.problems[0].message
+    assert not project.coder_path("r1").exists()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(project, tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part,
+    ):
+        for _ in range(110):
+            part.write(b" " * 1_000_000)
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(CodingsError, match=r"too large to be a coding sheet \(110 MB once unpacked"):
+        import_sheet(project, path, "r1")
+
+
+def test_columns_a_reviewer_added_are_named_and_ignored(project, tmp_path):
+    path = tmp_path / "r1.csv"
+    export_sheet(project, "r1", "csv", path)
+    rows = _read_csv(path)
+    for row in rows:
+        row["my notes"] = "x"
+    rows[0]["codes"] = "motivation"
+    _write_csv(path, rows)
+    result = import_sheet(project, path, "r1", dry_run=True)
+    assert result.valid
+    assert result.notes == ("column(s) 'my notes' are not slqual's and were ignored",)
+
+
+def test_a_european_excel_csv_is_read(project, tmp_path):
+    """Excel in many languages saves CSV with ';' between cells, a byte-order mark and CRLF."""
+    path = tmp_path / "r1.csv"
+    export_sheet(project, "r1", "csv", path)
+    rows = _read_csv(path)
+    rows[0]["codes"] = "motivation.not_career_goal, motivation"
+    rows[0]["memo"] = "a memo; with a semicolon"
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";", lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = import_sheet(project, path, "r1")
+    assert result.written
+    frame = read_coding(project.coder_path("r1"))
+    assert frame["code"].tolist() == ["motivation.not_career_goal", "motivation"]
+    assert frame["memo"].tolist() == ["a memo; with a semicolon"] * 2
+
+
+def test_import_keeps_columns_a_researcher_added_to_the_coder_file(project, tmp_path):
+    target = project.coder_path("r1")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("segment_id,code,notes\nP01-0002,motivation,ask Sam\n", encoding="utf-8")
+    path = tmp_path / "r1.csv"
+    export_sheet(project, "r1", "csv", path)
+    rows = _read_csv(path)
+    rows[1]["codes"] = "none"
+    _write_csv(path, rows)
+    assert import_sheet(project, path, "r1").written
+    frame = read_coding(target)
+    assert frame["segment_id"].tolist() == ["P01-0002", "P01-0004"]
+    import pandas as pd
+
+    raw = pd.read_csv(target, dtype=str, keep_default_na=False)
+    assert raw["notes"].tolist() == ["ask Sam", ""]
+
+
+def test_the_format_follows_the_file_name_and_a_folder_gets_the_default_name(project, tmp_path):
+    assert export_sheet(project, "r1", output=tmp_path / "mine.csv").format == "csv"
+    assert export_sheet(project, "r1", output=tmp_path).path == str(tmp_path / "r1-coding.xlsx")
+    with pytest.raises(CodingsError, match=r"x.ods: a coding sheet is saved as .xlsx or .csv; name the file"):
+        export_sheet(project, "r1", output=tmp_path / "x.ods")
+    with pytest.raises(CodingsError, match=r"the name ends in .csv but --format is xlsx; make them agree"):
+        export_sheet(project, "r1", "xlsx", tmp_path / "other.csv")
+    with pytest.raises(CodingsError, match="is a folder; give the filled sheet's file"):
+        import_sheet(project, tmp_path, "r1")
+    assert not (tmp_path / "x.ods").exists() and not (tmp_path / "other.csv").exists()
+
+
+def test_cli_failed_import_ends_with_one_line_on_stderr(runner, project, tmp_path):
+    path = tmp_path / "r1.csv"
+    export_sheet(project, "r1", "csv", path)
+    rows = _read_csv(path)
+    rows[0]["codes"] = "made.up"
+    rows[1]["codes"] = "also.made.up"
+    _write_csv(path, rows)
+    result = runner.invoke(app, ["sheet", "import", str(path), "--coder", "r1", "-p", str(project.root)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {path}, row 2: unknown code 'made.up'; use an id or exact name from the Codebook sheet "
+        "(and 1 more problem(s), listed above); nothing was imported: fix the sheet and import it again"
+    ]
+    assert not project.coder_path("r1").exists()
+
+
+def test_a_sheet_whose_xml_is_cut_short_is_explained(project, tmp_path):
+    import zipfile
+
+    good = tmp_path / "r1.xlsx"
+    export_sheet(project, "r1", "xlsx", good)
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            target.writestr(info.filename, data)
+    with pytest.raises(
+        CodingsError, match=r"broken.xlsx: cannot be opened as an Excel workbook \(it is damaged"
+    ):
+        import_sheet(project, broken, "r1")
+
+
+def test_a_segment_longer_than_an_excel_cell_is_cut_with_a_note_and_imports(project, tmp_path):
+    from slqual.segments import write_segments
+
+    segments = project.read_segments()
+    segments.loc[segments["segment_id"] == "P01-0002", "text"] = "word " * 10_000
+    write_segments(project.segments_path, segments)
+    path = tmp_path / "r1.xlsx"
+    export_sheet(project, "r1", "xlsx", path)
+    cell = load_workbook(path)["Coding"]["F2"].value
+    assert len(cell) == 32_767
+    assert cell.endswith("the full text is in segments.csv]")
+    _fill_xlsx(path, {"P01-0002": {"codes": "motivation"}})
+    assert import_sheet(project, path, "r1").written

@@ -70,7 +70,9 @@ def test_cli_table_and_json(runner, project):
     assert result.exit_code == 0, result.output
     assert "Coding progress over 6 participant segments" in result.output
     assert "3/6" in result.output
-    assert "1 code(s) not in the codebook" in result.output
+    out = " ".join(result.output.split())
+    assert "1 code(s) not in the codebook (list them with 'slqual codebook check --codings')" in out
+    assert "1 segment id(s) not in segments.csv (not counted;" in out
     assert "2 segment(s) coded by r1 but not by r2: P01-0004, P02-0002" in result.output
     data = json.loads(runner.invoke(app, ["status", "-f", "json", "-p", str(project.root)]).stdout)
     assert data == json.loads(json.dumps(coding_status(project).to_dict()))
@@ -93,3 +95,21 @@ def test_every_format_is_handled(runner, project, command):
         else:
             assert result.exit_code == 2
             assert "prints a table or json" in result.output
+
+
+def test_a_small_share_shows_as_less_than_one_percent(runner, tmp_path):
+    project = make_project(tmp_path)
+    project.codings_dir.mkdir(exist_ok=True)
+    project.coder_path("r1").write_text("segment_id,code\nP01-0002,motivation\n")
+    import pandas as pd
+
+    segments = project.read_segments()
+    extra = [segments.iloc[1].copy() for _ in range(200)]
+    for i, row in enumerate(extra):
+        row["segment_id"], row["seq"] = f"P01-{100 + i:04d}", str(100 + i)
+    from slqual.segments import write_segments
+
+    write_segments(project.segments_path, pd.concat([segments, pd.DataFrame(extra)], ignore_index=True))
+    result = runner.invoke(app, ["status", "-p", str(project.root)], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    assert "│ <1 │" in result.output

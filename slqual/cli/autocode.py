@@ -13,10 +13,16 @@ from slqual.cli.common import OutputFormat, ProjectOption, get_project, info, pr
 
 def autocode(
     coder: Annotated[
-        str, typer.Option("--coder", "-c", help="The pseudo-coder to write; never a person's file.")
+        str,
+        typer.Option(
+            "--coder", "-c", metavar="NAME", help="The pseudo-coder to write; never a person's file."
+        ),
     ] = "auto",
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table for people, or json for other tools.")
+        OutputFormat,
+        typer.Option(
+            "--format", "-f", metavar="[table|json]", help="table for people, or json for other tools."
+        ),
     ] = OutputFormat.table,
     project_dir: ProjectOption = None,
 ) -> None:

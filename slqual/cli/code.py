@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.columns import Columns
 from rich.markup import escape
+from rich.padding import Padding
 from rich.rule import Rule
 from rich.text import Text
 
@@ -24,17 +25,22 @@ KEYS = "numbers/ids · 0 none · ?N help · m memo · e exemplar · b back · s 
 
 
 def code(
-    coder: Annotated[str, typer.Option("--coder", "-c", help="Your coder name, e.g. reviewer1.")],
+    coder: Annotated[
+        str, typer.Option("--coder", "-c", metavar="NAME", help="Your coder name, e.g. reviewer1.")
+    ],
     document: Annotated[
-        str | None, typer.Option("--document", "-d", help="Only this transcript's segments, e.g. P07.")
+        str | None,
+        typer.Option("--document", "-d", metavar="DOC", help="Only this transcript's segments, e.g. P07."),
     ] = None,
     theme: Annotated[
-        str | None, typer.Option("--theme", "-t", help="Show only this theme's codes, e.g. barriers.")
+        str | None,
+        typer.Option("--theme", "-t", metavar="THEME", help="Show only this theme's codes, e.g. barriers."),
     ] = None,
     uncoded: Annotated[
         bool,
         typer.Option(
             "--uncoded/--all",
+            metavar="",
             help="--uncoded (default) shows only segments you have not coded; --all revisits every one.",
         ),
     ] = True,
@@ -42,9 +48,10 @@ def code(
 ) -> None:
     """Code participant segments one at a time; every answer is saved the moment you give it.
 
-    Type code numbers or ids (comma or space separated; the start of an id is enough),
-    0 or - when no code applies, ?N for a code's definition, m for a memo, e to mark an
-    exemplar quote, b to go back, s to skip, q to quit. Run it again to carry on.
+    Answer with code numbers or ids, comma or space separated.
+    0 or - : no code applies · ?N : what code N means
+    m : memo · e : exemplar quote · b : back · s : skip for now · q : quit
+    Run it again to carry on where you stopped.
 
     Example: slqual code --coder reviewer1 --document P07
     """
@@ -223,9 +230,13 @@ def _render_reply(reply: Reply) -> None:
             ("Exclude", node.exclude),
         ):
             if value:
-                stdout.print(f"  [cyan]{label}:[/cyan] {escape(value)}")
+                stdout.print(
+                    Padding(Text.assemble((f"{label}: ", "cyan"), value), (0, 0, 0, 2), expand=False)
+                )
         for example in node.examples:
-            stdout.print(f"  [cyan]Example:[/cyan] [italic]{escape(example)}[/italic]")
+            stdout.print(
+                Padding(Text.assemble(("Example: ", "cyan"), (example, "italic")), (0, 0, 0, 2), expand=False)
+            )
     elif reply.kind == "saved":
         stdout.print(f"[green]{escape(reply.message)}[/green]")
     elif reply.kind != "quit" or reply.message:

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from slqual.cli.common import OutputFormat, ProjectOption, get_project, info, print_json, stdout, warn
+from slqual.cli.common import OutputFormat, ProjectOption, error, get_project, info, print_json, stdout, warn
 
 if TYPE_CHECKING:
     from slqual.coding.sheet_import import SheetImport
@@ -29,21 +29,35 @@ class SheetFormat(str, Enum):
 
 SHOWN_CHANGES = 40
 CoderOption = Annotated[
-    str, typer.Option("--coder", "-c", help="The coder the sheet belongs to, e.g. reviewer2.")
+    str, typer.Option("--coder", "-c", metavar="NAME", help="The coder the sheet belongs to, e.g. reviewer2.")
 ]
 
 
 @sheet_app.command("export")
 def export(
     coder: CoderOption,
-    fmt: Annotated[SheetFormat, typer.Option("--format", "-f", help="xlsx (with drop-downs) or csv.")] = (
-        SheetFormat.xlsx
-    ),
+    fmt: Annotated[
+        SheetFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="xlsx (with drop-downs) or csv (default: from the file name given with -o, else xlsx).",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="The file to write.", show_default="<coder>-coding.<format>"),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="The file to write.",
+            show_default="<coder>-coding.<format>",
+        ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file of that name.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", metavar="", help="Replace an existing file of that name.")
+    ] = False,
     project_dir: ProjectOption = None,
 ) -> None:
     """Write a coder's sheet: one row per participant segment, their codings so far filled in.
@@ -52,7 +66,7 @@ def export(
     """
     from slqual.coding.sheets import export_sheet
 
-    result = export_sheet(get_project(project_dir), coder, fmt.value, output, force)
+    result = export_sheet(get_project(project_dir), coder, fmt.value if fmt else None, output, force)
     stdout.print(
         f"Wrote [bold]{escape(result.path)}[/bold]: {result.segments} segments, "
         f"{result.coded} already coded by {escape(coder)}."
@@ -62,13 +76,16 @@ def export(
 
 @sheet_app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="The filled sheet (.xlsx or .csv).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The filled sheet (.xlsx or .csv).")],
     coder: CoderOption,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Only show what would change; write nothing.")
+        bool, typer.Option("--dry-run", "-n", metavar="", help="Only show what would change; write nothing.")
     ] = False,
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table for people, or json.")
+        OutputFormat,
+        typer.Option(
+            "--format", "-f", metavar="[table|json]", help="table for people, or json for other tools."
+        ),
     ] = OutputFormat.table,
     project_dir: ProjectOption = None,
 ) -> None:
@@ -86,6 +103,14 @@ def import_(
     else:
         _render(result)
     if not result.valid:
+        first = result.problems[0]
+        where = f", row {first.row}" if first.row else ""
+        more = len(result.problems) - 1
+        error(
+            f"{result.source}{where}: {first.message}"
+            + (f" (and {more} more problem(s), listed above)" if more else "")
+            + "; nothing was imported: fix the sheet and import it again"
+        )
         raise typer.Exit(2)
 
 

@@ -19,7 +19,10 @@ SHOWN_IDS = 5
 
 def status(
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table for people, or json for other tools.")
+        OutputFormat,
+        typer.Option(
+            "--format", "-f", metavar="[table|json]", help="table for people, or json for other tools."
+        ),
     ] = OutputFormat.table,
     project_dir: ProjectOption = None,
 ) -> None:
@@ -62,16 +65,22 @@ def _render(report: StatusReport) -> None:
             notes.append("keywords")
         unknown = []
         if coder.unknown_segments:
-            unknown.append(f"{coder.unknown_segments} segment(s) not in segments.csv")
+            unknown.append(
+                f"{coder.unknown_segments} segment id(s) not in segments.csv (not counted; "
+                "were the transcripts ingested again or renamed?)"
+            )
         if coder.unknown_codes:
-            unknown.append(f"{coder.unknown_codes} code(s) not in the codebook")
+            unknown.append(
+                f"{coder.unknown_codes} code(s) not in the codebook "
+                "(list them with 'slqual codebook check --codings')"
+            )
         if unknown:
-            problems.append(f"{escape(coder.coder)}: {', '.join(unknown)}")
+            problems.append(f"{escape(coder.coder)}: {'; '.join(unknown)}")
         table.add_row(
             escape(coder.coder),
             ProgressBar(total=max(coder.total, 1), completed=coder.coded, width=10),
             f"{coder.coded}/{coder.total}",
-            f"{coder.percent:.0f}",
+            "<1" if 0 < coder.percent < 1 else f"{coder.percent:.0f}",
             str(coder.no_code),
             coder.last_activity.replace("T", " ")[:16],
             ", ".join(notes),

@@ -38,6 +38,7 @@ COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 ID_PART = r"[\w-]+"
 ID_PATTERN = re.compile(rf"{ID_PART}(?:\.{ID_PART})*")
 REGEX_PREFIX = "re:"
+MAX_ISSUES = 200  # past this many problems the check stops: the rest are likely the same mistake
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,9 @@ def _kind(value: Any) -> str:
         return "number"
     if isinstance(value, str):
         return "single text"
-    return type(value).__name__
+    if hasattr(value, "isoformat"):
+        return "date"
+    return "value of another kind"
 
 
 class _Checker:
@@ -154,6 +157,19 @@ class _Checker:
         self.stopped = False
 
     def add(self, line: int | None, node_id: str | None, message: str, severity: str = ERROR) -> None:
+        if self.stopped:
+            return
+        if len(self.issues) >= MAX_ISSUES:
+            self.issues.append(
+                Issue(
+                    self.source,
+                    line,
+                    None,
+                    f"more than {MAX_ISSUES} problems; the check stopped here: fix these and check again",
+                )
+            )
+            self.stopped = True
+            return
         self.issues.append(Issue(self.source, line, node_id, message, severity))
 
     def top(self, data: Any) -> None:
@@ -259,7 +275,10 @@ class _Checker:
             self.add(where, None, f"missing id; every code needs a unique 'id:'{hint}")
             return
         if not isinstance(raw_id, str):
-            self.add(where, str(raw_id), f"id {raw_id!r} must be text; put it in quotes")
+            shown = raw_id.isoformat() if hasattr(raw_id, "isoformat") else str(raw_id)
+            self.add(
+                where, shown, f"id {shown} is read as a {_kind(raw_id)}; put it in quotes: id: '{shown}'"
+            )
             return
         problem = id_problem(raw_id)
         if problem:
@@ -380,17 +399,33 @@ def read_codebook_text(path: Path | str) -> str:
             raise CodebookError(
                 f"{path}: too large for a codebook ({size:,} bytes); check that this is the right file"
             )
-        return path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise CodebookError(
             f"{path}: codebook not found; check the path (or the 'codebook:' setting in slqual.yaml)"
         ) from exc
     except IsADirectoryError as exc:
         raise CodebookError(f"{path}: is a folder; give the codebook's .yaml file") from exc
-    except UnicodeDecodeError as exc:
-        raise CodebookError(f"{path}: not UTF-8 text; save it as UTF-8 in your editor") from exc
     except OSError as exc:
         raise CodebookError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    return decode_codebook(raw, path)
+
+
+def decode_codebook(raw: bytes, path: Path | str) -> str:
+    """The text of a codebook file's bytes (UTF-8, with or without a byte-order mark)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CodebookError(
+            f"{path}: saved as UTF-16 ('Unicode') text; save it as UTF-8 in your editor "
+            "(in Notepad: File > Save as, Encoding: UTF-8)"
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CodebookError(
+            f"{path}:{line}: not UTF-8 text (a character on this line is in another encoding, "
+            "such as Windows-1252); save the file as UTF-8 in your editor"
+        ) from exc
 
 
 def check_codebook(path: Path | str) -> CheckReport:

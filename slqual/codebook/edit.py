@@ -13,8 +13,10 @@ restored, and the change is logged in ``.slqual/audit.log``.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +28,7 @@ from slqual.codebook.dump import codebook_to_dict, codebook_to_yaml
 from slqual.codebook.load import build_codebook
 from slqual.codebook.model import Codebook
 from slqual.codebook.yamlload import LineDict, last_scalar_end
-from slqual.errors import CodebookError
+from slqual.errors import CodebookError, CodingsError
 from slqual.fileio import atomic_write_bytes, keep_history
 
 if TYPE_CHECKING:
@@ -225,7 +227,7 @@ def _coder_changes(
 ) -> tuple[list[tuple[Path, bytes]], dict[str, int], int]:
     import pandas as pd
 
-    from slqual.codings import read_coding
+    from slqual.codings import csv_separator, read_coding
 
     writes: list[tuple[Path, bytes]] = []
     counts: dict[str, int] = {}
@@ -234,7 +236,9 @@ def _coder_changes(
         path = project.coder_path(coder)
         if read_coding(path, coder).empty:  # read_coding also checks the file is usable
             continue
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        raw = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=csv_separator(path)
+        )
         raw.columns = [str(c).strip() for c in raw.columns]
         new, changed, combined = _recode(raw, mapping)
         if changed:
@@ -242,6 +246,29 @@ def _coder_changes(
             collapsed += combined
             writes.append((path, new.to_csv(index=False, lineterminator="\n").encode("utf-8")))
     return writes, counts, collapsed
+
+
+@contextlib.contextmanager
+def _coders_idle(project: Project) -> Iterator[None]:
+    """Hold every coder's lock, so no terminal session rewrites a coder file under the edit.
+
+    A coding session keeps its answers in memory and would write the old ids
+    back; answers a killed session left in its journal are folded in first.
+    """
+    from slqual.coding.lock import coder_lock
+    from slqual.coding.store import CodingStore, journal_path
+    from slqual.codings import CODER_NAME
+
+    with contextlib.ExitStack() as stack:
+        # A file whose name is no coder name ('reviewer1 - Copy.csv') can have no session to wait for.
+        for coder in filter(CODER_NAME.match, project.coders()):
+            try:
+                stack.enter_context(coder_lock(project, coder))
+            except CodingsError as exc:
+                raise CodingsError(f"codes cannot be renamed or merged now: {exc}") from exc
+            if journal_path(project, coder).exists():
+                CodingStore(project, coder).close()
+        yield
 
 
 def _write_all(project: Project, writes: list[tuple[Path, bytes]]) -> tuple[str, ...]:
@@ -288,8 +315,9 @@ def rename_code(project: Project, old: str, new: str) -> EditResult:
     span = raw.value_spans["id"]
     edited = text[: span.start] + _id_text(new, span.style) + text[span.end :]
     new_text, how = _finish_text(edited, _renamed_dict(codebook, old, new), path)
-    coder_writes, counts, collapsed = _coder_changes(project, {old: new})
-    kept = _write_all(project, [(path, new_text.encode("utf-8")), *coder_writes])
+    with _coders_idle(project):
+        coder_writes, counts, collapsed = _coder_changes(project, {old: new})
+        kept = _write_all(project, [(path, new_text.encode("utf-8")), *coder_writes])
     project.audit(
         "codebook rename",
         old=old,
@@ -351,8 +379,9 @@ def merge_codes(project: Project, sources: list[str] | tuple[str, ...], target: 
                 ranges.append((key_line, key_line))
     edited = _delete_lines(text, ranges)
     new_text, how = _finish_text(edited, _merged_dict(codebook, gone), path)
-    coder_writes, counts, collapsed = _coder_changes(project, dict.fromkeys(names, target))
-    kept = _write_all(project, [(path, new_text.encode("utf-8")), *coder_writes])
+    with _coders_idle(project):
+        coder_writes, counts, collapsed = _coder_changes(project, dict.fromkeys(names, target))
+        kept = _write_all(project, [(path, new_text.encode("utf-8")), *coder_writes])
     project.audit(
         "codebook merge",
         sources=list(names),

@@ -11,7 +11,7 @@ from enum import Enum
 from pathlib import Path
 
 from slqual.codebook.model import Codebook
-from slqual.codebook.views import APPENDIX_COLUMNS, appendix_rows, render_csv, render_md
+from slqual.codebook.views import APPENDIX_COLUMNS, appendix_rows, quoted, render_csv, render_md
 from slqual.errors import CodebookError
 from slqual.fileio import atomic_write_bytes
 
@@ -33,11 +33,27 @@ def csv_bytes(codebook: Codebook) -> bytes:
     return render_csv(codebook, full=True).encode("utf-8")
 
 
+DOCX_WIDTHS = {  # inches; together the 9 inches between the margins of a landscape page
+    "Theme": 1.2,
+    "Code": 1.5,
+    "Definition": 1.9,
+    "Inclusion": 1.5,
+    "Exclusion": 1.5,
+    "Example": 1.4,
+}
+
+
 def docx_bytes(codebook: Codebook) -> bytes:
-    """A Word document holding the appendix table (landscape, one row per node, themes in bold)."""
+    """A Word document holding the appendix table.
+
+    Landscape; the header row repeats on every page; each theme's name is
+    written once, in bold, in a cell that spans the rows of its codes.
+    """
     from docx import Document
     from docx.enum.section import WD_ORIENT
-    from docx.shared import Pt
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Inches, Pt
 
     document = Document()
     section = document.sections[0]
@@ -49,17 +65,35 @@ def docx_bytes(codebook: Codebook) -> bytes:
         document.add_paragraph(f"Version {codebook.version}")
     table = document.add_table(rows=1, cols=len(APPENDIX_COLUMNS))
     table.style = "Table Grid"
-    for cell, title in zip(table.rows[0].cells, APPENDIX_COLUMNS, strict=True):
+    table.autofit = False
+    header = table.rows[0]
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header._tr.get_or_add_trPr().append(repeat)
+    for cell, title in zip(header.cells, APPENDIX_COLUMNS, strict=True):
         cell.text = ""
         run = cell.paragraphs[0].add_run(title)
         run.bold = True
+        run.font.size = Pt(9)
     nodes = list(codebook)
-    for node, row in zip(nodes, appendix_rows(codebook, full=True), strict=True):
+    theme_start = 1
+    for index, (node, row) in enumerate(zip(nodes, appendix_rows(codebook, full=True), strict=True), 1):
         cells = table.add_row().cells
         for cell, column in zip(cells, APPENDIX_COLUMNS, strict=True):
-            run = cell.paragraphs[0].add_run(row[column])
+            if column == "Theme" and node.depth > 0:
+                continue
+            text = quoted(row[column]) if column == "Example" else row[column]
+            run = cell.paragraphs[0].add_run(text)
             run.font.size = Pt(9)
             run.bold = node.depth == 0 and column in ("Theme", "Definition")
+        if node.depth == 0:
+            theme_start = index
+        last_of_theme = index == len(nodes) or nodes[index].depth == 0
+        if last_of_theme and index > theme_start:
+            table.cell(theme_start, 0).merge(table.cell(index, 0))
+    for column, title in enumerate(APPENDIX_COLUMNS):
+        for cell in table.columns[column].cells:
+            cell.width = Inches(DOCX_WIDTHS[title])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -83,8 +83,16 @@ def _md_cell(text: Any) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
 
 
+def quoted(text: str) -> str:
+    """An example quote in typographic quotation marks (unless it already has them)."""
+    text = text.strip()
+    if not text or text[0] in "\"'“‘":
+        return text
+    return f"“{text}”"
+
+
 def render_md(codebook: Codebook, full: bool = True) -> str:
-    """A Markdown heading and appendix table."""
+    """A Markdown heading and appendix table; each theme is named once, in bold, on its own row."""
     columns = APPENDIX_COLUMNS if full else APPENDIX_COLUMNS_SHORT
     title = codebook.title or "Codebook"
     lines = [f"# {_md_cell(title)}", ""]
@@ -92,8 +100,12 @@ def render_md(codebook: Codebook, full: bool = True) -> str:
         lines += [f"Version {_md_cell(codebook.version)}", ""]
     lines.append("| " + " | ".join(columns) + " |")
     lines.append("|" + "|".join("---" for _ in columns) + "|")
-    for row in appendix_rows(codebook, full):
-        lines.append("| " + " | ".join(_md_cell(row[c]) for c in columns) + " |")
+    for node, row in zip(codebook, appendix_rows(codebook, full), strict=True):
+        cells = {c: _md_cell(row[c]) for c in columns}
+        cells["Theme"] = f"**{cells['Theme']}**" if node.depth == 0 else ""
+        if "Example" in cells:
+            cells["Example"] = _md_cell(quoted(row["Example"]))
+        lines.append("| " + " | ".join(cells[c] for c in columns) + " |")
     return "\n".join(lines) + "\n"
 
 

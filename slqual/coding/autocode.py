@@ -10,7 +10,11 @@ which keyword matched. It never writes into a human coder's file.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
 AUTO_CODER = "auto"
 MEMO_PREFIX = "keyword pre-coding"
 REGEX_PREFIX = "re:"
+REGEX_SECONDS = 2.0  # the longest one regular-expression keyword may take on one segment
 
 
 @dataclass(frozen=True)
@@ -90,16 +95,70 @@ def keyword_rules(codebook: Codebook) -> list[KeywordRule]:
     ]
 
 
-def match_segments(segments: pd.DataFrame, codebook: Codebook) -> dict[str, list[tuple[str, str]]]:
-    """For each segment id, the (code, first matching keyword) pairs, in codebook order."""
+class _TooSlow(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[Callable[[re.Pattern[str], str], bool]]:
+    """Yield a ``search(pattern, text)`` that raises _TooSlow after ``seconds``.
+
+    A pattern with nested repetition, e.g. ``(\\w+\\s?)+$``, can take hours
+    on one long segment. Python's matching can be interrupted by a signal, so a
+    timer stops it. Without timers (Windows, or not the main thread) searches
+    run unguarded.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield lambda pattern, text: pattern.search(text) is not None
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _TooSlow
+
+    def search(pattern: re.Pattern[str], text: str) -> bool:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return pattern.search(text) is not None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        yield search
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def match_segments(
+    segments: pd.DataFrame, codebook: Codebook, budget: float = REGEX_SECONDS
+) -> dict[str, list[tuple[str, str]]]:
+    """For each segment id, the (code, first matching keyword) pairs, in codebook order.
+
+    A ``re:`` keyword that runs longer than ``budget`` seconds on one segment stops the
+    run with a CodebookError naming it (plain words and phrases are always fast).
+    """
     rules = keyword_rules(codebook)
     found: dict[str, list[tuple[str, str]]] = {}
-    for sid, text in zip(segments["segment_id"], segments["text"], strict=True):
-        hits: dict[str, str] = {}
-        for rule in rules:
-            if rule.code not in hits and rule.pattern.search(text):
-                hits[rule.code] = rule.keyword
-        found[sid] = list(hits.items())
+    with _time_budget(budget) as guarded:
+        for sid, text in zip(segments["segment_id"], segments["text"], strict=True):
+            hits: dict[str, str] = {}
+            for rule in rules:
+                if rule.code in hits:
+                    continue
+                if not rule.keyword.startswith(REGEX_PREFIX):
+                    matched = rule.pattern.search(text) is not None
+                else:
+                    try:
+                        matched = guarded(rule.pattern, text)
+                    except _TooSlow:
+                        raise CodebookError(
+                            f"{codebook.source}: keyword '{rule.keyword}' of code '{rule.code}' took more "
+                            f"than {budget:g} seconds on segment {sid}; a pattern that repeats a repetition, "
+                            "such as (\\w+\\s?)+, can run for hours: simplify it, e.g. [\\w\\s]+"
+                        ) from None
+                if matched:
+                    hits[rule.code] = rule.keyword
+            found[sid] = list(hits.items())
     return found
 
 

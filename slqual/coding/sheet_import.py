@@ -14,10 +14,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slqual.coding.sheets import NONE_MARK, PROJECT_COLUMN, project_identity, read_sheet
-from slqual.coding.store import Answer, answer_rows, rows_to_answer
-from slqual.codings import CODING_COLUMNS, check_coder_name, read_coding, write_coding
-from slqual.fileio import utc_now_iso
+from slqual.coding.sheets import (
+    NONE_MARK,
+    PROJECT_COLUMN,
+    SHEET_COLUMNS,
+    Formula,
+    project_identity,
+    read_sheet,
+)
+from slqual.coding.store import Answer, answer_rows, read_coder_rows, rows_to_answer
+from slqual.codings import CODING_COLUMNS, check_coder_name
+from slqual.fileio import atomic_write_csv, keep_history, utc_now_iso
 
 if TYPE_CHECKING:
     from slqual.codebook import Codebook
@@ -125,6 +132,9 @@ def check_sheet(
             SheetProblem(1, ", ".join(missing), "missing column(s); keep the header row as exported")
         )
         return {}, problems, notes
+    ignored = sorted(header - set(SHEET_COLUMNS) - {PROJECT_COLUMN, codes_column, ""})
+    if ignored:
+        notes.append(f"column(s) {', '.join(repr(c) for c in ignored)} are not slqual's and were ignored")
     here = project_identity(project)
     _check_project(meta.get("project", ""), here, None, problems)
     if meta.get("coder") and meta["coder"] != coder:
@@ -140,6 +150,20 @@ def check_sheet(
         if is_csv and row.get(PROJECT_COLUMN):
             if _check_project(row[PROJECT_COLUMN], here, number, problems):
                 is_csv = False  # said once for the file, not for every row
+        formulas = [
+            c for c in ("segment_id", codes_column, "memo", "exemplar") if isinstance(row.get(c), Formula)
+        ]
+        if formulas:
+            problems.extend(
+                SheetProblem(
+                    number,
+                    column,
+                    f"the cell holds a formula ({row[column]}); type the "
+                    f"{'code ids' if column == codes_column else 'value'} as plain text",
+                )
+                for column in formulas
+            )
+            continue
         sid = row.get("segment_id", "")
         cell = row.get(codes_column, "")
         memo, flag = row.get("memo", ""), row.get("exemplar", "").lower()
@@ -150,7 +174,13 @@ def check_sheet(
                 )
             continue
         if sid in seen:
-            problems.append(SheetProblem(number, "segment_id", f"segment '{sid}' is also in row {seen[sid]}"))
+            problems.append(
+                SheetProblem(
+                    number,
+                    "segment_id",
+                    f"segment '{sid}' is also in row {seen[sid]}; keep one of the two rows",
+                )
+            )
             continue
         seen[sid] = number
         if sid not in known:
@@ -230,9 +260,11 @@ def _apply(
 
     current: dict[str, list[dict[str, str]]] = {}
     target = project.coder_path(coder)
+    extras: list[str] = []
     if target.is_file():
-        for row in read_coding(target, coder).to_dict("records"):
-            current.setdefault(row["segment_id"], []).append({c: str(row[c]) for c in CODING_COLUMNS})
+        rows, extras = read_coder_rows(target, coder)
+        for row in rows:
+            current.setdefault(row["segment_id"], []).append(row)
     updated = dict(current)
     now = utc_now_iso()
     notes_changed = 0
@@ -265,8 +297,10 @@ def _apply(
         ordered = sorted(updated, key=lambda s: (0, order[s]) if s in order else (1, position[s]))
         import pandas as pd
 
-        frame = pd.DataFrame([row for sid in ordered for row in updated[sid]], columns=CODING_COLUMNS)
-        kept_path = write_coding(project, coder, frame)
+        columns = [*CODING_COLUMNS, *extras]  # columns the researcher added are kept
+        frame = pd.DataFrame([row for sid in ordered for row in updated[sid]], columns=columns).fillna("")
+        kept_path = keep_history(project.root, target)
+        atomic_write_csv(target, frame)
         kept = str(kept_path) if kept_path else None
         written = True
         project.audit("sheet import", coder=coder, file=str(path), added=len(added), removed=len(removed))

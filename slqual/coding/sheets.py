@@ -58,6 +58,13 @@ WIDTHS = {
     "exemplar": 9,
 }
 WRAPPED = ("question", "text", "codes", "memo")
+MAX_UNPACKED = 100_000_000  # bytes of XML inside an xlsx; a 10,000-segment sheet is about 15 MB
+MAX_CSV_BYTES = 100_000_000
+EXCEL_CELL_LIMIT = 32_767
+UNREADABLE_XLSX = (
+    "cannot be opened as an Excel workbook (it is damaged, empty, or another kind of file); "
+    "open it in your spreadsheet program and save it again as .xlsx"
+)
 HELP_LINES = (
     "How to fill this sheet",
     "Read each segment (the text column) with the question before it, and type in 'codes' the code ids "
@@ -136,14 +143,42 @@ def default_sheet_path(coder: str, fmt: str) -> Path:
     return Path(f"{coder}-coding.{fmt}")
 
 
-def export_sheet(
-    project: Project, coder: str, fmt: str = "xlsx", output: Path | None = None, force: bool = False
-) -> SheetExport:
-    """Write a coder's sheet as xlsx or csv; refuses to overwrite a file unless ``force``."""
-    check_coder_name(coder)
-    if fmt not in FORMATS:
+def sheet_target(coder: str, fmt: str | None, output: Path | str | None) -> tuple[Path, str]:
+    """The file to write and its format: ``fmt``, else the output's suffix, else xlsx.
+
+    An output that is a folder gets the default name inside it.
+    """
+    if fmt is not None and fmt not in FORMATS:
         raise CodingsError(f"sheet format '{fmt}' is not one of {', '.join(FORMATS)}")
-    path = Path(output) if output is not None else default_sheet_path(coder, fmt)
+    if output is None:
+        return default_sheet_path(coder, fmt or "xlsx"), fmt or "xlsx"
+    path = Path(output)
+    if path.is_dir():
+        return path / default_sheet_path(coder, fmt or "xlsx"), fmt or "xlsx"
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise CodingsError(
+            f"{path}: a coding sheet is saved as .xlsx or .csv; "
+            f"name the file e.g. {path.with_suffix('.xlsx')}"
+        )
+    if fmt is not None and fmt != suffix:
+        raise CodingsError(f"{path}: the name ends in .{suffix} but --format is {fmt}; make them agree")
+    return path, suffix
+
+
+def export_sheet(
+    project: Project,
+    coder: str,
+    fmt: str | None = None,
+    output: Path | str | None = None,
+    force: bool = False,
+) -> SheetExport:
+    """Write a coder's sheet as xlsx or csv (by default as the output's name says).
+
+    An existing file is never replaced unless ``force``.
+    """
+    check_coder_name(coder)
+    path, fmt = sheet_target(coder, fmt, output)
     if path.exists() and not force:
         raise CodingsError(
             f"{path}: already exists and may hold someone's filled-in codes; "
@@ -184,7 +219,10 @@ def _xlsx_bytes(frame: pd.DataFrame, codebook: Codebook, meta: dict[str, str]) -
     book = Workbook()
     sheet = book.active
     sheet.title = CODING_SHEET
-    _write_rows(sheet, [SHEET_COLUMNS, *frame.astype(str).values.tolist()])
+    shown = frame.astype(str)
+    for column in ("question", "text"):  # for reading only: never imported back
+        shown[column] = shown[column].map(_fits_a_cell)
+    _write_rows(sheet, [SHEET_COLUMNS, *shown.values.tolist()])
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     for index, column in enumerate(SHEET_COLUMNS, start=1):
         letter = get_column_letter(index)
@@ -241,6 +279,14 @@ def _xlsx_bytes(frame: pd.DataFrame, codebook: Codebook, meta: dict[str, str]) -
     return buffer.getvalue()
 
 
+def _fits_a_cell(text: str) -> str:
+    """Text cut to what an Excel cell can hold (32,767 characters), saying so."""
+    if len(text) <= EXCEL_CELL_LIMIT:
+        return text
+    note = " … [cut here: an Excel cell holds at most 32,767 characters; the full text is in segments.csv]"
+    return text[: EXCEL_CELL_LIMIT - len(note)] + note
+
+
 def _write_rows(sheet: Any, rows: list[list[str]]) -> None:
     """Write text cells; text that looks like a formula stays text."""
     for r, row in enumerate(rows, start=1):
@@ -254,6 +300,8 @@ def _write_rows(sheet: Any, rows: list[list[str]]) -> None:
 def read_sheet(path: Path) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str], bool]:
     """The data rows of a filled sheet as (row number, {column: text}), its metadata, and whether csv."""
     path = Path(path)
+    if path.is_dir():
+        raise CodingsError(f"{path}: is a folder; give the filled sheet's file, e.g. reviewer2-coding.xlsx")
     if not path.is_file():
         raise CodingsError(f"{path}: file not found; check the name")
     suffix = path.suffix.lower()
@@ -272,9 +320,31 @@ def _header(values: list[Any]) -> list[str]:
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Formula):
+        return Formula(str(value).strip())
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+class Formula(str):
+    """Text read from a spreadsheet cell that holds a formula (it is reported, never imported)."""
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse an xlsx whose parts unpack to more than MAX_UNPACKED bytes (a zip bomb, or not a sheet)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CodingsError(f"{path}: {UNREADABLE_XLSX}") from exc
+    if size > MAX_UNPACKED:
+        raise CodingsError(
+            f"{path}: too large to be a coding sheet ({size / 1e6:,.0f} MB once unpacked, "
+            f"the limit is {MAX_UNPACKED / 1e6:,.0f} MB); import the sheet 'slqual sheet export' made"
+        )
 
 
 def _read_xlsx(path: Path) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str]]:
@@ -283,18 +353,31 @@ def _read_xlsx(path: Path) -> tuple[list[tuple[int, dict[str, str]]], dict[str, 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_unpacked_size(path)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise CodingsError(f"{path}: not a readable xlsx workbook ({exc}); save it again as .xlsx") from exc
+        # Not data_only: a formula must be seen as a formula, not as its (possibly missing) result.
+        book = load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        raise CodingsError(f"{path}: {UNREADABLE_XLSX}") from exc
     try:
         sheet = book[CODING_SHEET] if CODING_SHEET in book.sheetnames else book.worksheets[0]
-        raw = list(sheet.iter_rows(values_only=True))
+        raw = [
+            [
+                Formula(getattr(c.value, "text", c.value))
+                if c.data_type == "f"
+                else getattr(c, "value", None)
+                for c in row
+            ]
+            for row in sheet.iter_rows()
+        ]
         meta: dict[str, str] = {}
         if META_SHEET in book.sheetnames:
             for row in list(book[META_SHEET].iter_rows(values_only=True))[1:]:
                 if row and row[0] is not None:
                     meta[str(row[0])] = _cell_text(row[1] if len(row) > 1 else "")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        # SyntaxError: the XML inside is cut short or broken (xml.etree and lxml parse errors).
+        raise CodingsError(f"{path}: {UNREADABLE_XLSX}") from exc
     finally:
         book.close()
     if not raw:
@@ -308,6 +391,11 @@ def _read_xlsx(path: Path) -> tuple[list[tuple[int, dict[str, str]]], dict[str, 
 
 
 def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise CodingsError(
+            f"{path}: too large to be a coding sheet ({path.stat().st_size / 1e6:,.0f} MB); "
+            "import the sheet 'slqual sheet export' made"
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -11,10 +11,14 @@ session is kept once in ``.slqual/history/``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import signal
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,6 +79,29 @@ def answer_rows(answer: Answer, coder: str) -> list[dict[str, str]]:
     return [{**base, "code": code} for code in (answer.codes or ("",))]
 
 
+def read_coder_rows(path: Path, coder: str) -> tuple[list[dict[str, str]], list[str]]:
+    """A coder file's rows with every column, and the names of the columns slqual adds nothing to.
+
+    Columns a researcher added by hand (a 'notes' column, say) are kept, so that
+    rewriting the file after an answer or an import never drops them.
+    """
+    import pandas as pd
+
+    from slqual.codings import csv_separator
+
+    frame = read_coding(path, coder)  # checks the file and fills in the standard columns
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=csv_separator(path))
+    raw.columns = [str(c).strip() for c in raw.columns]
+    extras = [
+        c
+        for c in raw.columns
+        if c not in CODING_COLUMNS and not (c.startswith("Unnamed:") and not raw[c].str.strip().any())
+    ]
+    for column in extras:
+        frame[column] = raw[column].to_numpy()
+    return [{c: str(v) for c, v in row.items()} for row in frame.to_dict("records")], extras
+
+
 def rows_to_answer(segment_id: str, rows: list[dict[str, str]]) -> Answer:
     """Fold a segment's CSV rows back into one answer (memo: first non-empty; exemplar: any)."""
     codes = tuple(dict.fromkeys(r["code"] for r in rows if r["code"]))
@@ -82,6 +109,35 @@ def rows_to_answer(segment_id: str, rows: list[dict[str, str]]) -> Answer:
     exemplar = any(r["exemplar"].strip() == "1" for r in rows)
     coded_at = max((r["coded_at"] for r in rows), default="")
     return Answer(segment_id, codes, memo, exemplar, coded_at)
+
+
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGHUP", "SIGTERM") if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold back Ctrl-C, hang-up and terminate signals until the block ends, then act on them.
+
+    Python runs signal handlers in the main thread only, so elsewhere the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {number: signal.signal(number, lambda n, _frame: caught.append(n)) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(caught):
+            handler = previous[number]
+            if callable(handler):
+                handler(number, None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), number)
 
 
 class CodingStore:
@@ -99,6 +155,7 @@ class CodingStore:
         self.journal = journal_path(project, coder)
         self._order = {sid: i for i, sid in enumerate(segment_order or [])}
         self._rows: dict[str, list[dict[str, str]]] = {}
+        self.extra_columns: list[str] = []  # columns the researcher added to the file; kept as they are
         self._history_kept = False
         self._handle: io.TextIOWrapper | None = None
         self._unfolded = False
@@ -109,9 +166,9 @@ class CodingStore:
     # reading -------------------------------------------------------------
     def _load(self) -> None:
         if self.path.exists():
-            frame = read_coding(self.path, self.coder)
-            for row in frame.to_dict("records"):
-                self._rows.setdefault(row["segment_id"], []).append({c: str(row[c]) for c in CODING_COLUMNS})
+            rows, self.extra_columns = read_coder_rows(self.path, self.coder)
+            for row in rows:
+                self._rows.setdefault(row["segment_id"], []).append(row)
         pending = self._pending_journal()
         if pending:
             for answer in pending:
@@ -151,9 +208,17 @@ class CodingStore:
 
     # writing -------------------------------------------------------------
     def save(self, answer: Answer) -> Answer:
-        """Make an answer durable now: journal (fsync), then atomically rewrite the CSV."""
+        """Make an answer durable now: journal (fsync), then atomically rewrite the CSV.
+
+        Ctrl-C, a closed terminal or a plain kill arriving meanwhile takes effect
+        once the answer is saved, so a session never ends half-way through one.
+        """
         if not answer.coded_at:
             answer = replace(answer, coded_at=utc_now_iso())
+        with _signals_deferred():
+            return self._save(answer)
+
+    def _save(self, answer: Answer) -> Answer:
         handle = self._journal_handle()
         handle.write(json.dumps({"answer": answer.to_json()}, ensure_ascii=False) + "\n")
         handle.flush()
@@ -184,7 +249,9 @@ class CodingStore:
             return (0, self._order[sid]) if sid in self._order else (1, insertion[sid])
 
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=CODING_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(
+            buffer, fieldnames=[*CODING_COLUMNS, *self.extra_columns], lineterminator="\n", restval=""
+        )
         writer.writeheader()
         for sid in sorted(self._rows, key=key):
             writer.writerows(self._rows[sid])

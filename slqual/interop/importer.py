@@ -14,15 +14,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slqual.codebook.checks import check_data, slugify, summarize
 from slqual.codebook.dump import codebook_to_yaml
 from slqual.codebook.load import build_codebook, load_codebook, parse_codebook
-from slqual.errors import CodebookError
-from slqual.fileio import atomic_write_text
+from slqual.errors import CodebookError, SlqualError
+from slqual.fileio import atomic_write_text, keep_history
 from slqual.interop.qdc import RawCode, RawCodebook, guid_for, read_qdc
 from slqual.interop.taguette import read_taguette_csv
+
+if TYPE_CHECKING:
+    from slqual.codebook.model import Codebook
+    from slqual.project import Project
 
 READERS = {".qdc": read_qdc, ".qde": read_qdc, ".xml": read_qdc, ".csv": read_taguette_csv}
 
@@ -37,6 +41,7 @@ class ImportResult:
     codes: int
     themes: int
     notes: tuple[str, ...] = ()
+    kept: str | None = None  # the replaced file's copy in .slqual/history/, when it was in a project
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +51,7 @@ class ImportResult:
             "codes": self.codes,
             "themes": self.themes,
             "notes": list(self.notes),
+            "kept": self.kept,
         }
 
 
@@ -99,6 +105,11 @@ def read_foreign_codebook(source: Path | str) -> RawCodebook:
     """Read a .qdc (or REFI-QDA project .qde) or a Taguette codebook .csv."""
     source = Path(source)
     reader = READERS.get(source.suffix.lower())
+    if source.suffix.lower() == ".qdpx":
+        raise CodebookError(
+            f"{source}: a .qdpx holds a whole project; export the codebook alone as .qdc from your QDA "
+            "program, or unzip the .qdpx and import the project.qde inside it"
+        )
     if reader is None:
         raise CodebookError(
             f"{source}: cannot import '{source.suffix or 'no extension'}' files; "
@@ -141,12 +152,47 @@ def import_codebook(
     )
     text = codebook_to_yaml(codebook, header)
     parse_codebook(text, str(output))  # what we write must load again
+    project = _project_of(output)
+    kept = keep_history(project.root, output) if project is not None else None
     atomic_write_text(output, text)
+    notes = list(raw.notes)
+    if project is not None and output.resolve() == project.codebook_path.resolve():
+        notes.extend(_codings_note(project, codebook))
     return ImportResult(
         source=str(source),
         output=str(output),
         origin=raw.origin,
         codes=len(codebook),
         themes=len(codebook.themes),
-        notes=raw.notes,
+        notes=tuple(notes),
+        kept=str(kept) if kept else None,
     )
+
+
+def _project_of(path: Path) -> Project | None:
+    """The slqual project a file lies in, or None."""
+    from slqual.project import SETTINGS_FILE, open_project
+
+    for folder in Path(path).resolve().parents:
+        if (folder / SETTINGS_FILE).is_file():
+            try:
+                return open_project(folder)
+            except SlqualError:
+                return None
+    return None
+
+
+def _codings_note(project: Project, codebook: Codebook) -> list[str]:
+    """A warning when coder files use codes the newly imported project codebook lacks."""
+    from slqual.codebook.usage import unknown_code_issues
+
+    try:
+        issues = unknown_code_issues(project, codebook)
+    except SlqualError:
+        return []
+    if not issues:
+        return []
+    return [
+        f"{len(issues)} coded row(s) in coder files use codes this codebook lacks; "
+        "list them with 'slqual codebook check --codings' and rename or merge them"
+    ]

@@ -179,12 +179,18 @@ def _parse_xml(data: bytes, source: str) -> ET.Element:
     import defusedxml
     import defusedxml.ElementTree as SafeET
 
+    if not data.strip():
+        raise CodebookError(f"{source}: the file is empty; export the codebook again from your QDA program")
+    if not data.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").startswith(b"<"):
+        raise CodebookError(
+            f"{source}: not an XML file (a .qdc codebook starts with '<'); "
+            "export the codebook from your QDA program as REFI-QDA (.qdc)"
+        )
     try:
         return SafeET.fromstring(data)
-    except defusedxml.DefusedXmlException as exc:
+    except defusedxml.DefusedXmlException:
         raise CodebookError(
-            f"{source}: refused: the file declares XML entities or external references "
-            f"({type(exc).__name__}), "
+            f"{source}: refused: the file declares XML entities or external references, "
             "which a codebook never needs; export it again from your QDA program"
         ) from None
     except ET.ParseError as exc:

@@ -7,13 +7,15 @@ import io
 from pathlib import Path
 
 from slqual.errors import CodebookError
-from slqual.interop.qdc import RawCode, RawCodebook, parse_description
+from slqual.interop.qdc import MAX_QDC_BYTES, RawCode, RawCodebook, parse_description
 
 
 def read_taguette_csv(path: Path | str) -> RawCodebook:
     """A flat list of codes from Taguette's 'Export codebook > CSV' file."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_QDC_BYTES:
+            raise CodebookError(f"{path}: too large for a codebook ({path.stat().st_size:,} bytes)")
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
         raise CodebookError(f"{path}: file not found; check the path") from exc
