@@ -33,7 +33,8 @@ class Ratings:
     """The ratings array and what its axes mean.
 
     ratings: float (U, C, K), 1 / 0 / NaN; present: bool (U, C, K); rated: bool (U, C).
-    codes: ids of the K codes (or themes), names and theme ids alongside.
+    codes: ids of the K codes (or themes), names, theme ids and parent ids alongside
+    (parents: the parent code in the codebook, "" for a theme or outside a project).
     exclusive: every coder gave every segment they coded exactly one code.
     notes: things the researcher should know (rows left out and why).
     """
@@ -51,6 +52,7 @@ class Ratings:
     exclusive: bool
     in_project: bool
     notes: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()
 
 
 def _listing(items: list[str]) -> str:
@@ -103,10 +105,16 @@ def build_ratings(
         if units is not None:
             outside = frame[~frame["segment_id"].isin(units)]
             if len(outside):
-                strangers = sorted(set(outside["segment_id"]) - (known_segments or set()))
-                if known_segments is not None and strangers:
+                strangers = outside[~outside["segment_id"].isin(known_segments or set())]
+                if known_segments is not None and len(strangers):
+                    listed = _listing(
+                        [
+                            f"row {r}: '{s}'"
+                            for r, s in zip(strangers["_row"], strangers["segment_id"], strict=True)
+                        ]
+                    )
                     raise AgreementError(
-                        f"{where}: segment id(s) not in segments.csv ({_listing(strangers)}); "
+                        f"{where}: segment id(s) not in segments.csv ({listed}); "
                         "check the ids or run 'slqual ingest' again"
                     )
                 notes.append(
@@ -122,13 +130,15 @@ def build_ratings(
             codes = list(codebook.nodes)
             names = [codebook.nodes[c].name for c in codes]
             themes = [codebook.theme_of(c) for c in codes]
+            parents = [codebook.nodes[c].parent or "" for c in codes]
         else:
             codes = [t.id for t in codebook.themes]
             names = [t.name for t in codebook.themes]
             themes = list(codes)
+            parents = ["" for _ in codes]
     else:
         codes = sorted(set().union(*(set(f["code"]) for f in frames.values())) - {""})
-        names, themes = list(codes), ["" for _ in codes]
+        names, themes, parents = list(codes), ["" for _ in codes], ["" for _ in codes]
     unit_index = pd.Index(units)
     if not unit_index.is_unique:
         raise AgreementError("the segment list has repeated segment ids; run 'slqual ingest' again")
@@ -164,6 +174,7 @@ def build_ratings(
         exclusive=exclusive,
         in_project=codebook is not None,
         notes=tuple(notes),
+        parents=tuple(parents),
     )
 
 

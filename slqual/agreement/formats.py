@@ -17,6 +17,43 @@ SHORT = {
 }
 
 
+INDENT = 2
+
+
+def code_tree(codes: list[dict]) -> list[dict]:
+    """The rows of a report as a tree, for tables where a full code id would be cut off.
+
+    Each entry: ``label`` (the last part of the id, or the whole id when it
+    does not extend its parent's), ``depth`` (0 for a theme), ``top`` (the
+    theme or first id part, to group rows) and ``row`` (the report row, or
+    None for a heading that only holds codes below it). In a project the
+    codebook's parents are used; outside one the tree follows the dots in
+    the ids, and a missing ancestor is shown as a heading.
+    """
+    known = {row["code"]: row for row in codes}
+    in_project = any(row.get("theme") for row in codes)
+    out: list[dict] = []
+    if in_project:
+        depth: dict[str, int] = {}
+        for row in codes:
+            code, parent = row["code"], row.get("parent")
+            depth[code] = depth.get(parent, -1) + 1 if parent else 0
+            label = code[len(parent) + 1 :] if parent and code.startswith(parent + ".") else code
+            out.append({"label": label, "depth": depth[code], "top": row.get("theme") or code, "row": row})
+        return out
+    shown: set[str] = set()
+    for row in sorted(codes, key=lambda r: r["code"].split(".")):
+        parts = row["code"].split(".")
+        for d in range(1, len(parts)):
+            prefix = ".".join(parts[:d])
+            if prefix not in shown and prefix not in known:
+                shown.add(prefix)
+                out.append({"label": parts[d - 1], "depth": d - 1, "top": parts[0], "row": None})
+        shown.add(row["code"])
+        out.append({"label": parts[-1], "depth": len(parts) - 1, "top": parts[0], "row": row})
+    return out
+
+
 def _cell(value: float | None, digits: int = 3) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 

@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 from slqual.agreement.report import ALPHA_RELIABLE, ALPHA_TENTATIVE
+from slqual.agreement.undefined import ALWAYS_USED, NEVER_USED
+
+SEGMENT_UNITS = {
+    "turn": "one segment per participant turn of speech",
+    "paragraph": "one segment per paragraph of a participant's answer",
+    "sentence": "one segment per sentence spoken by a participant",
+}
+NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _count(n: int, noun: str = "") -> str:
+    """Numbers in words up to ten, as journals ask; ``noun`` is pluralised as needed."""
+    text = NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
+    if not noun:
+        return "none" if n == 0 else text
+    return f"{text} {noun}" + ("" if n in (0, 1) else "s")
 
 
 def _f(value: float | None, digits: int = 2) -> str:
-    return "undefined" if value is None else f"{value:.{digits}f}"
+    if value is None:
+        return "undefined"
+    return f"{value:.{digits}f}"
 
 
 def _with_ci(value: float | None, ci: list[float] | None, digits: int = 2) -> str:
@@ -34,32 +52,46 @@ def methods_paragraph(data: dict) -> str:
     )
     alphas = [row["krippendorff_alpha"] for row in codes if row["krippendorff_alpha"] is not None]
     undefined = [row["code"] for row in codes if row["krippendorff_alpha"] is None]
+    reasons = {
+        row["undefined"].get("krippendorff_alpha") for row in codes if row["krippendorff_alpha"] is None
+    }
+    why = (
+        "never applied, or applied to every segment, so without variation to agree on"
+        if reasons <= {NEVER_USED, ALWAYS_USED}
+        else "see the table for the reasons"
+    )
     reliable = sum(a >= ALPHA_RELIABLE for a in alphas)
     tentative = sum(ALPHA_TENTATIVE <= a < ALPHA_RELIABLE for a in alphas)
     low = sum(a < ALPHA_TENTATIVE for a in alphas)
     boot = data["bootstrap"]
+    two = data["kappa_type"] == "cohen"
+    analytic = (
+        "Cohen's kappa use the standard error of Fleiss, Cohen and Everitt (1969), and those for AC1 "
+        "Gwet's (2008) variance"
+        if two
+        else "AC1 use Gwet's (2008) variance"
+    )
     if boot:
         seed = f", seed {boot['seed']}" if boot["seed"] is not None else ""
+        what = "alpha and" if two else "alpha, Light's kappa and"
         interval = (
-            f"Confidence intervals for alpha are percentile intervals from {boot['replicates']} bootstrap "
-            f"resamples of segments{seed} (Hayes & Krippendorff, 2007); intervals for kappa use the standard "
-            "error of Fleiss, Cohen and Everitt (1969) and those for AC1 Gwet's (2008) variance."
+            f"The 95% confidence intervals for {what} the overall statistics are percentile "
+            f"intervals from {boot['replicates']} bootstrap resamples of segments{seed} (cf. Hayes & "
+            f"Krippendorff, 2007); those for {analytic}."
         )
     else:
-        interval = (
-            "Confidence intervals (95%) for kappa use the standard error of Fleiss, Cohen and Everitt (1969) "
-            "and those for AC1 Gwet's (2008) variance."
-        )
+        interval = f"The 95% confidence intervals for {analytic}."
+    compared = (
+        f"independently coded all {data['units']} segments."
+        if data["units"] == overall["n"]
+        else f"independently coded {overall['n']} of the {data['units']} segments; "
+        f"{data['units'] - overall['n']} segments coded by fewer than two coders were not compared."
+    )
     parts = [
-        f"Inter-rater agreement was assessed on the pre-defined segments (one segment per participant "
-        f"turn of speech) rather than on character spans, which avoids the unitising problem of comparing "
-        f"overlapping highlights. {len(coders)} coders ({_names(coders)}) coded {overall['n']} of "
-        f"{data['units']} segments independently"
-        + (
-            f"; {data['units'] - overall['n']} segments coded by fewer than two coders were not compared. "
-            if data["units"] != overall["n"]
-            else "."
-        ),
+        f"Inter-rater agreement was assessed on the pre-defined segments "
+        f"({SEGMENT_UNITS.get(data.get('segment_unit') or '', 'identified by segment id')}) rather than "
+        f"on character spans, which avoids the unitising problem of comparing overlapping highlights. "
+        f"{_count(len(coders)).capitalize()} coders ({_names(coders)}) {compared}",
         f"For each of the {len(codes)} {level}s, a coder's rating of a segment was 1 when the {level} was "
         f"applied and 0 when the coder coded the segment without it; segments a coder did not code were "
         f"treated as missing. Per {level} we computed percent agreement, {kappa_name}, Fleiss' kappa "
@@ -75,15 +107,11 @@ def methods_paragraph(data: dict) -> str:
     ]
     if alphas:
         parts.append(
-            f"Per-{level} alpha ranged from {_f(min(alphas))} to {_f(max(alphas))}; {reliable} "
-            f"{level}s reached alpha >= {ALPHA_RELIABLE:.3f}, {tentative} lay between "
-            f"{ALPHA_TENTATIVE:.3f} and {ALPHA_RELIABLE:.3f}, and {low} fell below {ALPHA_TENTATIVE:.3f} "
-            "(Krippendorff, 2004)"
-            + (
-                f"; alpha was undefined for {len(undefined)} {level}s that were never or always applied"
-                if undefined
-                else ""
-            )
+            f"Per-{level} alpha ranged from {_f(min(alphas))} to {_f(max(alphas))}; "
+            f"{_count(reliable, level)} reached at least {ALPHA_RELIABLE:.3f}, {_count(tentative)} lay "
+            f"between {ALPHA_TENTATIVE:.3f} and {ALPHA_RELIABLE:.3f}, and {_count(low)} fell below "
+            f"{ALPHA_TENTATIVE:.3f} (Krippendorff, 2004)"
+            + (f"; alpha was undefined for {_count(len(undefined), level)} ({why})" if undefined else "")
             + ". Kappa values are described with the bands of Landis and Koch (1977)."
         )
     if data["min_alpha"] is not None:
@@ -91,7 +119,7 @@ def methods_paragraph(data: dict) -> str:
         parts.append(
             f"The reliability threshold was set at alpha = {data['min_alpha']:.3f}; "
             + (
-                f"{len(below)} {level}(s) fell below it ({', '.join(below)})."
+                f"{_count(len(below), level)} fell below it ({', '.join(below)})."
                 if below
                 else f"every {level} with a defined alpha met it."
             )

@@ -275,7 +275,8 @@ def point_statistics(
         "krippendorff_alpha": make_stat(v["krippendorff_alpha"], [*base, *_as_rules(alpha_one)]),
     }
     pair_reasons = [_pair_reasons(s.tables[p], reason_for) for p in range(len(terms.pairs))]
-    kappa_rules = [*base]
+    # A code with no variation at all explains every pair's undefined kappa; name it before any pair.
+    kappa_rules = [*base, *_as_rules(alpha_one)]
     for p, (i, j) in enumerate(terms.pairs):
         first, second = (coders[i], coders[j]) if coders else (f"coder {i + 1}", f"coder {j + 1}")
         prefix = "" if len(terms.pairs) == 1 else f"kappa for {first} and {second}: "

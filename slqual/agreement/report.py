@@ -108,6 +108,7 @@ def to_dict(result: AgreementResult) -> dict:
             "name": r.names[k],
             "theme": r.themes[k] or None,
             "theme_name": r.theme_names[k] or None,
+            "parent": (r.parents[k] if r.parents else "") or None,
             "n": int(pc.n[k]),
             "positives": {coder: int(pc.positives[c, k]) for c, coder in enumerate(r.coders)},
             "rated": {coder: int(pc.rated[c, k]) for c, coder in enumerate(r.coders)},

@@ -84,7 +84,13 @@ def load_codings(options: AgreeOptions):
             frame = read_project_codings(project, [arg])[arg]
             path, name = project.coder_path(arg), arg
         if name in codings:
-            raise AgreementError(f"{path}: coder '{name}' is named twice; give each coder once")
+            also = "" if sources[name] == str(path) else f" (also in {sources[name]})"
+            raise AgreementError(f"{path}: coder '{name}' is named twice{also}; give each coder once")
+        if frame.empty:
+            raise AgreementError(
+                f"{path}: the file holds no codings (it is empty or has only a header row); "
+                "check that it is the coder's file and that it was saved"
+            )
         codings[name] = frame
         sources[name] = str(path)
     return project, codings, sources
@@ -133,6 +139,7 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
         raise AgreementError("the coder files hold no segments; code some segments first")
     result = compute_agreement(ratings, options.replicates, options.seed, options.min_alpha)
     data = to_dict(result)
+    data["segment_unit"] = project.settings.unit if project is not None else None
     table = disagreements_table(ratings, context)
     written = None
     if options.disagreements is not None:

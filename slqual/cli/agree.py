@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -134,70 +135,93 @@ def _render_table(data: dict) -> None:
     kappa_title = "κ" if data["kappa_type"] == "cohen" else "Light κ"
     table = Table(
         title=f"Agreement per {data['level']}: {', '.join(data['coders'])} "
-        f"(unit: segment, {data['units']} segments)",
+        f"(unit: segment, {_segments(data['units'])})",
         title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
     )
-    table.add_column(data["level"].capitalize(), max_width=26, overflow="ellipsis")
-    table.add_column("n", justify="right")
-    table.add_column("%", justify="right")
-    table.add_column(kappa_title, justify="right")
-    table.add_column("α", justify="right")
-    table.add_column("AC1", justify="right")
-    table.add_column("Reading", min_width=16)
+    from slqual.agreement.formats import INDENT, code_tree
+
+    tree = code_tree(data["codes"])
+    # Never cut a code or a number off: only the Reading column wraps (COLUMNS=80 fits).
+    table.add_column(data["level"].capitalize(), no_wrap=True)
+    table.add_column("n", justify="right", no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
+    table.add_column(kappa_title, justify="right", no_wrap=True)
+    table.add_column("α", justify="right", no_wrap=True)
+    table.add_column("AC1", justify="right", no_wrap=True)
+    table.add_column("Reading")
     footnotes: dict[str, str] = {}
+
+    def mark(why: str) -> str:
+        if why not in footnotes:
+            n = len(footnotes)
+            footnotes[why] = SUPERSCRIPTS[n] if n < len(SUPERSCRIPTS) else f"[{n + 1}]"
+        return footnotes[why]
 
     def cell(row: dict, name: str, with_ci: bool = False) -> str:
         if row[name] is None:
-            why = row["undefined"].get(name, "undefined")
-            if why not in footnotes:
-                footnotes[why] = (
-                    SUPERSCRIPTS[len(footnotes)]
-                    if len(footnotes) < len(SUPERSCRIPTS)
-                    else f"[{len(footnotes) + 1}]"
-                )
-            return f"–{footnotes[why]}"
+            return "–" + mark(row["undefined"].get(name, "undefined"))
         return _fmt(row[name], row["ci"][name] if with_ci else None)
 
-    theme = object()
-    for row in data["codes"]:
-        grouped = data["level"] == "code" and row["theme"] is not None
-        if grouped and row["theme"] != theme:
-            theme = row["theme"]
+    def overall(name: str, percent: bool = False) -> str:
+        o = data["overall"]
+        if o[name] is None:
+            return "–" + mark(o["undefined"].get(name, "undefined"))
+        if percent:
+            return f"{100 * o[name]:.1f}%"
+        ci = o["ci"].get(name)
+        return _fmt(o[name]) + (f" [dim](95% CI {ci[0]:.2f}–{ci[1]:.2f})[/dim]" if ci else "")
+
+    nested = any(t["depth"] > 0 for t in tree)
+    top = object()
+    for entry in tree:
+        if nested and entry["top"] != top:
+            top = entry["top"]
             table.add_section()
+        label = " " * (INDENT * entry["depth"]) + escape(entry["label"])
+        row = entry["row"]
+        if row is None:
+            table.add_row(f"[dim]{label}[/dim]")
+            continue
+        if entry["depth"] == 0 and nested:
+            label = f"[bold]{label}[/bold]"
         interp = row["interpretation"]
-        words = ", ".join(
-            f"{label} {interp[k]}"
-            for k, label in (("cohen_kappa", "κ"), ("krippendorff_alpha", "α"))
+        words = "\n".join(
+            f"{name} {interp[k]}"
+            for k, name in (("cohen_kappa", "κ"), ("krippendorff_alpha", "α"))
             if k in interp
         )
-        name = escape(_short_name(row) if grouped else row["code"])
-        if grouped and row["code"] == row["theme"]:
-            name = f"[bold]{name}[/bold]"
-        style = "red" if row["below_min_alpha"] else None
+        below = bool(row["below_min_alpha"])
         percent = row["percent_agreement"]
+        alpha = cell(row, "krippendorff_alpha", True)
+        if below:
+            first, _, rest = alpha.partition("\n")
+            alpha = f"{first}*" + (f"\n{rest}" if rest else "")
         table.add_row(
-            name,
+            label,
             str(row["n"]),
-            _fmt(100 * percent, digits=0) if percent is not None else cell(row, "percent_agreement"),
+            _fmt(100 * percent, digits=1) if percent is not None else cell(row, "percent_agreement"),
             cell(row, "cohen_kappa", True),
-            cell(row, "krippendorff_alpha", True),
+            alpha,
             cell(row, "gwet_ac1"),
             words,
-            style=style,
+            style="red" if below else None,
         )
     stdout.print(table)
     o = data["overall"]
     lines = [
-        f"[bold]Overall[/bold] (n = {o['n']} segments): percent agreement "
-        f"{_fmt(None if o['percent_agreement'] is None else 100 * o['percent_agreement'], digits=1)}%, "
-        f"α (MASI) {_overall(o, 'krippendorff_alpha_masi')}, pooled κ {_overall(o, 'pooled_kappa')}, "
-        f"mean α {_overall(o, 'mean_alpha')}"
+        f"[bold]Overall[/bold] (n = {_segments(o['n'])}): percent agreement "
+        f"{overall('percent_agreement', percent=True)}, α (MASI) {overall('krippendorff_alpha_masi')}, "
+        f"pooled κ {overall('pooled_kappa')}, mean α {overall('mean_alpha')}"
     ]
     if o["exclusive"]:
         lines.append(
-            f"One code per segment ({o['n_categories']} categories): κ {_overall(o, 'cohen_kappa')}, "
-            f"Fleiss κ {_overall(o, 'fleiss_kappa')}, α {_overall(o, 'krippendorff_alpha')}, "
-            f"AC1 {_overall(o, 'gwet_ac1')}"
+            f"One code per segment ({o['n_categories']} categories): κ {overall('cohen_kappa')}, "
+            f"Fleiss κ {overall('fleiss_kappa')}, α {overall('krippendorff_alpha')}, "
+            f"AC1 {overall('gwet_ac1')}"
         )
     for line in lines:
         stdout.print(line)
@@ -207,27 +231,21 @@ def _render_table(data: dict) -> None:
         stdout.print()
         for why, mark in footnotes.items():
             stdout.print(f"[dim]{mark} {escape(why)}[/dim]")
+    if nested and data["level"] == "code" and data["codes"][0].get("theme"):
+        stdout.print(
+            "[dim]A theme's own row is the theme applied as a code; use --level theme to compare "
+            "whole themes.[/dim]"
+        )
     if data["min_alpha"] is not None:
-        stdout.print(f"[dim]Codes in red: alpha below --min-alpha {data['min_alpha']}.[/dim]")
+        stdout.print(f"[dim]* (row in red): alpha below --min-alpha {data['min_alpha']}.[/dim]")
     stdout.print(
         "[dim]κ: Landis & Koch (1977) bands; α: ≥ 0.800 reliable, 0.667–0.800 tentative, < 0.667 unreliable "
         "(Krippendorff 2004).[/dim]"
     )
 
 
-def _short_name(row: dict) -> str:
-    """A code under its theme without the theme's prefix ("barriers.time" -> "  .time")."""
-    code, theme = row["code"], row["theme"]
-    if code == theme:
-        return code
-    return "  ." + code[len(theme) + 1 :] if code.startswith(theme + ".") else "  " + code
-
-
-def _overall(o: dict, name: str) -> str:
-    if o[name] is None:
-        return f"– ({escape(o['undefined'].get(name, 'undefined'))})"
-    ci = o["ci"].get(name)
-    return _fmt(o[name]) + (f" [dim](95% CI {ci[0]:.2f}–{ci[1]:.2f})[/dim]" if ci else "")
+def _segments(n: int) -> str:
+    return f"{n} segment" + ("" if n == 1 else "s")
 
 
 def _render_pairs(data: dict) -> None:
