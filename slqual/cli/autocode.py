@@ -8,7 +8,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from slqual.cli.common import OutputFormat, ProjectOption, get_project, info, print_json, stdout
+from slqual.cli.common import (
+    OutputFormat,
+    ProjectOption,
+    TableOrJsonOption,
+    get_project,
+    info,
+    print_json,
+    stdout,
+)
 
 
 def autocode(
@@ -18,12 +26,7 @@ def autocode(
             "--coder", "-c", metavar="NAME", help="The pseudo-coder to write; never a person's file."
         ),
     ] = "auto",
-    fmt: Annotated[
-        OutputFormat,
-        typer.Option(
-            "--format", "-f", metavar="[table|json]", help="table for people, or json for other tools."
-        ),
-    ] = OutputFormat.table,
+    fmt: TableOrJsonOption = OutputFormat.table,
     project_dir: ProjectOption = None,
 ) -> None:
     """Pre-code segments by the codebook's keywords (words, phrases, re: patterns) as the coder 'auto'.

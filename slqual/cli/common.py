@@ -46,6 +46,13 @@ FormatOption = Annotated[
 ]
 
 
+# For commands whose only machine format is JSON.
+TableOrJsonOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", metavar="[table|json]", help="table for people, or json for other tools."),
+]
+
+
 def get_project(explicit: Path | None):
     """Find the project for a command (see slqual.project.find_project)."""
     from slqual.project import find_project

@@ -10,7 +10,17 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from slqual.cli.common import OutputFormat, ProjectOption, error, get_project, info, print_json, stdout, warn
+from slqual.cli.common import (
+    OutputFormat,
+    ProjectOption,
+    TableOrJsonOption,
+    error,
+    get_project,
+    info,
+    print_json,
+    stdout,
+    warn,
+)
 
 if TYPE_CHECKING:
     from slqual.coding.sheet_import import SheetImport
@@ -81,12 +91,7 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", metavar="", help="Only show what would change; write nothing.")
     ] = False,
-    fmt: Annotated[
-        OutputFormat,
-        typer.Option(
-            "--format", "-f", metavar="[table|json]", help="table for people, or json for other tools."
-        ),
-    ] = OutputFormat.table,
+    fmt: TableOrJsonOption = OutputFormat.table,
     project_dir: ProjectOption = None,
 ) -> None:
     """Check a filled sheet and make it the coder's codings; nothing is written unless every row is valid.

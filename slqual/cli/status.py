@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 
-from slqual.cli.common import OutputFormat, ProjectOption, get_project, print_json, stdout
+from slqual.cli.common import OutputFormat, ProjectOption, TableOrJsonOption, get_project, print_json, stdout
 
 if TYPE_CHECKING:
     from slqual.coding.status import StatusReport
@@ -18,12 +18,7 @@ SHOWN_IDS = 5
 
 
 def status(
-    fmt: Annotated[
-        OutputFormat,
-        typer.Option(
-            "--format", "-f", metavar="[table|json]", help="table for people, or json for other tools."
-        ),
-    ] = OutputFormat.table,
+    fmt: TableOrJsonOption = OutputFormat.table,
     project_dir: ProjectOption = None,
 ) -> None:
     """Show each coder's progress: segments coded, per theme, last activity, and gaps between coders.
