@@ -35,6 +35,7 @@ ProjectOption = Annotated[
     typer.Option(
         "--project",
         "-p",
+        metavar="DIR",
         help="The project folder (default: the nearest folder upward holding slqual.yaml).",
         show_default=False,
     ),
