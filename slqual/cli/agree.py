@@ -72,7 +72,10 @@ def agree(
         ),
     ] = None,
     methods: Annotated[
-        bool, typer.Option("--methods", help="Print a methods paragraph for a paper instead of the report.")
+        bool,
+        typer.Option(
+            "--methods", metavar="", help="Print a methods paragraph for a paper instead of the report."
+        ),
     ] = False,
     project: ProjectOption = None,
 ) -> None:

@@ -95,9 +95,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        False, "--version", callback=_version, is_eager=True, metavar="", help="Show the version and exit."
     ),
-    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks for errors."),
+    debug: bool = typer.Option(False, "--debug", metavar="", help="Show full tracebacks for errors."),
 ) -> None:
     """Thematic analysis of interview studies from the terminal."""
     state.debug = debug

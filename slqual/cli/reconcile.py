@@ -30,7 +30,9 @@ def reconcile(
         ),
     ] = "stop",
     into: Annotated[str, typer.Option("--into", help="The consensus coder's name.")] = "consensus",
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the counts, write nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", metavar="", help="Show the counts, write nothing.")
+    ] = False,
     project_dir: ProjectOption = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
