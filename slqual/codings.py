@@ -120,7 +120,9 @@ def write_coding(project: Project, coder: str, frame: pd.DataFrame) -> Path | No
     check_coder_name(coder)
     path = project.coder_path(coder)
     kept = keep_history(project.root, path)
-    ordered = frame.reindex(columns=CODING_COLUMNS, fill_value="")
+    # Columns a coder added by hand travel along after the documented ones.
+    extra = [c for c in frame.columns if c not in CODING_COLUMNS]
+    ordered = frame.reindex(columns=CODING_COLUMNS + extra, fill_value="")
     atomic_write_csv(path, ordered)
     return kept
 

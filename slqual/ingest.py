@@ -137,6 +137,8 @@ def ingest(
         )
         if strict:
             raise TranscriptError(f"{folder}: {message}; remove them or run without --strict")
+        if not files:  # only other files: say which, and how to make them readable
+            raise TranscriptError(f"{folder}: no transcripts found; it holds only other files: {names}{hint}")
         warnings.append(message)
     if not files:
         raise TranscriptError(
@@ -286,6 +288,13 @@ def _read_one(
     reader = reader_for(path)
     assert reader is not None
     try:
+        size = path.stat().st_size
+        if size > reader.max_bytes:
+            raise TranscriptError(
+                f"{name}: {size / 1048576:,.0f} MB is far larger than an interview transcript "
+                f"(slqual reads {reader.format} files up to {reader.max_bytes // 1048576} MB); "
+                "check that it is the right file, or split it into one file per interview"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise TranscriptError(f"{name}: cannot be read ({exc.strerror or exc}); check the file") from exc
@@ -350,6 +359,8 @@ def _existing_rows(project: Project) -> dict[str, list[tuple]]:
     if not path.is_file():
         return {}
     grouped: dict[str, list[tuple]] = {}
+    fix = "fix that line (or delete segments.csv) and run 'slqual ingest' again"
+    reader = None
     try:
         with open(path, encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle)
@@ -357,7 +368,15 @@ def _existing_rows(project: Project) -> dict[str, list[tuple]]:
             if header != SEGMENT_COLUMNS:
                 return _existing_rows_any_layout(path)
             intern = sys.intern  # a few distinct documents, participants, speakers and roles
-            for sid, doc, pid, seq, speaker, role, start, end, text in reader:
+            for fields in reader:
+                if len(fields) != len(SEGMENT_COLUMNS):
+                    raise ProjectError(
+                        f"{path}, line {reader.line_num}: has {len(fields)} columns, not the "
+                        f"{len(SEGMENT_COLUMNS)} of segments.csv; {fix}"
+                    )
+                sid, doc, pid, seq, speaker, role, start, end, text = fields
+                if not seq.isdigit():
+                    raise ProjectError(f"{path}, line {reader.line_num}: seq '{seq}' is not a number; {fix}")
                 row = (
                     sid,
                     intern(doc),
@@ -370,10 +389,14 @@ def _existing_rows(project: Project) -> dict[str, list[tuple]]:
                     text,
                 )
                 grouped.setdefault(row[1], []).append(row)
-    except (ValueError, IndexError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
         raise ProjectError(
-            f"{path}: cannot be read ({exc}); fix or delete it and run 'slqual ingest' again"
+            f"{path}: is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8', "
+            "or delete it and run 'slqual ingest' again"
         ) from exc
+    except csv.Error as exc:
+        line = f", line {reader.line_num}" if reader is not None else ""
+        raise ProjectError(f"{path}{line}: is not a readable CSV file (quotes do not match); {fix}") from exc
     return grouped
 
 

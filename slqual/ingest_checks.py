@@ -8,7 +8,7 @@ kind of problem naming every file it concerns.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from slqual.project import Project
 
 LONG_TITLE_WORDS = 50  # a longer block before the first label earns a warning
+_GUESSED_NAMES = {
+    "cp1252": "Windows-1252",
+    "mac_roman": "Mac Roman",
+    "utf-16-le": "UTF-16 without a byte order mark",
+    "utf-16-be": "UTF-16 (big-endian) without a byte order mark",
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class ParticipantIndex:
     by_name: dict[str, dict[str, str]]
     ids: tuple[str, ...]
     present: bool
+    files: dict[str, str] = field(default_factory=dict)  # participant_id -> its 'file' column, if any
 
     def row_for(self, document: str) -> dict[str, str]:
         return self.by_name.get(document) or self.by_name.get(document.casefold()) or {}
@@ -57,7 +64,8 @@ def load_participants(project: Project, warnings: list[str]) -> ParticipantIndex
             by_name.setdefault(key, record)
     for key, record in list(by_name.items()):
         by_name.setdefault(key.casefold(), record)
-    return ParticipantIndex(by_name, tuple(r["participant_id"] for r in records), True)
+    files = {r["participant_id"]: r["file"] for r in records if r.get("file")}
+    return ParticipantIndex(by_name, tuple(r["participant_id"] for r in records), True, files)
 
 
 def document_warnings(
@@ -76,7 +84,11 @@ def document_warnings(
             "or a 'file' column)"
         )
     matched = {row[2] for row in rows}
-    missing = [pid for pid in participants.ids if pid not in matched]
+    missing = [
+        f"{pid} (file '{participants.files[pid]}')" if participants.files.get(pid) else pid
+        for pid in participants.ids
+        if pid not in matched
+    ]
     if missing:
         warnings.append(f"{len(missing)} participant(s) in {name} have no transcript: {', '.join(missing)}")
     unlabelled = [d.file for d in documents if not d.labelled]
@@ -86,6 +98,13 @@ def document_warnings(
             "'unknown'; add labels such as 'Interviewer:' and 'P07:' at line starts and ingest again"
         )
     warnings.extend(f"{d.file}: {d.hint}" for d in documents if d.hint)
+    single = [f"{d.file} ({d.speakers[0]})" for d in documents if d.labelled and len(d.speakers) == 1]
+    if single:
+        warnings.append(
+            f"only one speaker label found in {'; '.join(single)}: all the text after it is given to that "
+            "speaker; if someone else speaks there, add their label (such as 'P07:') where they start "
+            "and ingest again"
+        )
     no_interviewer = [
         f"{d.file} ({', '.join(d.speakers[:4])})"
         for d in documents
@@ -96,10 +115,13 @@ def document_warnings(
             f"no interviewer found in {'; '.join(no_interviewer)}: every speaker counts as a participant; "
             "if one of them is the interviewer, add that label under 'interviewer:' in slqual.yaml"
         )
-    guessed = [d.file for d in documents if d.encoding_guessed]
-    if guessed:
+    guessed: dict[str, list[str]] = {}
+    for d in documents:
+        if d.encoding_guessed:
+            guessed.setdefault(_GUESSED_NAMES.get(d.encoding or "", d.encoding or ""), []).append(d.file)
+    for encoding, files in guessed.items():
         warnings.append(
-            f"encoding guessed as Windows-1252 for {', '.join(guessed)} (not UTF-8); "
+            f"encoding guessed as {encoding} for {', '.join(files)} (not UTF-8); "
             "check that quotes and accented letters look right, or save the files as UTF-8"
         )
     warnings.extend(

@@ -42,10 +42,14 @@ def read_manifest(root: Path) -> dict[str, ManifestEntry]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return {doc: ManifestEntry(**entry) for doc, entry in data.get("documents", {}).items()}
-    except (OSError, ValueError, TypeError, AttributeError) as exc:
-        raise ProjectError(
-            f"{path}: the ingest manifest cannot be read ({exc}); delete it and run 'slqual ingest' again"
-        ) from exc
+    except json.JSONDecodeError as exc:
+        where = f", line {exc.lineno}"
+    except (OSError, ValueError, TypeError, AttributeError):
+        where = ""
+    raise ProjectError(
+        f"{path}{where}: the ingest manifest is damaged (it is written by slqual, not by hand); "
+        "delete it and run 'slqual ingest' again"
+    )
 
 
 def manifest_text(entries: dict[str, ManifestEntry]) -> str:

@@ -103,6 +103,8 @@ def move_orphans(
     for coder, frame in frames.items():
         hit = frame["segment_id"].isin(segment_ids)
         orphans = frame[hit].copy()
+        for column, values in _extra_columns(project, coder, len(frame)).items():
+            orphans[column] = [value for value, keep in zip(values, hit, strict=True) if keep]
         orphans["old_text"] = orphans["segment_id"].map(old_text).fillna("")
         orphans["orphaned_at"] = when
         orphans["note"] = (
@@ -115,3 +117,18 @@ def move_orphans(
         ids = tuple(dict.fromkeys(orphans["segment_id"]))
         moved.append(OrphanedCodings(coder, ids, len(orphans), str(target.relative_to(project.root))))
     return tuple(moved)
+
+
+def _extra_columns(project: Project, coder: str, rows: int) -> dict[str, list[str]]:
+    """Columns a coder added by hand (beyond the documented ones), so orphaned rows keep them."""
+    import pandas as pd
+
+    from slqual.codings import CODING_COLUMNS, csv_separator
+
+    path = project.coder_path(coder)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=csv_separator(path))
+    raw.columns = [str(c).strip() for c in raw.columns]
+    if len(raw) != rows:  # read_coding keeps every row in order; anything else, keep only the documented
+        return {}
+    reserved = {*CODING_COLUMNS, "old_text", "orphaned_at", "note"}
+    return {str(c): raw[c].tolist() for c in raw.columns if c not in reserved}

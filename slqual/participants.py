@@ -15,11 +15,15 @@ def read_participants(path: Path | str) -> pd.DataFrame:
     """Read participants.csv as text columns; ids must be present and unique."""
     import pandas as pd
 
+    from slqual.codings import csv_separator  # Excel writes ';' in many countries
+
     path = Path(path)
     if not path.is_file():
         raise ProjectError(f"{path}: participants file not found; create it with a participant_id column")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=csv_separator(path)
+        )
     except UnicodeDecodeError as exc:
         raise ProjectError(f"{path}: not UTF-8 text; save it as 'CSV UTF-8' from your spreadsheet") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

@@ -62,10 +62,11 @@ def ingest(
 ) -> None:
     """Read a folder of transcripts (.txt, .md, .docx, .odt, .vtt, .srt) into numbered segments.
 
-    Speakers are found from labels such as 'Interviewer:' and 'P07:' (or Word tables, or
-    Zoom and Teams captions); each turn becomes a segment in segments.csv. Running it again
-    on unchanged files changes nothing; a changed transcript that has been coded is refused
-    unless --force.
+    Speakers come from labels such as 'Interviewer:' and 'P07:', Word tables, or Zoom and Teams captions.
+
+    Each turn becomes a segment in segments.csv. Running it again on unchanged files changes nothing.
+
+    A changed transcript whose segments have been coded is refused unless --force.
 
     Example: slqual ingest transcripts/ --dry-run
     """

@@ -16,6 +16,10 @@ from typing import NamedTuple, Protocol
 from slqual.transcripts.labels import SpeakerRules
 
 UNKNOWN_SPEAKER = "unknown"
+# The largest text transcript read (.txt, .md, .vtt, .srt): 20 MB is about 3 million words, a
+# hundred times the longest interview; a larger file is another kind of file, and refusing it
+# before reading keeps memory bounded. .docx and .odt files allow more (pictures).
+MAX_TEXT_BYTES = 20 * 1024 * 1024
 
 
 class Utterance(NamedTuple):
@@ -55,6 +59,7 @@ class Reader(Protocol):
     """One implementation per file format."""
 
     format: str
+    max_bytes: int  # larger files are refused before they are read
 
     def read(self, data: bytes, name: str, rules: SpeakerRules) -> Transcript:
         """Read one file's bytes; ``name`` is used in error messages.

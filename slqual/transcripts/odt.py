@@ -12,6 +12,7 @@ import zipfile
 from xml.etree.ElementTree import Element, ParseError
 
 from slqual.errors import TranscriptError
+from slqual.transcripts.archive import MAX_PACKAGE_BYTES, check_package
 from slqual.transcripts.base import Transcript
 from slqual.transcripts.blocks import is_header_row, paragraph_items, row_items
 from slqual.transcripts.labels import SpeakerRules
@@ -49,6 +50,7 @@ class OdtReader:
     """``.odt``: labels at paragraph start (bold or plain) or in a 2- or 3-column table."""
 
     format = "odt"
+    max_bytes = MAX_PACKAGE_BYTES
 
     def read(self, data: bytes, name: str, rules: SpeakerRules) -> Transcript:
         root, bold_styles = _parse(data, name)
@@ -66,6 +68,7 @@ def _parse(data: bytes, name: str) -> tuple[Element, frozenset[str]]:
 
     if not data:
         raise TranscriptError(f"{name}: the file is empty; add the transcript or remove the file")
+    check_package(data, name, "OpenDocument file", "open it in LibreOffice and save it again as .odt")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             content = archive.read("content.xml")
@@ -83,9 +86,17 @@ def _parse(data: bytes, name: str) -> tuple[Element, frozenset[str]]:
         raise TranscriptError(
             f"{name}: not an OpenDocument text file (no content.xml); save it again as .odt"
         ) from exc
-    except (ParseError, DefusedXmlException) as exc:
+    except ParseError as exc:  # damaged XML; .position is (line, column)
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        where = f", line {line} of its XML" if line else ""
         raise TranscriptError(
-            f"{name}: the document's XML cannot be read ({exc}); save it again as .odt"
+            f"{name}: not a readable OpenDocument file (the text inside it is damaged{where}); "
+            "open it in LibreOffice and save it again as .odt"
+        ) from exc
+    except DefusedXmlException as exc:  # entities that check_package did not see
+        raise TranscriptError(
+            f"{name}: the document declares XML entities, which no .odt contains, so it is not read; "
+            "open it in LibreOffice and save it again as .odt"
         ) from exc
     return root, frozenset(bold)
 

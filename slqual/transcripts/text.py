@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from slqual.transcripts.base import Transcript, Utterance
+from slqual.transcripts.base import MAX_TEXT_BYTES, Transcript, Utterance
 from slqual.transcripts.encoding import decode
 from slqual.transcripts.labels import Candidate, SpeakerRules, accepted_labels, find_candidate
 
@@ -77,6 +77,7 @@ class TextReader:
     """``.txt``: speaker labels at line start in the common forms."""
 
     format = "text"
+    max_bytes = MAX_TEXT_BYTES
 
     def read(self, data: bytes, name: str, rules: SpeakerRules) -> Transcript:
         decoded = decode(data, name)

@@ -27,6 +27,10 @@ def text_fixtures() -> None:
     (HERE / "cp1252.txt").write_bytes(ENCODED_TEXT.replace("\n", "\r\n").encode("cp1252"))
     (HERE / "bom_crlf.txt").write_bytes(b"\xef\xbb\xbf" + ENCODED_TEXT.replace("\n", "\r\n").encode("utf-8"))
     (HERE / "cr_only.txt").write_bytes(ENCODED_TEXT.replace("\n", "\r").encode("utf-8"))
+    # Saved without a byte order mark (some export tools), and by an old Mac editor.
+    (HERE / "utf16le_nobom.txt").write_bytes(ENCODED_TEXT.encode("utf-16-le"))
+    (HERE / "utf16be_nobom.txt").write_bytes(ENCODED_TEXT.encode("utf-16-be"))
+    (HERE / "mac_roman.txt").write_bytes(ENCODED_TEXT.replace("\n", "\r").encode("mac_roman"))
 
 
 def docx_fixtures() -> None:
@@ -173,6 +177,113 @@ def write_odt(path: Path, content: str) -> None:
             archive.writestr(zipfile.ZipInfo(name, (2025, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
+WORD_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+WORD_REL = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+
+def tracked_changes_fixture() -> None:
+    """A Word transcript someone edited with Track Changes on (anonymising a place), with a
+    hyperlink, a smart tag and a simple field: their words are text, deleted words are not."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    def add(paragraph, xml: str) -> None:
+        paragraph._p.append(parse_xml(xml))
+
+    change = 'w:author="Reviewer" w:date="2025-05-01T10:00:00Z"'
+    doc = Document()
+    para = doc.add_paragraph()
+    para.add_run("Interviewer:").bold = True
+    para.add_run(" Where did you train?")
+    para = doc.add_paragraph()
+    para.add_run("P12:").bold = True
+    para.add_run(" At ")
+    add(
+        para,
+        f'<w:del {WORD_NS} w:id="1" {change}><w:r><w:delText>St Mary’s in Leeds</w:delText></w:r></w:del>',
+    )
+    add(para, f'<w:ins {WORD_NS} w:id="2" {change}><w:r><w:t>[Hospital X]</w:t></w:r></w:ins>')
+    add(para, f'<w:r {WORD_NS}><w:t xml:space="preserve">, near </w:t></w:r>')
+    add(
+        para,
+        f'<w:smartTag {WORD_NS} w:uri="urn:places" w:element="place">'
+        "<w:r><w:t>the coast</w:t></w:r></w:smartTag>",
+    )
+    add(para, f'<w:r {WORD_NS}><w:t xml:space="preserve">. See </w:t></w:r>')
+    add(
+        para, f'<w:hyperlink {WORD_NS} {WORD_REL} w:anchor="x"><w:r><w:t>the report</w:t></w:r></w:hyperlink>'
+    )
+    add(
+        para,
+        f'<w:fldSimple {WORD_NS} w:instr="DATE">'
+        '<w:r><w:t xml:space="preserve"> of May</w:t></w:r></w:fldSimple>',
+    )
+    add(para, f"<w:r {WORD_NS}><w:t>.</w:t></w:r>")
+    para = doc.add_paragraph()
+    add(
+        para,
+        f'<w:ins {WORD_NS} w:id="3" {change}><w:r><w:rPr><w:b/></w:rPr><w:t>Interviewer:</w:t></w:r></w:ins>',
+    )
+    para.add_run(" Thank you.")
+    doc.save(HERE / "tracked_changes.docx")
+
+
+# A think-aloud session: numbered task prompts, unlabelled participant speech, stage directions
+# and a moderator who speaks twice (labelled); the participant is never labelled.
+THINK_ALOUD_CONTENT = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content {ODT_NS}>
+<office:body><office:text>
+<text:p>1 Open the &#8216;Home&#8217; tab.</text:p>
+<text:p>(The participant reads the home tab)</text:p>
+<text:p>1.a Is the information enough to understand the tool?</text:p>
+<text:p>Okay, this is very clear I think.</text:p>
+<text:p>Yes, I<text:s text:c="2"/>think it is pretty clear. You describe what you can do with it.</text:p>
+<text:p>2 Log in with the details in the email.</text:p>
+<text:p>I&apos;m going to log in. Okay I am already logged in.</text:p>
+<text:p>MODERATOR: Could you choose fewer days? It would take a long time.</text:p>
+<text:p>Okay, 30 days is okay?</text:p>
+<text:p>MODERATOR: Sure, no problem</text:p>
+<text:p>Okay, let&apos;s submit.</text:p>
+<text:p>3.a Are the options clear to you?</text:p>
+<text:p>Data use comment - Clear information</text:p>
+<text:p>I would not add anything, the interface is quite clear.</text:p>
+</office:text></office:body></office:document-content>
+"""
+LAUGHS = (
+    '<!DOCTYPE d [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+)
+EXTERNAL = '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/hostname">]>'
+
+
+def _replace_part(source: Path, target: Path, part: str, data: bytes) -> None:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info, data if info.filename == part else old.read(info))
+
+
+def attack_fixtures() -> None:
+    """Files made to hurt XML readers (small: three levels of entities), and disguised files."""
+    BAD.mkdir(exist_ok=True)
+    word = HERE / "bold_labels.docx"
+    body = '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+    for name, doctype, entity in [
+        ("entities.docx", LAUGHS, "&c;"),
+        ("external_entity.docx", EXTERNAL, "&x;"),
+    ]:
+        paragraph = f"<w:p><w:r><w:t>P01: {entity}</w:t></w:r></w:p>"
+        xml = f'<?xml version="1.0"?>\n{doctype}\n{body}{paragraph}</w:body></w:document>'
+        _replace_part(word, BAD / name, "word/document.xml", xml.encode())
+    for name, doctype, entity in [("entities.odt", LAUGHS, "&c;"), ("external_entity.odt", EXTERNAL, "&x;")]:
+        content = ODT_CONTENT.replace("<office:document-content", f"{doctype}\n<office:document-content", 1)
+        write_odt(BAD / name, content.replace("Welcome.", f"Welcome. {entity}"))
+    (BAD / "truncated.docx").write_bytes(word.read_bytes()[: word.stat().st_size // 2])
+    # An old Word 97-2003 .doc (an OLE compound file) renamed .docx.
+    (BAD / "really_a_doc.docx").write_bytes(
+        bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504) + b"Interviewer: hi"
+    )
+
+
 def bad_fixtures() -> None:
     BAD.mkdir(exist_ok=True)
     (BAD / "empty.txt").write_bytes(b"")
@@ -186,5 +297,8 @@ if __name__ == "__main__":
     text_fixtures()
     docx_fixtures()
     write_odt(HERE / "focus_group.odt", ODT_CONTENT)
+    write_odt(HERE / "think_aloud.odt", THINK_ALOUD_CONTENT)
+    tracked_changes_fixture()
     bad_fixtures()
+    attack_fixtures()
     print(f"fixtures written to {HERE}")

@@ -1,0 +1,99 @@
+"""Opening Word (.docx) and LibreOffice (.odt) files safely before any XML is parsed.
+
+Both are zip archives. Before a part is unpacked, its size as the archive
+declares it is checked (Python's zip reader never unpacks past that size), so
+a "zip bomb" that would expand to gigabytes is refused without being read.
+XML parts must not declare entities (a DOCTYPE): Word and LibreOffice never
+write one, and entities are how "billion laughs" and external-entity files
+attack XML readers.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+
+from slqual.errors import TranscriptError
+
+MB = 1024 * 1024
+MAX_PACKAGE_BYTES = 100 * MB  # a .docx or .odt file on disk (pictures included)
+MAX_XML_PART = 64 * MB  # one XML part (the text of a very long transcript is a few MB)
+MAX_UNPACKED = 256 * MB  # all parts together, pictures included
+_CHUNK = MB
+_OLE = bytes.fromhex("D0CF11E0A1B11AE1")  # Word 97-2003 .doc, and encrypted .docx files
+_DECLARATIONS = tuple(
+    mark.encode(encoding)
+    for mark in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+
+
+def check_package(data: bytes, name: str, kind: str, fix: str) -> None:
+    """Refuse a damaged archive, one that unpacks too large, or XML with entity declarations.
+
+    ``kind`` names the file type for messages ("Word file"), ``fix`` says
+    what to do ("open it in Word and save it again as .docx").
+    """
+    if data.startswith(_OLE):
+        raise TranscriptError(
+            f"{name}: is an old-style Word .doc file (or a password-protected document) under another "
+            f"name, not a {kind}; {fix}, without a password"
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            total = 0
+            for info in members:
+                total += info.file_size
+                limit = MAX_XML_PART if _is_xml(info.filename) else MAX_UNPACKED
+                if info.file_size > limit:
+                    size = f"part '{info.filename}' would unpack to {_mb(info.file_size)}"
+                elif total > MAX_UNPACKED:
+                    size, limit = f"its parts would unpack to {_mb(total)} or more", MAX_UNPACKED
+                else:
+                    continue
+                raise TranscriptError(
+                    f"{name}: {size}, far more than a transcript needs (at most {_mb(limit)}); "
+                    f"the file is damaged or is not a real {kind}: {fix}"
+                )
+            for info in members:
+                if _is_xml(info.filename) and _declares_entities(archive, info):
+                    raise TranscriptError(
+                        f"{name}: part '{info.filename}' declares XML entities (a DOCTYPE), which "
+                        f"no {kind} contains and which can be used to attack programs that read "
+                        f"it, so it is not read; {fix}"
+                    )
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
+        # not a zip (an old .doc renamed, a truncated download), a damaged part, or encryption
+        raise TranscriptError(
+            f"{name}: not a readable {kind} (the file is damaged, encrypted or of another type); {fix}"
+        ) from exc
+
+
+def _is_xml(filename: str) -> bool:
+    return filename.lower().endswith((".xml", ".rels"))
+
+
+def _declares_entities(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Scan a part in chunks (never all at once) for a DOCTYPE or ENTITY declaration."""
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            window = tail + chunk
+            if any(mark in window for mark in _DECLARATIONS):
+                return True
+            tail = window[-32:]
+    return False
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:,.0f} MB" if size >= MB else f"{size / 1024:,.0f} KB"
