@@ -1,0 +1,85 @@
+"""The core tables: participants.csv, segments.csv and a coder's file."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from slqual.codings import CODING_COLUMNS, check_coder_name, read_coding, write_coding
+from slqual.errors import CodingsError, ProjectError
+from slqual.participants import read_participants
+from slqual.segments import SEGMENT_COLUMNS, participant_segments, with_questions
+
+
+def test_read_coding_fills_optional_columns_and_the_coder_from_the_file_name(tmp_path):
+    path = tmp_path / "anna.csv"
+    path.write_text("segment_id,code\nP01-0002,barriers.bureaucracy\nP01-0004,\n", encoding="utf-8")
+    frame = read_coding(path)
+    assert list(frame.columns) == CODING_COLUMNS
+    assert list(frame["coder"]) == ["anna", "anna"]
+    assert list(frame["code"]) == ["barriers.bureaucracy", ""]  # empty: read, no code applies
+
+
+def test_read_coding_names_the_row_of_a_blank_segment_id(tmp_path):
+    path = tmp_path / "anna.csv"
+    path.write_text("segment_id,code\nP01-0002,a\n,b\n", encoding="utf-8")
+    with pytest.raises(CodingsError, match="row 3: empty segment_id"):
+        read_coding(path)
+
+
+def test_write_coding_keeps_the_old_file_and_added_columns(project):
+    first = pd.DataFrame([{"segment_id": "P01-0002", "code": "a", "my_note": "check"}])
+    assert write_coding(project, "anna", first) is None
+    before = project.coder_path("anna").read_bytes()
+    kept = write_coding(project, "anna", first.assign(code="b"))
+    assert kept.read_bytes() == before
+    written = pd.read_csv(project.coder_path("anna"), dtype=str, keep_default_na=False)
+    assert list(written.columns) == [*CODING_COLUMNS, "my_note"]
+    assert written.loc[0, "code"] == "b" and written.loc[0, "my_note"] == "check"
+
+
+@pytest.mark.parametrize("name", ["", "two words", "../escape", "a/b"])
+def test_coder_names_that_cannot_be_file_names_are_refused(name):
+    with pytest.raises(CodingsError):
+        check_coder_name(name)
+
+
+def test_participants_ids_must_be_unique(tmp_path):
+    path = tmp_path / "participants.csv"
+    path.write_text("participant_id,group\nP01,clinical\nP02,clinical\nP01,non-clinical\n", encoding="utf-8")
+    with pytest.raises(ProjectError, match="rows 2, 4: participant_id 'P01' appears more than once"):
+        read_participants(path)
+
+
+def test_participants_need_an_id_column(tmp_path):
+    path = tmp_path / "participants.csv"
+    path.write_text("id,group\nP01,clinical\n", encoding="utf-8")
+    with pytest.raises(ProjectError, match="no 'participant_id' column"):
+        read_participants(path)
+
+
+def test_questions_are_the_interviewer_turn_before_each_segment():
+    rows = [
+        ("A-0001", "A", "interviewer", "Q1?"),
+        ("A-0002", "A", "participant", "a1"),
+        ("A-0003", "A", "participant", "a1 more"),
+        ("A-0004", "A", "interviewer", "Q2?"),
+        ("A-0005", "A", "participant", "a2"),
+        ("B-0001", "B", "participant", "b0"),
+    ]
+    frame = pd.DataFrame(
+        [
+            {"segment_id": s, "document": d, "speaker_role": r, "text": t, "seq": i}
+            for i, (s, d, r, t) in enumerate(rows)
+        ]
+    ).reindex(columns=SEGMENT_COLUMNS, fill_value="")
+    asked = with_questions(frame).set_index("segment_id")["question"]
+    assert asked.to_dict() == {
+        "A-0001": "",
+        "A-0002": "Q1?",
+        "A-0003": "Q1?",
+        "A-0004": "Q1?",
+        "A-0005": "Q2?",
+        "B-0001": "",  # a question never crosses into another document
+    }
+    assert list(participant_segments(frame)["segment_id"]) == ["A-0002", "A-0003", "A-0005", "B-0001"]
