@@ -293,3 +293,29 @@ def test_the_overview_prefers_a_quote_that_fits_whole(project):
     barriers = overview.iloc[2]["Clinical managers (n=3)"].quotes[0]
     # P01-0004 comes first by segment id but has 23 words; P02-0006 fits in 20 words whole
     assert barriers.segment_id == "P02-0006" and not barriers.trimmed
+
+
+def _quoted(report, key: str, row: int, column: str) -> list[str]:
+    return [q.segment_id for q in report.table(key).frame.at[row, column].quotes]
+
+
+def test_a_table_repeats_a_quote_only_when_its_cell_has_nothing_else(project):
+    path = project.coder_path("consensus")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "P01-0008,skills.understanding,consensus,2026-11-20T10:00:00Z,,\n"
+        + "P02-0004,skills.understanding.inductions,consensus,2026-11-20T10:00:00Z,,\n",
+        encoding="utf-8",
+    )
+    report = build_report(project, ReportOptions(quotes=1, figures=False))
+    labels = list(report.table("theme_skills").frame["Code"])
+    general = labels.index("Understanding (in general)")
+    inductions = labels.index("Understanding > Inductions")
+    assert general < inductions
+    clinical = "Clinical managers (n=3)"
+    assert _quoted(report, "theme_skills", general, clinical) == ["P01-0008"]
+    # P01-0008 comes first by segment id, but the table already shows it: P02-0004 instead.
+    assert _quoted(report, "theme_skills", inductions, clinical) == ["P02-0004"]
+    # With room for two (and P02-0004 now also quoted under Vision), repeats fill the cell.
+    report = build_report(project, ReportOptions(quotes=2, figures=False))
+    assert sorted(_quoted(report, "theme_skills", inductions, clinical)) == ["P01-0008", "P02-0004"]

@@ -82,7 +82,16 @@ def test_report_with_fisher_and_another_coder(study):
 def test_report_errors_are_one_line_with_exit_2(study, args, message):
     result = run("-p", str(study), *args)
     assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: ")  # no blank line left by the progress bar
     assert message in " ".join(result.output.split())
+    assert not (study / "reports").exists()  # nothing written
+
+
+def test_a_single_valued_attribute_error_suggests_attributes_that_split_the_participants(study):
+    result = run("-p", str(study), "--where", "group=clinical")
+    assert "e.g. --by role or --by order" in " ".join(result.output.split())
+    result = run("-p", str(study), "--where", "role=Nurse", "--by", "role")
+    assert "none does here: loosen the --where filters" in " ".join(result.output.split())
 
 
 def test_no_consensus_and_no_coder_names_the_coders(study):
@@ -91,6 +100,8 @@ def test_no_consensus_and_no_coder_names_the_coders(study):
     assert result.exit_code == 2
     output = " ".join(result.output.split())
     assert "no consensus coding yet" in output and "(coders: reviewer1)" in output
+    assert result.output.startswith("Error: ")
+    assert not (study / "reports").exists()
 
 
 def test_unknown_code_is_an_error(study):
@@ -99,9 +110,14 @@ def test_unknown_code_is_an_error(study):
     result = run("-p", str(study), "-f", "md")
     assert result.exit_code == 2
     assert "code 'skills.kindness' is not in the codebook" in " ".join(result.output.split())
+    assert result.output.startswith("Error: ")
+    assert not (study / "reports").exists()
 
 
 def test_report_help_has_an_example():
     result = CliRunner().invoke(app, ["report", "--help"])
     assert result.exit_code == 0
     assert "Example: slqual report" in result.output
+    for metavar in ("ATTR=VALUE", "code|theme", "NAME"):  # plain placeholders, not Python types
+        assert metavar in result.output
+    assert "list[str]" not in result.output

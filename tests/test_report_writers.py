@@ -104,6 +104,12 @@ def test_xlsx_has_a_sheet_per_table_with_frozen_headers_and_the_right_cells(writ
     prevalence = book["prevalence_counts"]
     header = [c.value for c in prevalence[1]]
     assert prevalence.cell(row=3, column=header.index("clinical_participants") + 1).value == 3
+    shown = book["prevalence"]
+    header = [c.value for c in shown[2]]
+    segments = shown.cell(row=3, column=header.index("Clinical managers (n=3): segments") + 1).value
+    assert isinstance(segments, int)  # a number, not text that Excel flags
+    share = shown.cell(row=3, column=header.index("Clinical managers (n=3): participants") + 1).value
+    assert share.endswith("%)")
 
 
 def test_xlsx_never_writes_a_formula(tmp_path):
@@ -150,6 +156,37 @@ def test_docx_holds_captioned_tables_with_italic_quotes(written):
     assert quote[1].text == " (P02, Nurse)" and not quote[1].italic
     assert table.rows[1].cells[2].text == "no quotes coded"
     assert len(document.inline_shapes) == 3  # the figures
+
+
+def test_docx_tables_give_quotes_the_width_and_fit_the_page(written):
+    import docx
+    from docx.shared import Inches
+
+    document = docx.Document(written.out_dir / "report.docx")
+    quotes, counts = document.tables[1], document.tables[-1]
+    widths = [c.width for c in quotes.rows[1].cells]
+    assert widths[0] < widths[1] == widths[2]  # a narrow code column, the quotes share the rest
+    assert sum(widths) <= Inches(6.01)  # twips rounding
+    # The prevalence table's nine columns need a landscape page; the figures go back to portrait.
+    landscape = [s.page_width > s.page_height for s in document.sections]
+    assert landscape == [False, True, False]
+    assert Inches(8.99) <= sum(c.width for c in counts.rows[2].cells) <= Inches(9.01)  # 1-inch margins
+    assert document.sections[2].left_margin == document.sections[0].left_margin
+    assert all(r.font.size.pt == 9 for c in counts.rows[2].cells for p in c.paragraphs for r in p.runs)
+
+
+def test_docx_prevalence_table_has_the_group_over_its_measures(written):
+    import docx
+
+    counts = docx.Document(written.out_dir / "report.docx").tables[-1]
+    top = [c.text for c in counts.rows[0].cells]
+    below = [c.text for c in counts.rows[1].cells]
+    assert top[:4] == ["Theme", "Code", "Clinical managers (n=3)", "Clinical managers (n=3)"]  # merged
+    assert below[:4] == ["Theme", "Code", "Participants", "Segments"]  # Theme and Code span both rows
+    assert top[6:8] == ["All (n=6)", "All (n=6)"] and below[6:8] == ["Participants", "Segments"]
+    assert top[-1] == below[-1] == "Fisher's exact p (descriptive)"
+    assert [c.text for c in counts.rows[2].cells][:3] == ["Motivation", "Any code", "3 (100%)"]
+    assert all("tblHeader" in row._tr.xml for row in counts.rows[:2])  # both repeat on each page
 
 
 def test_html_is_one_self_contained_file(written):
@@ -219,3 +256,58 @@ def test_control_characters_in_transcripts_do_not_break_docx_or_html(tmp_path):
         c.text for t in document.tables for r in t.rows for c in r.cells
     )
     assert "\x01" not in (result.out_dir / "report.html").read_text(encoding="utf-8")
+
+
+def test_latex_columns_fit_the_text_width(written, tmp_path):
+    import shutil as sh
+    import subprocess
+
+    from slqual.reports.writers.latex import column_spec
+
+    for table in written.report.tables:
+        if table.kind is TableKind.data:
+            continue
+        spec = column_spec(table)
+        shares = [float(s) for s in re.findall(r"\\dimexpr ([0-9.]+)\\linewidth-2\\tabcolsep", spec)]
+        assert len(shares) == len(table.frame.columns), table.key
+        assert sum(shares) <= 1.0, table.key  # padding is taken off each column, so no overfull box
+    if sh.which("pdflatex") is None:
+        return
+    sh.copytree(written.out_dir, tmp_path / "tex")
+    run = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "report.tex"],
+        cwd=tmp_path / "tex",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-2000:]
+    log = (tmp_path / "tex" / "report.log").read_text(errors="replace")
+    assert "in alignment" not in log  # no table wider than the page (a long word may still stick out)
+
+
+def test_xlsx_long_data_sheets_hold_every_value_of_their_table(written):
+    from openpyxl import load_workbook
+
+    book = load_workbook(written.out_dir / "report.xlsx")
+    for table in written.report.tables:
+        if table.kind is not TableKind.data:
+            continue
+        rows = list(book[table.key].iter_rows(values_only=True))
+        assert list(rows[0]) == [str(c) for c in table.frame.columns], table.key
+        expected = [[None if v == "" else v for v in row] for row in table.frame.to_numpy().tolist()]
+        assert [list(r) for r in rows[1:]] == expected, table.key
+
+
+def test_xlsx_data_rows_escape_markup_and_keep_numbers():
+    import pandas as pd
+
+    from slqual.reports.writers.xlsx import data_rows_xml
+
+    frame = pd.DataFrame({"text": ["a < b & c > d", "  padded ", "", None], "n": [1, 2, 3, 4]})
+    xml = data_rows_xml(frame, first_row=2).decode("utf-8")
+    assert "a &lt; b &amp; c &gt; d" in xml
+    assert '<t xml:space="preserve">  padded </t>' in xml
+    assert '<row r="4"><c r="B4" t="n"><v>3</v></c></row>' in xml  # empty text: no cell
+    assert '<row r="5"><c r="B5" t="n"><v>4</v></c></row>' in xml  # missing text: no cell

@@ -19,41 +19,65 @@ def report(
         str | None,
         typer.Option(
             "--coder",
+            metavar="NAME",
             help="Report this coder's file instead of the consensus coding.",
             show_default="consensus",
         ),
     ] = None,
-    formats: Annotated[str, typer.Option("--format", "-f", help=FORMATS_HELP)] = "md,xlsx,docx,html",
+    formats: Annotated[
+        str, typer.Option("--format", "-f", metavar="LIST", help=FORMATS_HELP)
+    ] = "md,xlsx,docx,html",
     out_dir: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Folder to write into.", show_default="reports/ in the project"),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Folder to write into.",
+            show_default="reports/ in the project",
+        ),
     ] = None,
     by: Annotated[
         str | None,
         typer.Option(
             "--by",
+            metavar="ATTR",
             help="Participant attribute whose values become the columns.",
             show_default="group_by in slqual.yaml",
         ),
     ] = None,
     where: Annotated[
         list[str] | None,
-        typer.Option("--where", help="Keep participants with attribute=value (repeatable), e.g. role=GP."),
+        typer.Option(
+            "--where",
+            metavar="ATTR=VALUE",
+            help="Keep participants with attribute=value (repeatable), e.g. role=GP.",
+        ),
     ] = None,
     level: Annotated[
-        str, typer.Option("--level", help="code: a row per code; theme: codes rolled up to their theme.")
+        str,
+        typer.Option(
+            "--level",
+            metavar="code|theme",
+            help="code: a row per code; theme: codes rolled up to their theme.",
+        ),
     ] = "code",
-    quotes: Annotated[int, typer.Option("--quotes", help="Quotes per table cell.", min=0)] = 2,
+    quotes: Annotated[int, typer.Option("--quotes", metavar="N", help="Quotes per table cell.", min=0)] = 2,
     min_words: Annotated[
-        int, typer.Option("--min-words", help="Shortest quote shown, in words.", min=1)
+        int, typer.Option("--min-words", metavar="N", help="Shortest quote shown, in words.", min=1)
     ] = 12,
     max_words: Annotated[
-        int, typer.Option("--max-words", help="Longer quotes are cut at a sentence end with [...].", min=1)
+        int,
+        typer.Option(
+            "--max-words", metavar="N", help="Longer quotes are cut at a sentence end with [...].", min=1
+        ),
     ] = 80,
     test: Annotated[
         str | None,
         typer.Option(
-            "--test", help="'fisher': Fisher's exact test per prevalence row (two groups; descriptive)."
+            "--test",
+            metavar="fisher",
+            help="'fisher': Fisher's exact test per prevalence row (two groups; descriptive).",
         ),
     ] = None,
     no_figures: Annotated[
@@ -90,7 +114,8 @@ def report(
     )
     proj = get_project(project)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=stderr, transient=True) as bar:
+    # Off when stderr is not a terminal: a transient bar would still leave a blank line in logs.
+    with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal) as bar:
         task = bar.add_task("building tables", total=count_steps(formats, options.figures) + 1)
 
         def step(description: str) -> None:

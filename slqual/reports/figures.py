@@ -14,6 +14,9 @@ from slqual.reports.model import Figure, Level, Report
 
 DPI = 150
 LABEL_CHARS = 62
+WRAP_CHARS = 44  # heatmap row labels wrap at about this many characters, onto two lines
+ROW_INCHES = 0.32
+HEADER_CHARS = 16
 ANNOTATE_LIMIT = 25  # co-occurrence cells are numbered up to this many codes
 RC = {
     "svg.hashsalt": "slqual",
@@ -27,6 +30,20 @@ SAVE_METADATA = {".svg": {"Date": None}, ".png": {"Software": None}}
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _wrap(text: str, width: int, lines: int = 2) -> str:
+    """A label broken at spaces into at most ``lines`` lines of about ``width`` characters.
+
+    Long code names stay readable without widening the figure; only a name
+    longer than ``lines`` full lines is shortened, with an ellipsis.
+    """
+    import textwrap
+
+    parts = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    if len(parts) > lines:
+        parts = [*parts[: lines - 1], _short(" ".join(parts[lines - 1 :]), width)]
+    return "\n".join(parts)
 
 
 def _save(fig, folder: Path, key: str) -> tuple[Path, ...]:
@@ -56,20 +73,23 @@ def heatmap(report: Report):
     groups = report.groups
     values = np.array([[row[f"{g.value}_share"] * 100 for g in groups] for _, row in prev.iterrows()])
     n_rows = max(len(prev), 1)
-    fig = MplFigure(figsize=(4.5 + 1.3 * len(groups), 1.6 + 0.26 * n_rows))
+    # Labels wrap onto two lines, so rows are tall enough for two lines of 8-point text.
+    fig = MplFigure(figsize=(4.5 + 1.3 * len(groups), 1.6 + ROW_INCHES * n_rows))
     ax = fig.add_subplot()
     if prev.empty:
         _empty(ax, "no themes in the codebook")
         return fig
     image = ax.imshow(values, aspect="auto", cmap="Blues", vmin=0, vmax=100, interpolation="nearest")
     # Labels are right-aligned, so deeper codes are marked rather than indented: "– Shared vision".
-    labels = ["\u2013 " * max(r.depth - 1, 0) + _short(r.label) for r in prev.itertuples()]
+    labels = [_wrap("\u2013 " * max(r.depth - 1, 0) + r.label, WRAP_CHARS) for r in prev.itertuples()]
 
-    ax.set_yticks(range(len(prev)), labels)
+    ax.set_yticks(range(len(prev)), labels, fontsize=8, linespacing=0.95)
     for tick, row in zip(ax.get_yticklabels(), prev.itertuples(), strict=True):
         if row.level == "theme":
             tick.set_fontweight("bold")
-    ax.set_xticks(range(len(groups)), [g.header for g in groups])
+    # Column headers wrap to the column width (1.3 inch: about 16 characters at 9 points), up to three lines.
+    headers = [_wrap(g.header, HEADER_CHARS, lines=3) for g in groups]
+    ax.set_xticks(range(len(groups)), headers)
     ax.xaxis.tick_top()
     for i, row in enumerate(values):
         for j, value in enumerate(row):
@@ -88,7 +108,8 @@ def heatmap(report: Report):
     ax.tick_params(length=0)
     colorbar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     colorbar.set_label("participants who voiced it (%)")
-    ax.set_title(f"Prevalence by {report.by}", pad=30)
+    lines = max(h.count("\n") + 1 for h in headers)
+    ax.set_title(f"Prevalence by {report.by}", pad=8 + 12 * lines)  # clear of the headers
     return fig
 
 
@@ -99,8 +120,10 @@ def cooccurrence(report: Report):
 
     matrix = report.cooccurrence
     k = len(matrix)
-    size = 3.5 + 0.16 * k + (1.5 if k else 0)
-    fig = MplFigure(figsize=(size + 1.5, size))
+    annotated = k <= ANNOTATE_LIMIT
+    # Up to ANNOTATE_LIMIT codes: numbered cells and two-line labels, so a cell is ~0.3 inch.
+    size = 3.0 + (0.3 * k if annotated else 0.16 * k)
+    fig = MplFigure(figsize=(size + 1.2, size))
     ax = fig.add_subplot()
     if not k:
         _empty(ax, "no coded segments")
@@ -111,10 +134,21 @@ def cooccurrence(report: Report):
     np.fill_diagonal(shaded, np.nan)
     top = np.nanmax(shaded) if k > 1 and np.isfinite(np.nanmax(shaded)) else 1.0
     image = ax.imshow(shaded, cmap="Purples", vmin=0, vmax=max(top, 1.0), interpolation="nearest")
-    labels = [_short(names.get(i, i), 40) for i in matrix.index]
-    ax.set_xticks(range(k), labels, rotation=90, fontsize=7 if k > 30 else 8)
-    ax.set_yticks(range(k), labels, fontsize=7 if k > 30 else 8)
-    if k <= ANNOTATE_LIMIT:
+    if annotated:
+        labels = [_wrap(names.get(i, i), 34) for i in matrix.index]
+        ticks = {"fontsize": 8, "linespacing": 0.95}
+    else:
+        labels = [_short(names.get(i, i), 40) for i in matrix.index]
+        ticks = {"fontsize": 7 if k > 30 else 8}
+    ax.set_xticks(range(k), labels, rotation=90, **ticks)
+    ax.set_yticks(range(k), labels, **ticks)
+    themes = dict(zip(report.prevalence["code"], report.prevalence["theme"], strict=True))
+    blocks = [themes.get(i, i) for i in matrix.index]
+    for i in range(1, k):
+        if blocks[i] != blocks[i - 1]:  # a line between themes
+            ax.axhline(i - 0.5, color="#888", linewidth=0.8)
+            ax.axvline(i - 0.5, color="#888", linewidth=0.8)
+    if annotated:
         for i in range(k):
             for j in range(k):
                 if values[i, j] or i == j:
@@ -163,7 +197,8 @@ def saturation(report: Report):
     ax.set_ylim(0, max(int(data["distinct_codes"].max()), 1) * 1.1)
     step = max(1, len(x) // 20)
     ax.set_xticks(x[::step])
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    # Below the axes: inside, it would cover the curve where it levels off.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(f"Saturation: distinct {unit} by interview")
     return fig

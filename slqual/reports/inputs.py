@@ -122,10 +122,20 @@ def _check_groups(project: Project, participants: pd.DataFrame, by: str, filtere
     values = sorted(set(participants[by]))
     if len(values) < 2:
         scope = " after the --where filters" if filtered else ""
+        # Suggest attributes that do split these participants, fewest values first.
+        counts = {
+            column: participants.loc[participants[column] != "", column].nunique()
+            for column in participants.columns
+            if column not in ("participant_id", by)
+        }
+        usable = sorted((n, i, c) for i, (c, n) in enumerate(counts.items()) if n >= 2)
+        if usable:
+            hint = "e.g. " + " or ".join(f"--by {c}" for _, _, c in usable[:2])
+        else:
+            hint = "none does here: loosen the --where filters" if filtered else "add one to participants.csv"
         raise ReportError(
             f"{project.participants_path}: attribute '{by}' has a single value ({values[0]}) among the "
-            f"interviewed participants{scope}; compare by an attribute with two or more values, "
-            "e.g. --by role"
+            f"interviewed participants{scope}; compare by an attribute with two or more values, {hint}"
         )
 
 

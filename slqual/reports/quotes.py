@@ -11,7 +11,9 @@ The rules, in order:
 3. Quotes the coder marked as exemplars come first.
 4. Quotes are spread over participants: no second quote from one participant
    while another participant in the cell has an eligible quote.
-5. Ties are broken by segment id, so the same inputs always give the same quotes.
+5. Within one table, a segment quoted in an earlier row comes after the
+   cell's other candidates (exemplars still first; see ``tables._cells``).
+6. Ties are broken by segment id, so the same inputs always give the same quotes.
 """
 
 from __future__ import annotations

@@ -142,9 +142,9 @@ def prevalence_table(inputs: ReportInputs, counts: pd.DataFrame, number: int) ->
     total_n = int(counts["all_N"].iloc[0]) if len(counts) else 0
     for g in inputs.groups:
         columns[f"{g.header}: participants"] = [_share(h, g.n) for h in counts[f"{g.value}_participants"]]
-        columns[f"{g.header}: segments"] = counts[f"{g.value}_segments"].astype(str).tolist()
+        columns[f"{g.header}: segments"] = [int(n) for n in counts[f"{g.value}_segments"]]
     columns[f"All (n={total_n}): participants"] = [_share(h, total_n) for h in counts["all_participants"]]
-    columns["All: segments"] = counts["all_segments"].astype(str).tolist()
+    columns[f"All (n={total_n}): segments"] = [int(n) for n in counts["all_segments"]]
     note = (
         "Participants: how many in each group had at least one segment coded with the theme or code "
         "(or a code below it), and the share of the group. Segments: coded participant segments."
@@ -162,12 +162,32 @@ def prevalence_table(inputs: ReportInputs, counts: pd.DataFrame, number: int) ->
     )
 
 
-def _cells(candidates: pd.DataFrame, key: str, inputs: ReportInputs, n: int, lo: int, hi: int):
-    """QuoteCells keyed by (row key, group) from ranked candidates."""
+def _cells(
+    candidates: pd.DataFrame, key: str, keys: list[str], inputs: ReportInputs, n: int, lo: int, hi: int
+) -> dict:
+    """QuoteCells keyed by (row key, group) from ranked candidates, for one table's rows in order.
+
+    A segment already quoted in an earlier row of the table comes after the
+    cell's other candidates (exemplars still first), so one table does not show
+    the same words twice when there is anything else to show.
+    """
     roles = inputs.role_of()
+    frames = dict(iter(candidates.groupby([key, "group"], sort=False)))
+    shown: set[str] = set()
     out = {}
-    for (row, group), frame in candidates.groupby([key, "group"], sort=False):
-        out[(row, group)] = select_quotes(frame, n, lo, hi, roles, ranked=True)
+    for row in keys:
+        for group in inputs.groups:
+            frame = frames.get((row, group.value))
+            if frame is None:
+                continue
+            seen = frame["segment_id"].isin(shown)
+            if seen.any():
+                frame = frame.assign(_seen=seen).sort_values(
+                    ["exemplar", "_seen"], ascending=[False, True], kind="stable"
+                )
+            cell = select_quotes(frame, n, lo, hi, roles, ranked=True)
+            out[(row, group.value)] = cell
+            shown.update(q.segment_id for q in cell.quotes)
     return out
 
 
@@ -197,12 +217,12 @@ def quote_tables(inputs: ReportInputs, options: ReportOptions, first_number: int
     book = inputs.codebook
     lo, hi, n = options.min_words, options.max_words, options.quotes
     if inputs.level is Level.theme:
-        cells = _cells(theme_candidates(inputs), "theme", inputs, n, lo, hi)
         ids = [t.id for t in book.themes]
+        cells = _cells(theme_candidates(inputs), "theme", ids, inputs, n, lo, hi)
         frame = _quote_frame([t.name for t in book.themes], "Theme", ids, cells, inputs)
         caption = f"Table {first_number}. Quotes addressing each theme, by {inputs.by}"
         return [Table("themes", "Quotes by theme", caption, TableKind.quotes, frame)]
-    cells = _cells(rank_candidates(inputs.coded), "code", inputs, n, lo, hi)
+    ranked = rank_candidates(inputs.coded)
     used = set(inputs.coded["code"])
     tables = []
     for number, theme in enumerate(book.themes, start=first_number):
@@ -211,6 +231,8 @@ def quote_tables(inputs: ReportInputs, options: ReportOptions, first_number: int
             for node in book.descendants(theme.id)
             if node.id in used or (node.is_leaf and node.id != theme.id)
         ]
+        ids = [node.id for node in nodes]
+        cells = _cells(ranked[ranked["theme"] == theme.id], "code", ids, inputs, n, lo, hi)
         labels = [_row_label(book, node) for node in nodes]
         frame = _quote_frame(labels, "Code", [node.id for node in nodes], cells, inputs)
         caption = f"Table {number}. Quotes addressing the theme \u201c{theme.name}\u201d, by {inputs.by}"
@@ -225,8 +247,8 @@ def overview_table(inputs: ReportInputs, options: ReportOptions) -> Table:
     candidates = candidates.assign(_long=candidates["words"] > hi).sort_values(
         ["exemplar", "_long", "segment_id"], ascending=[False, True, True], kind="stable"
     )
-    cells = _cells(candidates, "theme", inputs, 1, options.min_words, hi)
     themes = inputs.codebook.themes
+    cells = _cells(candidates, "theme", [t.id for t in themes], inputs, 1, options.min_words, hi)
     frame = _quote_frame([t.name for t in themes], "Theme", [t.id for t in themes], cells, inputs)
     return Table(
         key="overview",

@@ -11,10 +11,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from slqual.fileio import atomic_write_bytes
-from slqual.reports.model import Figure, QuoteCell, Report, ReportFormat, Table
+from slqual.reports.model import Figure, QuoteCell, Report, ReportFormat, Table, TableKind
 from slqual.reports.writers.base import ReportWriter, xml_safe
+from slqual.reports.writers.docx_layout import (
+    column_widths,
+    header_levels,
+    needs_landscape,
+    set_orientation,
+    spans,
+    text_width,
+)
 
 FIGURE_WIDTH_INCHES = 6.0
+COUNTS_POINTS = 9
 
 
 def _repeat_header(row) -> None:
@@ -42,6 +51,33 @@ def _fill(cell, value: object) -> None:
     paragraph.add_run(xml_safe("" if value is None else str(value)))
 
 
+def _two_level_header(grid, levels: list[tuple[str, str]]) -> None:
+    """The group over its measures; a column without a measure spans both header rows."""
+    top, below = grid.rows[0].cells, grid.rows[1].cells
+    for j, (_, measure) in enumerate(levels):
+        if not measure:
+            top[j].merge(below[j])
+    for first, last in spans(levels):
+        if last > first:
+            top[first].merge(top[last])
+    for j, (name, measure) in enumerate(levels):
+        if not measure or j in {first for first, _ in spans(levels)}:
+            grid.cell(0, j).paragraphs[0].add_run(xml_safe(name)).bold = True
+        if measure:
+            grid.cell(1, j).paragraphs[0].add_run(xml_safe(measure)).bold = True
+
+
+def _set_widths(grid, widths: list[float]) -> None:
+    # Word takes a column's width from its cells, so every cell gets one.
+    from docx.shared import Inches
+
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Inches(width)
+        for cell in column.cells:
+            cell.width = Inches(width)
+
+
 class DocxWriter(ReportWriter):
     format = ReportFormat.docx
 
@@ -53,8 +89,11 @@ class DocxWriter(ReportWriter):
         document.core_properties.title = xml_safe(report.title)
         document.add_heading(xml_safe(report.title), level=1)
         document.add_paragraph(xml_safe(report.subtitle))
+        portrait_width = text_width(document)
         for table in self.tables(report):
+            set_orientation(document, needs_landscape(table, portrait_width))
             self._table(document, table)
+        set_orientation(document, False)
         for number, figure in enumerate(figures, start=1):
             png = figure.path(".png")
             if png is None:
@@ -75,17 +114,30 @@ class DocxWriter(ReportWriter):
     def _table(self, document, table: Table) -> None:
         frame = table.frame
         document.add_paragraph(xml_safe(table.caption), style=self._caption_style(document))
-        grid = document.add_table(rows=1, cols=len(frame.columns))
+        levels = header_levels(table)
+        heads = 2 if levels else 1
+        grid = document.add_table(rows=heads, cols=len(frame.columns))
         if "Table Grid" in {s.name for s in document.styles}:
             grid.style = "Table Grid"
-        header = grid.rows[0]
-        _repeat_header(header)
-        for cell, name in zip(header.cells, frame.columns, strict=True):
-            cell.paragraphs[0].add_run(xml_safe(str(name))).bold = True
+        for row in grid.rows:
+            _repeat_header(row)
+        if levels:
+            _two_level_header(grid, levels)
+        else:
+            for cell, name in zip(grid.rows[0].cells, frame.columns, strict=True):
+                cell.paragraphs[0].add_run(xml_safe(str(name))).bold = True
         for values in frame.itertuples(index=False):
             row = grid.add_row()
             for cell, value in zip(row.cells, values, strict=True):
                 _fill(cell, value)
+        _set_widths(grid, column_widths(table, text_width(document)))
+        if table.kind is TableKind.counts:  # many narrow columns: smaller type keeps "10 (100%)" whole
+            from docx.shared import Pt
+
+            for row in grid.rows:
+                for cell in row.cells:
+                    for run in (r for p in cell.paragraphs for r in p.runs):
+                        run.font.size = Pt(COUNTS_POINTS)
         if table.note:
             document.add_paragraph(table.note).runs[0].italic = True
         document.add_paragraph()

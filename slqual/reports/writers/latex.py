@@ -55,14 +55,21 @@ def tex_cell(value: object) -> str:
     return escape_tex("" if value is None else value)
 
 
+def _width(share: float) -> str:
+    # A p column's width excludes the padding either side of it, so that is taken off:
+    # shares summing to at most 1 then fit the text width without overfull boxes.
+    share = int(share * 1000) / 1000  # rounded down, so the columns never add up to more than 1
+    return f"P{{\\dimexpr {share:.3f}\\linewidth-2\\tabcolsep\\relax}}"
+
+
 def column_spec(table: Table) -> str:
     k = len(table.frame.columns)
     if table.kind is TableKind.quotes:
-        rest = 0.78 / max(k - 1, 1)
-        return "P{0.18\\linewidth}" + "".join(f"P{{{rest:.3f}\\linewidth}}" for _ in range(k - 1))
+        rest = 0.8 / max(k - 1, 1)
+        return _width(0.2) + _width(rest) * (k - 1)
     first = 2 if k > 2 else 1
-    rest = (0.94 - 0.15 * first) / max(k - first, 1)
-    return "P{0.15\\linewidth}" * first + "".join(f"P{{{rest:.3f}\\linewidth}}" for _ in range(k - first))
+    rest = (1.0 - 0.15 * first) / max(k - first, 1)
+    return _width(0.15) * first + _width(rest) * (k - first)
 
 
 def tex_table(table: Table) -> str:

@@ -1,0 +1,92 @@
+"""Report figures: labels readable in full, legends clear of the data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from slqual.project import open_project
+from slqual.reports import ReportOptions, build_report
+from slqual.reports import figures as figs
+
+DATA = Path(__file__).parent / "data" / "report"
+LONG = "Tensions from different values, expertise, work ethic and problem-solving styles"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    root = tmp_path_factory.mktemp("figures") / "study"
+    shutil.copytree(DATA / "project", root)
+    return build_report(open_project(root), ReportOptions(figures=False))
+
+
+def _draw(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig).draw()
+    return fig
+
+
+def test_long_labels_wrap_onto_two_lines_instead_of_being_cut():
+    label = figs._wrap(LONG, 44)
+    assert label.count("\n") == 1
+    assert label.replace("\n", " ") == LONG  # nothing cut off
+    assert all(len(line) <= 44 for line in label.splitlines())
+
+
+def test_only_labels_longer_than_two_lines_are_shortened():
+    label = figs._wrap(LONG, 30)
+    lines = label.splitlines()
+    assert len(lines) == 2 and lines[1].endswith("\u2026") and len(lines[1]) <= 30
+    assert figs._wrap("Bureaucracy", 30) == "Bureaucracy"
+
+
+def test_the_heatmap_shows_every_label_in_full(report):
+    fig = _draw(figs.heatmap(report))
+    ax = fig.axes[0]
+    shown = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    expected = [
+        "\u2013 " * max(depth - 1, 0) + label
+        for depth, label in zip(report.prevalence["depth"], report.prevalence["label"], strict=True)
+    ]
+    assert shown == expected
+    assert any(t.get_fontweight() == "bold" for t in ax.get_yticklabels())  # themes as row blocks
+    assert fig.axes[1].get_ylabel() == "participants who voiced it (%)"  # the colour scale legend
+
+
+def test_the_saturation_legend_sits_below_the_axes_not_on_the_curve(report):
+    fig = _draw(figs.saturation(report))
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 < ax.get_window_extent(renderer).y0
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "new codes in this interview"
+
+
+def test_cooccurrence_marks_theme_blocks(report):
+    fig = _draw(figs.cooccurrence(report))
+    ax = fig.axes[0]
+    themes = dict(zip(report.prevalence["code"], report.prevalence["theme"], strict=True))
+    blocks = [themes[c] for c in report.cooccurrence.index]
+    boundaries = sum(1 for a, b in zip(blocks[:-1], blocks[1:], strict=True) if a != b)
+    assert boundaries >= 1
+    assert len(ax.lines) == 2 * boundaries  # one horizontal and one vertical line per boundary
+
+
+def test_heatmap_group_headers_wrap_to_their_column_and_clear_the_title(report):
+    fig = _draw(figs.heatmap(report))
+    ax = fig.axes[0]
+    headers = [t.get_text() for t in ax.get_xticklabels()]
+    assert [h.replace("\n", " ") for h in headers] == [g.header for g in report.groups]
+    assert all(len(line) <= figs.HEADER_CHARS for h in headers for line in h.splitlines())
+    renderer = fig.canvas.get_renderer()
+    title = ax.title.get_window_extent(renderer)
+    assert all(t.get_window_extent(renderer).y1 <= title.y0 for t in ax.get_xticklabels())
+
+
+def test_labels_break_between_words_not_at_hyphens():
+    assert figs._wrap("Single-patient view versus whole-system view", 34) == (
+        "Single-patient view versus\nwhole-system view"
+    )
