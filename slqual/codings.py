@@ -46,20 +46,25 @@ def csv_separator(path: Path | str) -> str:
     return ";" if first.count(";") > first.count(",") else ","
 
 
-def read_coding(path: Path | str, coder: str | None = None) -> pd.DataFrame:
+def read_coding(path: Path | str, coder: str | None = None, *, extra_columns: bool = False) -> pd.DataFrame:
     """Read one coder's CSV into the documented columns, all text.
 
     Missing optional columns are filled in (``coder`` from the file stem), so a
-    file a coder typed by hand with only segment_id and code is accepted.
+    file a coder typed by hand with only segment_id and code is accepted. With
+    ``extra_columns``, columns a coder added by hand follow the documented ones
+    (a blank unnamed column, left by a trailing separator, is not one), so that
+    code rewriting the file with ``write_coding`` keeps them.
     """
     import pandas as pd
 
     path = Path(path)
     if not path.is_file():
         raise CodingsError(f"{path}: coder file not found; check the name (see 'slqual status')")
-    sep = csv_separator(path)
     try:
+        sep = csv_separator(path)
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=sep)
+    except OSError as exc:  # e.g. no permission to read a file on a shared drive
+        raise CodingsError(f"{path}: cannot be read ({exc.strerror or exc}); check the file") from exc
     except UnicodeDecodeError as exc:
         raise CodingsError(f"{path}: not UTF-8 text; save it as 'CSV UTF-8'") from exc
     except pd.errors.EmptyDataError:
@@ -89,7 +94,10 @@ def read_coding(path: Path | str, coder: str | None = None) -> pd.DataFrame:
     blank = frame.index[frame["segment_id"] == ""]
     if len(blank):
         raise CodingsError(f"{path}, row {blank[0] + 2}: empty segment_id; fill it in or delete the row")
-    return frame[CODING_COLUMNS].reset_index(drop=True)
+    extra = [c for c in frame.columns if c not in CODING_COLUMNS] if extra_columns else []
+    # A trailing separator leaves a blank column pandas calls "Unnamed: 6": not a coder's column.
+    extra = [c for c in extra if not (c.startswith("Unnamed:") and not frame[c].str.strip().any())]
+    return frame[CODING_COLUMNS + extra].reset_index(drop=True)
 
 
 def _first_long_row(path: Path, sep: str) -> int | None:

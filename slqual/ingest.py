@@ -166,7 +166,8 @@ def ingest(
             progress(number, len(files), name)
 
     old = _existing_rows(project)
-    finished, changed_ids, old_text = _compare(reads, old)
+    manifest = read_manifest(project.root)  # read before anything is written: a damaged one stops us here
+    changed_ids, old_text = _compare(reads, old)
 
     orphaned: tuple[OrphanedCodings, ...] = ()
     frames = coded_rows(project, changed_ids) if changed_ids else {}
@@ -174,24 +175,24 @@ def ingest(
         affected = summarise(frames, changed_ids)
         if not force:
             docs = sorted({sid.rsplit("-", 1)[0] for item in affected for sid in item.segment_ids})
-            files_changed = [i.summary.file for i in finished if i.summary.document in docs]
+            files_changed = [i.summary.file for i in reads if i.summary.document in docs]
             raise refusal(files_changed or docs, affected)
         orphaned = affected
 
     by_document = old  # replaced in place, so the old rows of re-read documents can be freed
-    by_document.update((item.summary.document, item.rows) for item in finished)
+    by_document.update((item.summary.document, item.rows) for item in reads)
     rows = [row for doc in sorted(by_document, key=_natural) for row in by_document[doc]]
     text = _csv_text(rows)
 
-    documents = tuple(item.summary for item in finished)
+    documents = tuple(item.summary for item in reads)
     warnings.extend(document_warnings(documents, participants, rows, project))
-    warnings.extend(gone_warnings(project, folder, files, {item.summary.document for item in finished}))
+    warnings.extend(gone_warnings(project, folder, manifest, {d.document for d in documents}))
     written = False
     if not dry_run:
         if frames:
             orphaned = move_orphans(project, frames, changed_ids, old_text)
         written = _write_segments(project.segments_path, text)
-        _update_manifest(project, finished, unit)
+        _update_manifest(project, manifest, reads, unit)
         if written:
             project.audit(
                 "ingest",
@@ -217,7 +218,7 @@ def ingest(
     )
 
 
-def _compare(reads: list[_Read], old: dict[str, list[tuple]]) -> tuple[list[_Read], set[str], dict[str, str]]:
+def _compare(reads: list[_Read], old: dict[str, list[tuple]]) -> tuple[set[str], dict[str, str]]:
     """Set each document's status against segments.csv; return the changed ids and their old text.
 
     new: not in segments.csv yet; unchanged: identical rows; updated: the same
@@ -241,7 +242,7 @@ def _compare(reads: list[_Read], old: dict[str, list[tuple]]) -> tuple[list[_Rea
                     changed_ids.add(row[0])
                     old_text[row[0]] = row[8]
         item.summary = replace(item.summary, status=status)
-    return reads, changed_ids, old_text
+    return changed_ids, old_text
 
 
 def discover(folder: Path, exclude: frozenset[Path] = frozenset()) -> tuple[list[Path], list[Path]]:
@@ -431,10 +432,12 @@ def _write_segments(path: Path, text: str) -> bool:
     return True
 
 
-def _update_manifest(project: Project, finished: list[_Read], unit: str) -> None:
-    entries = read_manifest(project.root)
+def _update_manifest(
+    project: Project, manifest: dict[str, ManifestEntry], reads: list[_Read], unit: str
+) -> None:
+    entries = dict(manifest)
     now = utc_now_iso()
-    for item in finished:
+    for item in reads:
         doc = item.summary.document
         before = entries.get(doc)
         if item.summary.status == "unchanged" and before is not None and before.sha256 == item.sha256:

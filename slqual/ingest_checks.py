@@ -12,19 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slqual.manifest import read_manifest
+from slqual.transcripts.encoding import ENCODING_NAMES
 
 if TYPE_CHECKING:
     from slqual.ingest import DocumentSummary
+    from slqual.manifest import ManifestEntry
     from slqual.project import Project
 
 LONG_TITLE_WORDS = 50  # a longer block before the first label earns a warning
-_GUESSED_NAMES = {
-    "cp1252": "Windows-1252",
-    "mac_roman": "Mac Roman",
-    "utf-16-le": "UTF-16 without a byte order mark",
-    "utf-16-be": "UTF-16 (big-endian) without a byte order mark",
-}
+# A guessed encoding as a warning names it: as error messages do, but a guess is one encoding.
+_GUESSED_NAMES = {**ENCODING_NAMES, "cp1252": "Windows-1252", "mac_roman": "Mac Roman"}
 
 
 @dataclass(frozen=True)
@@ -133,10 +130,12 @@ def document_warnings(
     return warnings
 
 
-def gone_warnings(project: Project, folder: Path, files: list[Path], read_docs: set[str]) -> list[str]:
+def gone_warnings(
+    project: Project, folder: Path, manifest: dict[str, ManifestEntry], read_docs: set[str]
+) -> list[str]:
+    """Documents ingested from ``folder`` before whose file is gone (their segments stay)."""
     if not folder.is_dir():
         return []
-    manifest = read_manifest(project.root)
     prefix = shown(folder, project.root).rstrip("/") + "/"
     prefix = "" if prefix == "./" else prefix
     gone = [

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from slqual.project import Project
 
 ORPHANED_DIR = "orphaned"
+_ADDED_COLUMNS = ("old_text", "orphaned_at", "note")  # what an orphaned file adds to the coder's columns
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,15 @@ class ChangedTranscriptsError(TranscriptError):
 
 
 def coded_rows(project: Project, segment_ids: set[str]) -> dict[str, pd.DataFrame]:
-    """Each coder's rows on the given segments (coders with none are left out)."""
+    """The whole file of each coder with rows on the given segments (coders with none are left out).
+
+    Columns a coder added by hand are read too, so that moving rows aside keeps them in both files.
+    """
     from slqual.codings import read_coding
 
     found = {}
     for coder in project.coders():
-        frame = read_coding(project.coder_path(coder), coder)
+        frame = read_coding(project.coder_path(coder), coder, extra_columns=True)
         hit = frame[frame["segment_id"].isin(segment_ids)]
         if len(hit):
             found[coder] = frame
@@ -102,9 +106,8 @@ def move_orphans(
     moved = []
     for coder, frame in frames.items():
         hit = frame["segment_id"].isin(segment_ids)
-        orphans = frame[hit].copy()
-        for column, values in _extra_columns(project, coder, len(frame)).items():
-            orphans[column] = [value for value, keep in zip(values, hit, strict=True) if keep]
+        # A coder's own column named like one added here gives way to it.
+        orphans = frame[hit].drop(columns=[c for c in _ADDED_COLUMNS if c in frame.columns])
         orphans["old_text"] = orphans["segment_id"].map(old_text).fillna("")
         orphans["orphaned_at"] = when
         orphans["note"] = (
@@ -117,18 +120,3 @@ def move_orphans(
         ids = tuple(dict.fromkeys(orphans["segment_id"]))
         moved.append(OrphanedCodings(coder, ids, len(orphans), str(target.relative_to(project.root))))
     return tuple(moved)
-
-
-def _extra_columns(project: Project, coder: str, rows: int) -> dict[str, list[str]]:
-    """Columns a coder added by hand (beyond the documented ones), so orphaned rows keep them."""
-    import pandas as pd
-
-    from slqual.codings import CODING_COLUMNS, csv_separator
-
-    path = project.coder_path(coder)
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=csv_separator(path))
-    raw.columns = [str(c).strip() for c in raw.columns]
-    if len(raw) != rows:  # read_coding keeps every row in order; anything else, keep only the documented
-        return {}
-    reserved = {*CODING_COLUMNS, "old_text", "orphaned_at", "note"}
-    return {str(c): raw[c].tolist() for c in raw.columns if c not in reserved}

@@ -26,6 +26,8 @@ def read_participants(path: Path | str) -> pd.DataFrame:
         )
     except UnicodeDecodeError as exc:
         raise ProjectError(f"{path}: not UTF-8 text; save it as 'CSV UTF-8' from your spreadsheet") from exc
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot be read ({exc.strerror or exc}); check the file") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ProjectError(f"{path}: not a readable CSV file ({exc}); check the commas and quotes") from exc
     frame.columns = [str(c).strip() for c in frame.columns]

@@ -8,15 +8,14 @@ a repository: an explicit ``--project`` folder, else the nearest
 from __future__ import annotations
 
 import json
-import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from slqual.errors import ProjectError
-from slqual.fileio import INTERNAL_DIR, atomic_write_text, utc_now_iso
+from slqual.fileio import INTERNAL_DIR, atomic_write_bytes, atomic_write_text, utc_now_iso
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,7 +30,6 @@ CODEBOOKS_DIR = Path(__file__).resolve().parent.parent / "codebooks"
 DEFAULT_CODEBOOK = "shared_leadership"
 PARTICIPANTS_HEADER = "participant_id,group,role"
 PARTICIPANTS_EXAMPLE = "P01,clinical,GP"
-KNOWN_SETTINGS = {"codebook", "participants", "group_by", "unit", "interviewer", "speakers", "group_labels"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +59,9 @@ class Settings:
         if self.group_labels:
             data["group_labels"] = dict(self.group_labels)
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+KNOWN_SETTINGS = frozenset(f.name for f in fields(Settings))
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,7 @@ def init_project(directory: Path | str, codebook: str | None = None) -> Project:
     load_codebook(source)  # a broken codebook must stop init before it writes anything
     root.mkdir(parents=True, exist_ok=True)
     settings = Settings()
-    shutil.copyfile(source, root / settings.codebook)
+    atomic_write_bytes(root / settings.codebook, source.read_bytes())
     atomic_write_text(root / settings.participants, f"{PARTICIPANTS_HEADER}\n{PARTICIPANTS_EXAMPLE}\n")
     for folder in ("transcripts", "codings", INTERNAL_DIR):
         (root / folder).mkdir(exist_ok=True)

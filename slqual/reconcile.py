@@ -16,7 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slqual.codings import check_coder_name, read_project_codings, write_coding
+from slqual.codings import check_coder_name, csv_separator, read_project_codings, write_coding
 from slqual.errors import CodingsError
 from slqual.fileio import atomic_write_csv, timestamp, utc_now_iso
 
@@ -76,6 +76,8 @@ def read_decisions(path: Path | str) -> dict[tuple[str, str], tuple[bool, str]]:
     Blank decisions are left out (undecided). Every unreadable decision is
     reported at once with its row number.
     """
+    import zipfile
+
     import pandas as pd
 
     path = Path(path)
@@ -86,10 +88,15 @@ def read_decisions(path: Path | str) -> dict[tuple[str, str], tuple[bool, str]]:
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             frame = pd.read_excel(path, dtype=str, keep_default_na=False)
-        else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except Exception as exc:  # pandas raises many types for a damaged file; name the file either way
+        else:  # a CSV the team may have saved from a spreadsheet, with ';' between cells
+            frame = pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=csv_separator(path)
+            )
+    # A damaged file: pandas' parser and decoding errors are ValueErrors; a damaged .xlsx raises
+    # BadZipFile, KeyError (a part missing) or SyntaxError (its XML cut short).
+    except (OSError, ValueError, KeyError, SyntaxError, zipfile.BadZipFile) as exc:
         raise CodingsError(f"{path}: cannot be read as a CSV or Excel file ({exc})") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in ("segment_id", "code", "decision") if c not in frame.columns]
     if missing:
         raise CodingsError(
@@ -132,8 +139,9 @@ def reconcile(
         raise CodingsError(f"'{into}' is one of the coders being reconciled; choose another name with --into")
     codings = read_project_codings(project, coders)
     codebook = project.load_codebook()
+    code_rank = {code: rank for rank, code in enumerate(codebook.ids())}  # codebook order
     for coder, frame in codings.items():
-        unknown = sorted(set(frame["code"]) - set(codebook.ids()) - {""})
+        unknown = sorted(set(frame["code"]) - code_rank.keys() - {""})
         if unknown:
             raise CodingsError(
                 f"{project.coder_path(coder)}: code(s) {', '.join(unknown[:5])} not in the codebook; "
@@ -157,7 +165,7 @@ def reconcile(
         disputed = set.union(*sets) - agreed
         agreed_segments += not disputed
         final = set(agreed)
-        for code in sorted(disputed, key=codebook.ids().index):
+        for code in sorted(disputed, key=code_rank.__getitem__):
             applied = [c for c in coders if code in code_sets[c][segment]]
             others = [c for c in coders if c not in applied]
             key = (segment, code)
@@ -213,12 +221,12 @@ def reconcile(
     if pending or dry_run:
         return result
 
-    frame = _consensus_frame(consensus, codings, codebook.ids(), log_rows, into)
-    kept = write_coding(project, into, frame)
-    log_path = project.internal_dir / "reconcile" / f"{into}-decisions-{timestamp()}.csv"
     import pandas as pd
 
+    # The decisions log first: a consensus file is never there without the record of how it was made.
+    log_path = project.internal_dir / "reconcile" / f"{into}-decisions-{timestamp()}.csv"
     atomic_write_csv(log_path, pd.DataFrame(log_rows, columns=LOG_COLUMNS))
+    kept = write_coding(project, into, _consensus_frame(consensus, codings, code_rank, log_rows, into))
     project.audit(
         "reconcile",
         coders=list(coders),
@@ -252,7 +260,7 @@ def _segment_order(project: Project, segment_ids: set[str]) -> list[str]:
 def _consensus_frame(
     consensus: dict[str, set[str]],
     codings: dict[str, pd.DataFrame],
-    code_order: list[str],
+    code_rank: dict[str, int],
     log_rows: list[dict],
     into: str,
 ) -> pd.DataFrame:
@@ -273,6 +281,6 @@ def _consensus_frame(
             "exemplar": "1" if segment in exemplar else "",
         }
         for segment, codes in consensus.items()
-        for code in sorted(codes, key=code_order.index) or [""]
+        for code in sorted(codes, key=code_rank.__getitem__) or [""]
     ]
     return pd.DataFrame(rows)

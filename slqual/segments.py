@@ -31,12 +31,20 @@ def read_segments(path: Path | str) -> pd.DataFrame:
 
     path = Path(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        # utf-8-sig: a spreadsheet that saved the file may have put a byte order mark in front
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ProjectError(f"{path}: cannot be read ({exc}); run 'slqual ingest' again") from exc
     missing = [c for c in SEGMENT_COLUMNS if c not in frame.columns]
     if missing:
         raise ProjectError(f"{path}: missing column(s) {', '.join(missing)}; run 'slqual ingest' again")
+    not_number = ~frame["seq"].str.fullmatch(r"\d+")
+    if not_number.any():
+        row = int(not_number.to_numpy().argmax())
+        raise ProjectError(
+            f"{path}, row {row + 2}: seq '{frame['seq'].iloc[row]}' is not a number; "
+            "fix that row (or delete segments.csv) and run 'slqual ingest' again"
+        )
     frame["seq"] = frame["seq"].astype(int)
     return frame[SEGMENT_COLUMNS]
 
@@ -64,9 +72,3 @@ def with_questions(segments: pd.DataFrame) -> pd.DataFrame:
         asked.groupby(frame["document"], sort=False).transform(lambda s: s.shift(1).ffill()).fillna("")
     )
     return frame
-
-
-def require_columns(frame: pd.DataFrame, columns: list[str], source: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ProjectError(f"{source}: missing column(s) {', '.join(missing)}")

@@ -8,7 +8,7 @@ import pytest
 from slqual.codings import CODING_COLUMNS, check_coder_name, read_coding, write_coding
 from slqual.errors import CodingsError, ProjectError
 from slqual.participants import read_participants
-from slqual.segments import SEGMENT_COLUMNS, participant_segments, with_questions
+from slqual.segments import SEGMENT_COLUMNS, participant_segments, read_segments, with_questions
 
 
 def test_read_coding_fills_optional_columns_and_the_coder_from_the_file_name(tmp_path):
@@ -36,6 +36,36 @@ def test_write_coding_keeps_the_old_file_and_added_columns(project):
     written = pd.read_csv(project.coder_path("anna"), dtype=str, keep_default_na=False)
     assert list(written.columns) == [*CODING_COLUMNS, "my_note"]
     assert written.loc[0, "code"] == "b" and written.loc[0, "my_note"] == "check"
+
+
+def test_read_coding_with_extra_columns_keeps_a_coders_own_columns(tmp_path):
+    path = tmp_path / "anna.csv"
+    path.write_text("segment_id,code,my_note,\nP01-0002,a,check,\n", encoding="utf-8")
+    assert list(read_coding(path).columns) == CODING_COLUMNS
+    frame = read_coding(path, extra_columns=True)
+    assert list(frame.columns) == [*CODING_COLUMNS, "my_note"]  # not the blank column a trailing ',' makes
+    assert frame.loc[0, "my_note"] == "check"
+
+
+SEGMENTS_HEADER = ",".join(SEGMENT_COLUMNS)
+
+
+def test_read_segments_accepts_a_byte_order_mark(tmp_path):
+    path = tmp_path / "segments.csv"
+    path.write_text(
+        f"\ufeff{SEGMENTS_HEADER}\nP01-0001,P01,P01,1,P01,participant,,,Hello\n", encoding="utf-8"
+    )
+    assert list(read_segments(path)["segment_id"]) == ["P01-0001"]
+
+
+def test_read_segments_names_the_row_of_a_seq_that_is_not_a_number(tmp_path):
+    path = tmp_path / "segments.csv"
+    path.write_text(
+        f"{SEGMENTS_HEADER}\nP01-0001,P01,P01,1,P01,participant,,,Hello\nP01-0002,P01,P01,two,P01,participant,,,Hi\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProjectError, match=r"segments\.csv, row 3: seq 'two' is not a number"):
+        read_segments(path)
 
 
 @pytest.mark.parametrize("name", ["", "two words", "../escape", "a/b"])

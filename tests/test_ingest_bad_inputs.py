@@ -268,6 +268,16 @@ def test_a_damaged_manifest_is_named_in_plain_words(study):
     assert "Expecting" not in str(caught.value)
 
 
+def test_a_damaged_manifest_stops_a_single_file_ingest_before_anything_is_written(study, tmp_path):
+    (study.internal_dir / "manifest.json").write_text("{bad", encoding="utf-8")
+    new = tmp_path / "P08.txt"
+    new.write_text("Interviewer: Hello?\n\nP08: Hello.\n", encoding="utf-8")
+    before = snapshot(study)
+    with pytest.raises(ProjectError, match="the ingest manifest is damaged"):
+        ingest(study, new)
+    assert snapshot(study) == before
+
+
 def test_a_folder_of_only_other_files_says_how_to_make_them_readable(runner, study, tmp_path):
     folder = tmp_path / "batch"
     folder.mkdir()
@@ -304,6 +314,28 @@ def test_force_keeps_columns_a_coder_added_by_hand_in_the_orphaned_file(study):
     orphaned = (study.root / moved.moved_to).read_text(encoding="utf-8").splitlines()
     assert orphaned[0].startswith("segment_id,code,coder,coded_at,memo,exemplar,my_note,old_text")
     assert orphaned[1].startswith("P07-0004,motivation,reviewer2,,,,ask about this,")
+
+
+def test_force_keeps_columns_a_coder_added_by_hand_in_the_coder_file(study):
+    coder_file = study.coder_path("reviewer2")
+    coder_file.parent.mkdir(exist_ok=True)
+    coder_file.write_text(
+        "segment_id,code,my_note\nP07-0002,motivation,keep me\nP07-0004,motivation,ask about this\n",
+        encoding="utf-8",
+    )
+    p07 = study.transcripts_dir / "P07.txt"
+    p07.write_text(  # P07-0002 keeps its words, P07-0004 changes
+        p07.read_text(encoding="utf-8").replace(
+            "Interviewer: How do you share",
+            "Interviewer: A new question.\n\nP07: A new answer.\n\nInterviewer: How do you share",
+        ),
+        encoding="utf-8",
+    )
+    [moved] = ingest(study, force=True).orphaned
+    assert moved.segment_ids == ("P07-0004",)
+    kept = coder_file.read_text(encoding="utf-8").splitlines()
+    assert kept[0] == "segment_id,code,coder,coded_at,memo,exemplar,my_note"
+    assert kept[1:] == ["P07-0002,motivation,reviewer2,,,,keep me"]
 
 
 @pytest.mark.parametrize(

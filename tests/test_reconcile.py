@@ -89,6 +89,27 @@ def test_recorded_decisions_settle_disagreements(coded, tmp_path):
     assert list(log["decision"]) == ["keep", "drop"] and list(log["source"]) == ["decision", "decision"]
 
 
+def test_decisions_saved_by_a_spreadsheet_with_semicolons_are_read(coded, tmp_path):
+    path = tmp_path / "decisions.csv"
+    path.write_text(
+        "\ufeffsegment_id;code;r1;r2;decision;reason\n"
+        f"P01-0002;{ISL};1;0;keep;explicit, and clear\nP01-0003;{ISL};0;1;drop;off topic\n",
+        encoding="utf-8",
+    )
+    result = reconcile(coded, ["r1", "r2"], decisions_file=path)
+    assert result.decided == 2 and not result.pending
+    consensus = read_coding(coded.coder_path("consensus"))
+    kept = consensus[(consensus["segment_id"] == "P01-0002") & (consensus["code"] == ISL)]
+    assert kept["memo"].item() == "explicit, and clear"
+
+
+def test_a_damaged_decisions_workbook_names_the_file(coded, tmp_path):
+    path = tmp_path / "decisions.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(CodingsError, match=r"decisions\.xlsx: cannot be read as a CSV or Excel file"):
+        reconcile(coded, ["r1", "r2"], decisions_file=path)
+
+
 @pytest.mark.parametrize(("policy", "expected"), [(Undecided.keep, {ISL}), (Undecided.drop, set())])
 def test_undecided_policy(coded, policy, expected):
     reconcile(coded, ["r1", "r2"], undecided=policy)

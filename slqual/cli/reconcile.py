@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from slqual.cli.common import FormatOption, OutputFormat, ProjectOption, get_project, info, print_json, stdout
+from slqual.cli.common import (
+    OutputFormat,
+    ProjectOption,
+    TableOrJsonOption,
+    get_project,
+    info,
+    print_json,
+    stdout,
+)
+
+if TYPE_CHECKING:
+    from slqual.reconcile import ReconcileResult
 
 
 def reconcile(
@@ -34,7 +45,7 @@ def reconcile(
         bool, typer.Option("--dry-run", metavar="", help="Show the counts, write nothing.")
     ] = False,
     project_dir: ProjectOption = None,
-    output: FormatOption = OutputFormat.table,
+    output: TableOrJsonOption = OutputFormat.table,
 ) -> None:
     """Build the consensus coding from the coders' files and the team's recorded decisions.
 
@@ -69,7 +80,7 @@ def reconcile(
         raise typer.Exit(1)
 
 
-def _render(result) -> None:
+def _render(result: ReconcileResult) -> None:
     from rich.table import Table
 
     table = Table(title=f"Reconciling {', '.join(result.coders)} into '{result.into}'", title_justify="left")

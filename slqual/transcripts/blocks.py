@@ -19,6 +19,7 @@ from slqual.transcripts.labels import (
     clean_label,
     find_candidate,
     parse_time,
+    speaker_key,
 )
 from slqual.transcripts.text import BREAK, Item
 
@@ -64,7 +65,7 @@ def _bold_candidate(line: str, bold: str) -> Candidate | None:
     if stamp is None and lead:
         stamp, rest = lead.group(1), rest[lead.end() :]
     form = "bold" if colon else "boldline"
-    return Candidate(name, "".join(name.casefold().split()), form, rest, parse_time(stamp) if stamp else None)
+    return Candidate(name, speaker_key(name), form, rest, parse_time(stamp) if stamp else None)
 
 
 def is_header_row(cells: Sequence[str]) -> bool:
@@ -93,7 +94,7 @@ def row_items(cells: Sequence[str]) -> list[Item]:
     first = text_lines[0] if text_lines else ""
     name = clean_label(speaker)
     if name and len(name) <= MAX_LABEL:
-        cand = Candidate(name, "".join(name.casefold().split()), "cell", first.strip(), stamp)
+        cand = Candidate(name, speaker_key(name), "cell", first.strip(), stamp)
         items.append((f"{speaker} {first}".strip(), cand))
     elif speaker or first.strip():
         items.append((f"{speaker} {first}".strip(), None))

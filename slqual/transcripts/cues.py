@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from slqual.errors import TranscriptError
 from slqual.transcripts.base import Transcript, Utterance
 from slqual.transcripts.encoding import decode
-from slqual.transcripts.labels import Candidate, SpeakerRules, accepted_labels, find_candidate, parse_time
+from slqual.transcripts.labels import (
+    Candidate,
+    SpeakerRules,
+    accepted_labels,
+    find_candidate,
+    parse_time,
+    speaker_key,
+)
 
 _TIMING = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
@@ -87,11 +94,7 @@ def read_cues(data: bytes, name: str, rules: SpeakerRules) -> Transcript:
                 stop = voices[number + 1].start() if number + 1 < len(voices) else len(cue.text)
                 label = " ".join(_plain(voice.group(1)).split())
                 body = _plain(cue.text[voice.end() : stop])
-                cand = (
-                    Candidate(label, "".join(label.casefold().split()), "voice", body, None)
-                    if label
-                    else None
-                )
+                cand = Candidate(label, speaker_key(label), "voice", body, None) if label else None
                 pieces.append((cand, body, cue.start, cue.end))
             continue
         body = _plain(cue.text)

@@ -28,7 +28,7 @@ class DocxReader:
         if not data:
             raise TranscriptError(f"{name}: the file is empty; add the transcript or remove the file")
         document = _open(data, name)
-        items = list(_body_items(document, document.element.body))
+        items = list(_body_items(document.element.body))
         utterances, labelled, title_words = assemble(items, rules)
         hint = "" if labelled else _colour_hint(document)
         return Transcript(tuple(utterances), labelled, None, False, title_words, hint)
@@ -75,7 +75,7 @@ _NOT_TEXT = {
 _RUN_TEXT = {W + "tab": "\t", W + "ptab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
 
 
-def _body_items(document, parent):
+def _body_items(parent):
     """Items of the body's paragraphs and tables in document order (content controls opened)."""
     for child in parent.iterchildren():
         if child.tag == _P:
@@ -85,7 +85,7 @@ def _body_items(document, parent):
         elif child.tag == _SDT:  # content controls wrap ordinary paragraphs
             content = child.find(_SDT_CONTENT)
             if content is not None:
-                yield from _body_items(document, content)
+                yield from _body_items(content)
 
 
 def _runs(element):

@@ -34,7 +34,7 @@ class Turn(NamedTuple):
     @property
     def text(self) -> str:
         """The turn's words, whitespace normalised."""
-        return " ".join(" ".join(p.text for p in self.paragraphs).split())
+        return normalise(" ".join(p.text for p in self.paragraphs))
 
 
 class Unit(NamedTuple):
