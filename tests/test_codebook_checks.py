@@ -169,6 +169,18 @@ def test_wrong_types_for_node_and_children():
     assert "'children' must be a list" in messages and "unknown field 'name2'" in messages
 
 
+def test_a_broken_character_escape_is_reported_where_it_is():
+    from slqual.codebook.checks import check_text
+
+    text = 'title: "T\\udc00"\ncodes:\n  - id: a\n    name: "x\\ud800y"\n    examples:\n      - "\\ud83d"\n'
+    _, issues = check_text(text, "x.yaml")
+    assert [(i.line, i.node_id, i.message.split(" (")[0]) for i in issues] == [
+        (1, None, "'title' holds a broken character"),
+        (4, "a", "'name' holds a broken character"),
+        (6, "a", "'examples' holds a broken character"),
+    ]
+
+
 def test_number_id_and_yes_no_name():
     from slqual.codebook.checks import check_text
 

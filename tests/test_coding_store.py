@@ -100,17 +100,21 @@ def _wait_for_rows(path: Path, count: int, timeout: float = 20.0) -> None:
     raise AssertionError(f"{path} did not reach {count} rows")
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
-def test_kill_9_between_answers_leaves_a_valid_csv_with_every_earlier_answer(project):
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen(
+def _start_coding(project):
+    """'slqual code --coder r1' in a separate process, reading its answers from a pipe."""
+    return subprocess.Popen(
         [sys.executable, "-m", "slqual", "code", "--coder", "r1", "-p", str(project.root)],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=env,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
         text=True,
     )
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs kill -9")
+def test_kill_9_between_answers_leaves_a_valid_csv_with_every_earlier_answer(project):
+    process = _start_coding(project)
     path = project.coder_path("r1")
     try:
         for count, typed in enumerate(["2 5\n", "0\n", "3\n"], start=1):
@@ -141,15 +145,7 @@ def test_kill_9_between_answers_leaves_a_valid_csv_with_every_earlier_answer(pro
 
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="needs SIGHUP")
 def test_a_closed_terminal_ends_the_session_cleanly(project):
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "slqual", "code", "--coder", "r1", "-p", str(project.root)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        text=True,
-    )
+    process = _start_coding(project)
     try:
         process.stdin.write("2\n")
         process.stdin.flush()

@@ -284,10 +284,24 @@ def test_a_whole_project_file_is_explained(tmp_path):
 
 
 def test_a_huge_taguette_csv_is_refused(tmp_path, monkeypatch):
-    import slqual.interop.taguette as taguette
+    import slqual.interop.qdc as qdc  # the size limit of every foreign codebook file
 
-    monkeypatch.setattr(taguette, "MAX_QDC_BYTES", 100)
+    monkeypatch.setattr(qdc, "MAX_QDC_BYTES", 100)
     path = tmp_path / "tags.csv"
     path.write_text("tag,description\n" + "a,b\n" * 100, encoding="utf-8")
     with pytest.raises(CodebookError, match=r"tags.csv: too large for a codebook \(416 bytes\)"):
         import_codebook(path, tmp_path / "cb.yaml")
+
+
+def test_a_file_that_cannot_be_written_is_named(tmp_path, monkeypatch):
+    import slqual.interop.importer as importer
+
+    def refuse(path, text):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(importer, "atomic_write_text", refuse)
+    with pytest.raises(
+        CodebookError, match=r"cb.yaml: could not be written \(Permission denied\); nothing was"
+    ):
+        import_codebook(QDC / "taguette.csv", tmp_path / "cb.yaml")
+    assert not (tmp_path / "cb.yaml").exists()

@@ -268,6 +268,19 @@ def test_export_refuses_to_overwrite(project, tmp_path):
     export_sheet(project, "r1", "csv", path, force=True)
 
 
+def test_a_sheet_that_cannot_be_written_is_named(project, tmp_path, monkeypatch):
+    import slqual.coding.sheets as sheets
+
+    def refuse(path, data):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(sheets, "atomic_write_bytes", refuse)
+    with pytest.raises(
+        CodingsError, match=r"r1.csv: could not be written \(Permission denied\); choose another"
+    ):
+        export_sheet(project, "r1", "csv", tmp_path / "r1.csv")
+
+
 def test_parse_codes_accepts_ids_names_and_separators(project):
     codebook = project.load_codebook()
     assert parse_codes("", codebook) == (None, [])

@@ -279,7 +279,7 @@ def import_(
 def _report_edit(result) -> None:
     for note in result.mentions:
         warn(note)
-    if result.rewrite != "in place":
+    if result.rewritten:
         warn(
             f"{result.codebook} was rewritten cleanly; its comments are in the copy kept in .slqual/history/"
         )

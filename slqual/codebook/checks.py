@@ -38,6 +38,8 @@ COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 ID_PART = r"[\w-]+"
 ID_PATTERN = re.compile(rf"{ID_PART}(?:\.{ID_PART})*")
 REGEX_PREFIX = "re:"
+# Half of a character pair (a "\ud800" escape in a quoted YAML string): no file format can hold it.
+BROKEN_CHARACTER = re.compile("[\ud800-\udfff]")
 MAX_ISSUES = 200  # past this many problems the check stops: the rest are likely the same mistake
 
 
@@ -148,6 +150,12 @@ def _kind(value: Any) -> str:
     return "value of another kind"
 
 
+def _item_line(items: list, index: int, fallback: int | None = None) -> int | None:
+    """The line of a list's item as the YAML reader recorded it, else ``fallback``."""
+    item_lines = getattr(items, "item_lines", [])
+    return item_lines[index] if index < len(item_lines) else fallback
+
+
 class _Checker:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -189,8 +197,9 @@ class _Checker:
                 self.add(lines.get(key), None, f"unknown field '{key}'; {_did_you_mean(key, TOP_FIELDS)}")
         for key in ("title", "version"):
             value = data.get(key)
-            if value is not None and (isinstance(value, (bool, list, dict))):
+            if isinstance(value, (bool, list, dict)):
                 self.add(lines.get(key), None, f"'{key}' must be text, not a {_kind(value)}")
+            self.check_characters(value, key, None, lines.get(key))
         codes = data.get("codes")
         if "codes" not in data:
             self.add(
@@ -205,7 +214,6 @@ class _Checker:
         self.issues.sort(key=lambda i: i.line or 0)
 
     def children(self, items: list, parent: dict | None, depth: int) -> None:
-        item_lines = getattr(items, "item_lines", [])
         if depth >= MAX_DEPTH:
             node_id = parent.get("id") if parent else None
             self.add(
@@ -217,8 +225,7 @@ class _Checker:
         for index, item in enumerate(items):
             if self.stopped:
                 return
-            line = item_lines[index] if index < len(item_lines) else None
-            self.node(item, line, depth)
+            self.node(item, _item_line(items, index), depth)
         if parent is not None and len(items) == 1 and isinstance(items[0], dict):
             self.only_child(parent, items[0])
 
@@ -248,9 +255,10 @@ class _Checker:
             self.add(lines.get("name", line), node_id, "missing name; add 'name:' with a short title")
         for key in TEXT_FIELDS:
             value = node.get(key)
-            if value is not None and not isinstance(value, str) and isinstance(value, (bool, list, dict)):
+            if isinstance(value, (bool, list, dict)):
                 hint = " (put it in quotes)" if isinstance(value, bool) else ""
                 self.add(lines.get(key), node_id, f"'{key}' must be text, not a {_kind(value)}{hint}")
+            self.check_characters(value, key, node_id, lines.get(key))
         for key in LIST_FIELDS:
             self.check_list(node, key, node_id, lines)
         self.check_keywords(node, node_id, lines)
@@ -304,21 +312,29 @@ class _Checker:
                 "put each item on its own line starting with '- '",
             )
             return
-        item_lines = getattr(value, "item_lines", [])
         for index, item in enumerate(value):
+            line = _item_line(value, index, lines.get(key))
             if isinstance(item, (bool, list, dict)) or item is None:
-                line = item_lines[index] if index < len(item_lines) else lines.get(key)
                 self.add(line, node_id, f"each item of '{key}' must be text, not a {_kind(item)}")
+            self.check_characters(item, key, node_id, line)
+
+    def check_characters(self, value: Any, key: str, node_id: str | None, line: int | None) -> None:
+        if isinstance(value, str) and BROKEN_CHARACTER.search(value):
+            self.add(
+                line,
+                node_id,
+                f"'{key}' holds a broken character (an escape such as \\ud800 inside quotes); "
+                "remove it or write the character itself",
+            )
 
     def check_keywords(self, node: dict, node_id: str | None, lines: dict) -> None:
         value = node.get("keywords")
         if not isinstance(value, list):
             return
-        item_lines = getattr(value, "item_lines", [])
         for index, item in enumerate(value):
             if not isinstance(item, str):
                 continue
-            line = item_lines[index] if index < len(item_lines) else lines.get("keywords")
+            line = _item_line(value, index, lines.get("keywords"))
             if not item.strip():
                 self.add(line, node_id, "empty keyword; delete the line or write a word or phrase")
                 continue
@@ -390,25 +406,32 @@ def check_text(text: str, source: str = "codebook") -> tuple[Any, list[Issue]]:
     return data, check_data(data, source)
 
 
-def read_codebook_text(path: Path | str) -> str:
-    """The text of a codebook file, or a CodebookError naming the file."""
+def read_codebook_bytes(
+    path: Path | str,
+    limit: int = MAX_BYTES,
+    missing: str = "codebook not found; check the path (or the 'codebook:' setting in slqual.yaml)",
+    kind: str = "the codebook's .yaml file",
+) -> bytes:
+    """The bytes of a codebook file (of any format) up to ``limit``, or a CodebookError naming the file."""
     path = Path(path)
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
+        if size > limit:
             raise CodebookError(
                 f"{path}: too large for a codebook ({size:,} bytes); check that this is the right file"
             )
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as exc:
-        raise CodebookError(
-            f"{path}: codebook not found; check the path (or the 'codebook:' setting in slqual.yaml)"
-        ) from exc
+        raise CodebookError(f"{path}: {missing}") from exc
     except IsADirectoryError as exc:
-        raise CodebookError(f"{path}: is a folder; give the codebook's .yaml file") from exc
+        raise CodebookError(f"{path}: is a folder; give {kind}") from exc
     except OSError as exc:
         raise CodebookError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-    return decode_codebook(raw, path)
+
+
+def read_codebook_text(path: Path | str) -> str:
+    """The text of a codebook file, or a CodebookError naming the file."""
+    return decode_codebook(read_codebook_bytes(path), path)
 
 
 def decode_codebook(raw: bytes, path: Path | str) -> str:
@@ -428,8 +451,12 @@ def decode_codebook(raw: bytes, path: Path | str) -> str:
         ) from exc
 
 
+def check_file(path: Path | str) -> tuple[Any, CheckReport]:
+    """Read and check a codebook file: the parsed data (None when it is not YAML) and the report."""
+    data, issues = check_text(read_codebook_text(path), str(path))
+    return data, CheckReport(str(path), tuple(issues))
+
+
 def check_codebook(path: Path | str) -> CheckReport:
     """Check a codebook file and return every issue (an unreadable file raises CodebookError)."""
-    text = read_codebook_text(path)
-    _, issues = check_text(text, str(path))
-    return CheckReport(str(path), tuple(issues))
+    return check_file(path)[1]

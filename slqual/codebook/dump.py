@@ -12,13 +12,20 @@ FULL_FIELDS = ("definition", "include", "exclude", "examples", "keywords", "colo
 SHORT_FIELDS = ("definition",)
 
 
+def filled_fields(node: Any, keys: tuple[str, ...] = FULL_FIELDS) -> dict[str, Any]:
+    """The fields of a node (or of an imported code) that hold something, lists as lists."""
+    data: dict[str, Any] = {}
+    for key in keys:
+        value = getattr(node, key, None)
+        if value:
+            data[key] = list(value) if isinstance(value, tuple) else value
+    return data
+
+
 def node_to_dict(node: CodeNode, full: bool = True) -> dict[str, Any]:
     """One node as the YAML schema writes it; empty fields are left out."""
     data: dict[str, Any] = {"id": node.id, "name": node.name}
-    for key in FULL_FIELDS if full else SHORT_FIELDS:
-        value = getattr(node, key)
-        if value:
-            data[key] = list(value) if isinstance(value, tuple) else value
+    data.update(filled_fields(node, FULL_FIELDS if full else SHORT_FIELDS))
     if node.children:
         data["children"] = [node_to_dict(c, full) for c in node.children]
     return data

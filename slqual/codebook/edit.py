@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from slqual.codebook.checks import check_text, id_problem, read_codebook_text, summarize
+from slqual.codebook.checks import ERROR, check_text, id_problem, read_codebook_text
 from slqual.codebook.dump import codebook_to_dict, codebook_to_yaml
-from slqual.codebook.load import build_codebook
+from slqual.codebook.load import build_codebook, parse_checked
 from slqual.codebook.model import Codebook
 from slqual.codebook.yamlload import LineDict, last_scalar_end
 from slqual.errors import CodebookError, CodingsError
@@ -53,6 +53,11 @@ class EditResult:
     kept: tuple[str, ...] = ()  # copies of the previous files in .slqual/history/
     mentions: tuple[str, ...] = ()  # where the old ids still appear in the codebook's text
 
+    @property
+    def rewritten(self) -> bool:
+        """True when the codebook was written out cleanly instead of edited in place (comments lost)."""
+        return self.rewrite != IN_PLACE
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "action": self.action,
@@ -72,20 +77,20 @@ class EditResult:
 
 def _load(path: Path) -> tuple[str, LineDict, Codebook]:
     text = read_codebook_text(path)
-    data, issues = check_text(text, str(path))
-    errors = [i for i in issues if i.severity == "error"]
-    if errors:
-        raise CodebookError("fix the codebook before changing it: " + summarize(errors))
-    return text, data, build_codebook(data, str(path))
+    try:
+        data, codebook = parse_checked(text, str(path))
+    except CodebookError as exc:
+        raise CodebookError(f"fix the codebook before changing it: {exc}") from exc
+    return text, data, codebook
 
 
-def _raw_nodes(data: LineDict) -> dict[str, tuple[LineDict, list, LineDict | None]]:
-    """Each id's raw mapping, the list holding it and the mapping owning that list."""
-    found: dict[str, tuple[LineDict, list, LineDict | None]] = {}
+def _raw_nodes(data: LineDict) -> dict[str, tuple[LineDict, LineDict | None]]:
+    """Each id's raw mapping and its parent's (None for a theme)."""
+    found: dict[str, tuple[LineDict, LineDict | None]] = {}
 
     def walk(items: list, owner: LineDict | None) -> None:
         for item in items:
-            found[str(item["id"]).strip()] = (item, items, owner)
+            found[str(item["id"]).strip()] = (item, owner)
             walk(item.get("children") or [], item)
 
     walk(data["codes"], None)
@@ -126,7 +131,7 @@ def _line_of(text: str, offset: int) -> int:
 
 def _verify(text: str, expected: dict[str, Any], path: Path) -> bool:
     data, issues = check_text(text, str(path))
-    if data is None or any(i.severity == "error" for i in issues):
+    if data is None or any(i.severity == ERROR for i in issues):
         return False
     return codebook_to_dict(build_codebook(data, str(path))) == expected
 
@@ -293,6 +298,42 @@ def _write_all(project: Project, writes: list[tuple[Path, bytes]]) -> tuple[str,
     return tuple(str(p) for p in kept.values() if p is not None)
 
 
+def _commit(
+    project: Project,
+    action: str,
+    new_text: str,
+    how: str,
+    mapping: dict[str, str],
+    **details: Any,
+) -> EditResult:
+    """Write the edited codebook and recode every coder file together; log it; say what changed."""
+    path = project.codebook_path
+    with _coders_idle(project):
+        coder_writes, counts, collapsed = _coder_changes(project, mapping)
+        kept = _write_all(project, [(path, new_text.encode("utf-8")), *coder_writes])
+    project.audit(
+        f"codebook {action}",
+        **details,
+        codebook=str(path),
+        coder_rows=counts,
+        combined_rows=collapsed,
+        rewrite=how,
+        kept=list(kept),
+    )
+    sources = tuple(mapping)
+    return EditResult(
+        action=action,
+        codebook=str(path),
+        sources=sources,
+        target=next(iter(mapping.values())),
+        coder_rows=counts,
+        collapsed=collapsed,
+        rewrite=how,
+        kept=kept,
+        mentions=_mentions(new_text, sources, path),
+    )
+
+
 # ----- the edits ----------------------------------------------------------------------------------
 
 
@@ -311,33 +352,11 @@ def rename_code(project: Project, old: str, new: str) -> EditResult:
             f"{path}: '{new}' is already a code; "
             f"to fold '{old}' into it use 'slqual codebook merge {old} {new}'"
         )
-    raw, _, _ = _raw_nodes(data)[old]
+    raw, _ = _raw_nodes(data)[old]
     span = raw.value_spans["id"]
     edited = text[: span.start] + _id_text(new, span.style) + text[span.end :]
     new_text, how = _finish_text(edited, _renamed_dict(codebook, old, new), path)
-    with _coders_idle(project):
-        coder_writes, counts, collapsed = _coder_changes(project, {old: new})
-        kept = _write_all(project, [(path, new_text.encode("utf-8")), *coder_writes])
-    project.audit(
-        "codebook rename",
-        old=old,
-        new=new,
-        codebook=str(path),
-        coder_rows=counts,
-        rewrite=how,
-        kept=list(kept),
-    )
-    return EditResult(
-        action="rename",
-        codebook=str(path),
-        sources=(old,),
-        target=new,
-        coder_rows=counts,
-        collapsed=collapsed,
-        rewrite=how,
-        kept=kept,
-        mentions=_mentions(new_text, (old,), path),
-    )
+    return _commit(project, "rename", new_text, how, {old: new}, old=old, new=new)
 
 
 def merge_codes(project: Project, sources: list[str] | tuple[str, ...], target: str) -> EditResult:
@@ -368,10 +387,10 @@ def merge_codes(project: Project, sources: list[str] | tuple[str, ...], target: 
     raw_nodes = _raw_nodes(data)
     ranges: list[tuple[int, int]] = []
     for code_id in names:
-        raw, _, _ = raw_nodes[code_id]
+        raw, _ = raw_nodes[code_id]
         ranges.append((raw.line, _line_of(text, last_scalar_end(raw) - 1)))
     gone = set(names)
-    owners = {id(owner): owner for cid in names if (owner := raw_nodes[cid][2]) is not None}
+    owners = {id(owner): owner for cid in names if (owner := raw_nodes[cid][1]) is not None}
     for owner in owners.values():
         if all(str(c["id"]).strip() in gone for c in owner["children"]):
             key_line = owner.key_lines["children"]
@@ -379,27 +398,6 @@ def merge_codes(project: Project, sources: list[str] | tuple[str, ...], target: 
                 ranges.append((key_line, key_line))
     edited = _delete_lines(text, ranges)
     new_text, how = _finish_text(edited, _merged_dict(codebook, gone), path)
-    with _coders_idle(project):
-        coder_writes, counts, collapsed = _coder_changes(project, dict.fromkeys(names, target))
-        kept = _write_all(project, [(path, new_text.encode("utf-8")), *coder_writes])
-    project.audit(
-        "codebook merge",
-        sources=list(names),
-        into=target,
-        codebook=str(path),
-        coder_rows=counts,
-        combined_rows=collapsed,
-        rewrite=how,
-        kept=list(kept),
-    )
-    return EditResult(
-        action="merge",
-        codebook=str(path),
-        sources=names,
-        target=target,
-        coder_rows=counts,
-        collapsed=collapsed,
-        rewrite=how,
-        kept=kept,
-        mentions=_mentions(new_text, names, path),
+    return _commit(
+        project, "merge", new_text, how, dict.fromkeys(names, target), sources=list(names), into=target
     )

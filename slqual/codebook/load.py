@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from slqual.codebook.checks import check_text, read_codebook_text, summarize
+from slqual.codebook.checks import ERROR, check_text, read_codebook_text, summarize
 from slqual.codebook.model import Codebook, CodeNode
 from slqual.errors import CodebookError
 
@@ -42,13 +42,18 @@ def build_codebook(data: dict[str, Any], source: str = "codebook") -> Codebook:
     )
 
 
-def parse_codebook(text: str, source: str = "codebook") -> Codebook:
-    """Build a Codebook from YAML text; CodebookError summarising every error if any check fails."""
+def parse_checked(text: str, source: str = "codebook") -> tuple[Any, Codebook]:
+    """The parsed data and the Codebook of YAML text; CodebookError summarising every error found."""
     data, issues = check_text(text, source)
-    errors = [i for i in issues if i.severity == "error"]
+    errors = [i for i in issues if i.severity == ERROR]
     if errors:
         raise CodebookError(summarize(errors))
-    return build_codebook(data, source)
+    return data, build_codebook(data, source)
+
+
+def parse_codebook(text: str, source: str = "codebook") -> Codebook:
+    """Build a Codebook from YAML text; CodebookError summarising every error if any check fails."""
+    return parse_checked(text, source)[1]
 
 
 def load_codebook(path: Path | str) -> Codebook:

@@ -29,6 +29,13 @@ class CodeNode:
         return not self.children
 
 
+def _preorder(node: CodeNode) -> Iterator[CodeNode]:
+    """The node, then its descendants in document order."""
+    yield node
+    for child in node.children:
+        yield from _preorder(child)
+
+
 @dataclass(frozen=True)
 class Codebook:
     """A checked codebook. ``nodes`` lists every node in document (pre-)order."""
@@ -40,15 +47,7 @@ class Codebook:
     nodes: dict[str, CodeNode] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        nodes: dict[str, CodeNode] = {}
-
-        def walk(node: CodeNode) -> None:
-            nodes[node.id] = node
-            for child in node.children:
-                walk(child)
-
-        for root in self.roots:
-            walk(root)
+        nodes = {node.id: node for root in self.roots for node in _preorder(root)}
         object.__setattr__(self, "nodes", nodes)
 
     def __iter__(self) -> Iterator[CodeNode]:
@@ -89,14 +88,7 @@ class Codebook:
         return sep.join(n.name for n in self.ancestors(code_id))
 
     def descendants(self, code_id: str, include_self: bool = True) -> list[CodeNode]:
-        out: list[CodeNode] = []
-
-        def walk(node: CodeNode) -> None:
-            out.append(node)
-            for child in node.children:
-                walk(child)
-
-        walk(self.nodes[code_id])
+        out = list(_preorder(self.nodes[code_id]))
         return out if include_self else out[1:]
 
     def leaves(self) -> list[CodeNode]:

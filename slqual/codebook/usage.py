@@ -6,8 +6,8 @@ import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slqual.codebook.checks import ERROR, CheckReport, Issue, check_codebook
-from slqual.codebook.load import load_codebook
+from slqual.codebook.checks import ERROR, CheckReport, Issue, check_file
+from slqual.codebook.load import build_codebook
 
 if TYPE_CHECKING:
     from slqual.codebook.model import Codebook
@@ -48,8 +48,8 @@ def check_project_codebook(
 ) -> CheckReport:
     """Check the project's codebook (or ``file``), and with ``codings`` every coder file against it."""
     path = Path(file) if file is not None else project.codebook_path
-    report = check_codebook(path)
+    data, report = check_file(path)
     if not codings or report.errors:
         return report
-    extra = unknown_code_issues(project, load_codebook(path))
+    extra = unknown_code_issues(project, build_codebook(data, str(path)))
     return CheckReport(report.file, (*report.issues, *extra))

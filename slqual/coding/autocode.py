@@ -14,10 +14,12 @@ import contextlib
 import re
 import signal
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from slqual.codebook.checks import REGEX_PREFIX
 from slqual.codings import CODING_COLUMNS, check_coder_name, read_coding, write_coding
 from slqual.errors import CodebookError, CodingsError
 from slqual.fileio import utc_now_iso
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
 
 AUTO_CODER = "auto"
 MEMO_PREFIX = "keyword pre-coding"
-REGEX_PREFIX = "re:"
 REGEX_SECONDS = 2.0  # the longest one regular-expression keyword may take on one segment
 
 
@@ -162,18 +163,20 @@ def match_segments(
     return found
 
 
+def only_precoding(coding: pd.DataFrame) -> bool:
+    """True when every row of a coder's codings was written by keyword pre-coding (or there are none)."""
+    return bool(coding["memo"].str.startswith(MEMO_PREFIX).all())
+
+
 def _is_auto_file(project: Project, coder: str) -> bool:
     """True when the coder's file does not exist yet or holds only keyword pre-coding rows."""
     path = project.coder_path(coder)
-    if not path.exists():
-        return True
-    frame = read_coding(path, coder)
-    return bool(frame["memo"].str.startswith(MEMO_PREFIX).all())
+    return not path.exists() or only_precoding(read_coding(path, coder))
 
 
 def autocode(project: Project, coder: str = AUTO_CODER) -> AutocodeResult:
     """Pre-code every participant segment by keywords into the pseudo-coder's file."""
-    from slqual.coding.frame import coding_frame
+    from slqual.coding.frame import participant_frame
     from slqual.coding.lock import coder_lock
 
     check_coder_name(coder)
@@ -183,7 +186,7 @@ def autocode(project: Project, coder: str = AUTO_CODER) -> AutocodeResult:
             f"writes into a person's file, so choose another name, e.g. --coder {AUTO_CODER}"
         )
     codebook = project.load_codebook()
-    frame = coding_frame(project)
+    frame = participant_frame(project)
     matches = match_segments(frame, codebook)
     now = utc_now_iso()
     rows = []
@@ -196,25 +199,22 @@ def autocode(project: Project, coder: str = AUTO_CODER) -> AutocodeResult:
         )
     import pandas as pd
 
-    result = pd.DataFrame(rows, columns=CODING_COLUMNS)
     with coder_lock(project, coder):
-        kept = write_coding(project, coder, result)
-    counts: dict[str, int] = {}
-    for hits in matches.values():
-        for code, _ in hits:
-            counts[code] = counts.get(code, 0) + 1
+        kept = write_coding(project, coder, pd.DataFrame(rows, columns=CODING_COLUMNS))
+    counts = Counter(code for hits in matches.values() for code, _ in hits)
     per_code = tuple(
-        CodeMatches(node.id, node.name, len(node.keywords), counts.get(node.id, 0))
+        CodeMatches(node.id, node.name, len(node.keywords), counts[node.id])
         for node in codebook
         if node.keywords
     )
-    project.audit("autocode", coder=coder, assignments=int((result["code"] != "").sum()))
+    assignments = sum(counts.values())
+    project.audit("autocode", coder=coder, assignments=assignments)
     return AutocodeResult(
         coder=coder,
         path=str(project.coder_path(coder)),
         segments=len(frame),
         matched_segments=sum(1 for hits in matches.values() if hits),
-        assignments=sum(len(h) for h in matches.values()),
+        assignments=assignments,
         codes=per_code,
         history_path=str(kept) if kept else None,
     )

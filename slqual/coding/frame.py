@@ -28,6 +28,16 @@ def coding_frame(project: Project) -> pd.DataFrame:
     return frame[CODING_FRAME_COLUMNS].reset_index(drop=True)
 
 
+def participant_frame(project: Project) -> pd.DataFrame:
+    """The participant segments of segments.csv in document order, without the context columns.
+
+    Cheaper than ``coding_frame`` where only ids and texts are needed.
+    """
+    from slqual.segments import participant_segments
+
+    return participant_segments(project.read_segments())
+
+
 def _groups(project: Project) -> dict[str, str]:
     if not project.participants_path.is_file():
         return {}

@@ -23,8 +23,8 @@ from slqual.coding.sheets import (
     read_sheet,
 )
 from slqual.coding.store import Answer, answer_rows, read_coder_rows, rows_to_answer
-from slqual.codings import CODING_COLUMNS, check_coder_name
-from slqual.fileio import atomic_write_csv, keep_history, utc_now_iso
+from slqual.codings import CODING_COLUMNS, check_coder_name, write_coding
+from slqual.fileio import utc_now_iso
 
 if TYPE_CHECKING:
     from slqual.codebook import Codebook
@@ -117,7 +117,7 @@ def check_sheet(
     project: Project, path: Path, codebook: Codebook, coder: str | None = None
 ) -> tuple[dict[str, Answer | None], list[SheetProblem], list[str]]:
     """Read and check a sheet: its answers by segment (None: not coded), its problems, notes."""
-    from slqual.coding.frame import coding_frame
+    from slqual.segments import participant_segments
 
     rows, meta, is_csv = read_sheet(path)
     problems: list[SheetProblem] = []
@@ -141,15 +141,16 @@ def check_sheet(
         notes.append(f"this sheet was exported for coder '{meta['coder']}' and is imported as '{coder}'")
     segments = project.read_segments()
     roles = dict(zip(segments["segment_id"], segments["speaker_role"], strict=True))
-    known = set(coding_frame(project)["segment_id"]) if rows else set()
+    known = set(participant_segments(segments)["segment_id"])
     seen: dict[str, int] = {}
     answers: dict[str, Answer | None] = {}
+    # A csv sheet names its project on every row; a mismatch is said once for the file.
+    project_said = not is_csv
     for number, row in rows:
         if not any(row.values()):
             continue
-        if is_csv and row.get(PROJECT_COLUMN):
-            if _check_project(row[PROJECT_COLUMN], here, number, problems):
-                is_csv = False  # said once for the file, not for every row
+        if not project_said and row.get(PROJECT_COLUMN):
+            project_said = _check_project(row[PROJECT_COLUMN], here, number, problems)
         formulas = [
             c for c in ("segment_id", codes_column, "memo", "exemplar") if isinstance(row.get(c), Formula)
         ]
@@ -256,7 +257,7 @@ def _apply(
     notes: list[str],
     dry_run: bool,
 ) -> SheetImport:
-    from slqual.coding.frame import coding_frame
+    from slqual.coding.frame import participant_frame
 
     current: dict[str, list[dict[str, str]]] = {}
     target = project.coder_path(coder)
@@ -292,15 +293,14 @@ def _apply(
     kept_outside = sum(1 for sid in current if sid not in answers)
     written, kept = False, None
     if not dry_run and (added or removed or notes_changed):
-        order = {sid: i for i, sid in enumerate(coding_frame(project)["segment_id"])}
-        position = {sid: i for i, sid in enumerate(updated)}
-        ordered = sorted(updated, key=lambda s: (0, order[s]) if s in order else (1, position[s]))
         import pandas as pd
 
+        order = {sid: i for i, sid in enumerate(participant_frame(project)["segment_id"])}
+        position = {sid: i for i, sid in enumerate(updated)}
+        ordered = sorted(updated, key=lambda s: (0, order[s]) if s in order else (1, position[s]))
         columns = [*CODING_COLUMNS, *extras]  # columns the researcher added are kept
         frame = pd.DataFrame([row for sid in ordered for row in updated[sid]], columns=columns).fillna("")
-        kept_path = keep_history(project.root, target)
-        atomic_write_csv(target, frame)
+        kept_path = write_coding(project, coder, frame)
         kept = str(kept_path) if kept_path else None
         written = True
         project.audit("sheet import", coder=coder, file=str(path), added=len(added), removed=len(removed))

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slqual.codings import check_coder_name, read_coding
+from slqual.codings import check_coder_name, csv_separator, read_coding
 from slqual.errors import CodingsError
 from slqual.fileio import atomic_write_bytes, atomic_write_text, utc_now_iso
 
@@ -194,7 +194,12 @@ def export_sheet(
         "codebook_version": codebook.version,
     }
     data = _xlsx_bytes(frame, codebook, meta) if fmt == "xlsx" else _csv_bytes(frame, meta)
-    atomic_write_bytes(path, data)
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise CodingsError(
+            f"{path}: could not be written ({exc.strerror or exc}); choose another place with -o"
+        ) from exc
     project.audit("sheet export", coder=coder, file=str(path))
     coded = int((frame["codes"] != "").sum())
     return SheetExport(path=str(path), coder=coder, format=fmt, segments=len(frame), coded=coded)
@@ -391,20 +396,18 @@ def _read_xlsx(path: Path) -> tuple[list[tuple[int, dict[str, str]]], dict[str, 
 
 
 def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
-    if path.stat().st_size > MAX_CSV_BYTES:
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
         raise CodingsError(
-            f"{path}: too large to be a coding sheet ({path.stat().st_size / 1e6:,.0f} MB); "
+            f"{path}: too large to be a coding sheet ({size / 1e6:,.0f} MB); "
             "import the sheet 'slqual sheet export' made"
         )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CodingsError(f"{path}: not UTF-8 text; save it from your spreadsheet as 'CSV UTF-8'") from exc
-    first = text.split("\n", 1)[0]
-    # Spreadsheets in some languages save CSV with ';' between cells.
-    delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
-        raw = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        raw = list(csv.reader(io.StringIO(text, newline=""), delimiter=csv_separator(path)))
     except csv.Error as exc:
         raise CodingsError(f"{path}: not a readable CSV file ({exc}); check the quotes") from exc
     if not raw:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slqual.codings import read_coding
@@ -53,12 +54,12 @@ class StatusReport:
 
 def coding_status(project: Project) -> StatusReport:
     """Progress of every coder with a file in ``codings/``; gaps between each pair of people."""
-    from slqual.coding.autocode import MEMO_PREFIX
-    from slqual.coding.frame import coding_frame
+    from slqual.coding.autocode import only_precoding
+    from slqual.coding.frame import participant_frame
     from slqual.coding.lock import lock_holder
 
     codebook = project.load_codebook()
-    segment_ids = list(coding_frame(project)["segment_id"])
+    segment_ids = list(participant_frame(project)["segment_id"])
     known = set(segment_ids)
     themes = {t.id: t.name for t in codebook.themes}
     coders: list[CoderStatus] = []
@@ -78,7 +79,7 @@ def coding_status(project: Project) -> StatusReport:
         no_code = set(coded_rows["segment_id"]) - set(with_code["segment_id"])
         stamps = [s for s in frame["coded_at"] if s]
         last = max(stamps) if stamps else _file_time(path)
-        pseudo = bool(len(frame)) and bool(frame["memo"].str.startswith(MEMO_PREFIX).all())
+        pseudo = bool(len(frame)) and only_precoding(frame)
         total = len(segment_ids)
         coders.append(
             CoderStatus(
@@ -109,6 +110,6 @@ def coding_status(project: Project) -> StatusReport:
     return StatusReport(segments=len(segment_ids), themes=themes, coders=tuple(coders), gaps=gaps)
 
 
-def _file_time(path: Any) -> str:
+def _file_time(path: Path) -> str:
     stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).replace(microsecond=0)
     return stamp.isoformat().replace("+00:00", "Z")

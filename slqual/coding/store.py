@@ -85,20 +85,8 @@ def read_coder_rows(path: Path, coder: str) -> tuple[list[dict[str, str]], list[
     Columns a researcher added by hand (a 'notes' column, say) are kept, so that
     rewriting the file after an answer or an import never drops them.
     """
-    import pandas as pd
-
-    from slqual.codings import csv_separator
-
-    frame = read_coding(path, coder)  # checks the file and fills in the standard columns
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=csv_separator(path))
-    raw.columns = [str(c).strip() for c in raw.columns]
-    extras = [
-        c
-        for c in raw.columns
-        if c not in CODING_COLUMNS and not (c.startswith("Unnamed:") and not raw[c].str.strip().any())
-    ]
-    for column in extras:
-        frame[column] = raw[column].to_numpy()
+    frame = read_coding(path, coder, extra_columns=True)
+    extras = [c for c in frame.columns if c not in CODING_COLUMNS]
     return [{c: str(v) for c, v in row.items()} for row in frame.to_dict("records")], extras
 
 

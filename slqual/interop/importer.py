@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slqual.codebook.checks import check_data, slugify, summarize
-from slqual.codebook.dump import codebook_to_yaml
+from slqual.codebook.checks import ERROR, check_data, slugify, summarize
+from slqual.codebook.dump import codebook_to_yaml, filled_fields
 from slqual.codebook.load import build_codebook, load_codebook, parse_codebook
 from slqual.errors import CodebookError, SlqualError
 from slqual.fileio import atomic_write_text, keep_history
@@ -77,16 +77,7 @@ class _Ids:
 
 def _node(code: RawCode, parent: str | None, ids: _Ids) -> dict[str, Any]:
     node_id = ids.make(code.name, parent, code.guid)
-    data: dict[str, Any] = {"id": node_id, "name": code.name}
-    for key in ("definition", "include", "exclude"):
-        if getattr(code, key):
-            data[key] = getattr(code, key)
-    if code.examples:
-        data["examples"] = list(code.examples)
-    if code.color:
-        data["color"] = code.color
-    if code.memo:
-        data["memo"] = code.memo
+    data: dict[str, Any] = {"id": node_id, "name": code.name, **filled_fields(code)}
     if code.children:
         data["children"] = [_node(c, node_id, ids) for c in code.children]
     return data
@@ -140,7 +131,7 @@ def import_codebook(
     raw = read_foreign_codebook(source)
     title = title or (reference.title if reference else "") or source.stem
     data = raw_to_data(raw, title, reference.ids() if reference else [])
-    errors = [i for i in check_data(data, str(source)) if i.severity == "error"]
+    errors = [i for i in check_data(data, str(source)) if i.severity == ERROR]
     if errors:
         raise CodebookError(summarize(errors, f"slqual codebook import {source}"))
     codebook = build_codebook(data, str(output))
@@ -153,8 +144,13 @@ def import_codebook(
     text = codebook_to_yaml(codebook, header)
     parse_codebook(text, str(output))  # what we write must load again
     project = _project_of(output)
-    kept = keep_history(project.root, output) if project is not None else None
-    atomic_write_text(output, text)
+    try:
+        kept = keep_history(project.root, output) if project is not None else None
+        atomic_write_text(output, text)
+    except OSError as exc:
+        raise CodebookError(
+            f"{exc.filename or output}: could not be written ({exc.strerror or exc}); nothing was changed"
+        ) from exc
     notes = list(raw.notes)
     if project is not None and output.resolve() == project.codebook_path.resolve():
         notes.extend(_codings_note(project, codebook))
@@ -171,15 +167,12 @@ def import_codebook(
 
 def _project_of(path: Path) -> Project | None:
     """The slqual project a file lies in, or None."""
-    from slqual.project import SETTINGS_FILE, open_project
+    from slqual.project import find_project
 
-    for folder in Path(path).resolve().parents:
-        if (folder / SETTINGS_FILE).is_file():
-            try:
-                return open_project(folder)
-            except SlqualError:
-                return None
-    return None
+    try:
+        return find_project(start=Path(path).resolve().parent)
+    except SlqualError:
+        return None
 
 
 def _codings_note(project: Project, codebook: Codebook) -> list[str]:

@@ -17,10 +17,12 @@ from __future__ import annotations
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from slqual import __version__
+from slqual.codebook.checks import read_codebook_bytes
 from slqual.codebook.model import Codebook, CodeNode
 from slqual.errors import CodebookError
 
@@ -122,6 +124,13 @@ def validate_qdc(data: bytes, source: str = "codebook.qdc") -> None:
 # ----- import --------------------------------------------------------------------------------------
 
 
+def read_foreign_bytes(path: Path) -> bytes:
+    """The bytes of another program's codebook file, or a CodebookError naming the file."""
+    return read_codebook_bytes(
+        path, MAX_QDC_BYTES, missing="file not found; check the path", kind="the codebook file"
+    )
+
+
 @dataclass(frozen=True)
 class Description:
     """A code's description split into the fields of slqual's schema."""
@@ -157,6 +166,11 @@ def parse_description(text: str) -> Description:
         examples=tuple(parts["examples"]),
         memo="\n\n".join(parts["memo"]),
     )
+
+
+def raw_code(name: str, description: str, **extra: Any) -> RawCode:
+    """A RawCode whose fields come from its description (see ``parse_description``)."""
+    return RawCode(name=name, **asdict(parse_description(description)), **extra)
 
 
 def normalize_color(value: str) -> str | None:
@@ -227,10 +241,8 @@ class _Reader:
         self.source = source
         self.ns = ns
         self.notes: list[str] = []
-        self.count = 0
 
     def code(self, element: ET.Element, depth: int) -> RawCode:
-        self.count += 1
         guid = element.get("guid", "")
         if depth >= MAX_QDC_DEPTH:
             raise CodebookError(
@@ -242,7 +254,7 @@ class _Reader:
                 f"{self.source}: a code without a name (guid {guid or 'none'}); name it in your QDA program"
             )
         description = element.find(f"{{{self.ns}}}Description")
-        parts = parse_description(description.text or "") if description is not None else Description()
+        text = (description.text or "") if description is not None else ""
         color = ""
         if element.get("color"):
             normal = normalize_color(element.get("color", ""))
@@ -250,31 +262,13 @@ class _Reader:
                 self.notes.append(f"code '{name}': colour {element.get('color')!r} is not #rrggbb; left out")
             color = normal or ""
         children = tuple(self.code(c, depth + 1) for c in element.findall(f"{{{self.ns}}}Code"))
-        return RawCode(
-            name=name,
-            definition=parts.definition,
-            include=parts.include,
-            exclude=parts.exclude,
-            examples=parts.examples,
-            memo=parts.memo,
-            color=color,
-            children=children,
-            guid=guid.strip("{}").lower(),
-        )
+        return raw_code(name, text, color=color, children=children, guid=guid.strip("{}").lower())
 
 
 def read_qdc(path: Path | str) -> RawCodebook:
     """The codes of a REFI-QDA codebook file, nested as in the file."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_QDC_BYTES:
-            raise CodebookError(f"{path}: too large for a codebook ({size:,} bytes)")
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise CodebookError(f"{path}: file not found; check the path") from exc
-    except OSError as exc:
-        raise CodebookError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    data = read_foreign_bytes(path)
     root = _parse_xml(data, str(path))
     codes = _codes_element(root, str(path))
     reader = _Reader(str(path), _split_tag(codes.tag)[0])
