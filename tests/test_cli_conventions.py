@@ -96,3 +96,16 @@ def test_help_does_not_import_heavy_libraries():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == ""
+
+
+def test_a_file_system_error_is_one_plain_line_with_exit_2(monkeypatch, tmp_path, runner):
+    import slqual.project
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "s" / "slqual.yaml"))
+
+    monkeypatch.setattr(slqual.project, "init_project", refuse)
+    result = runner.invoke(app, ["init", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert "slqual.yaml: Permission denied; check that there is space on the disk" in result.output
+    assert "internal error" not in result.output

@@ -63,6 +63,11 @@ class SlqualGroup(TyperGroup):
         except BrokenPipeError:  # output piped into `head` or a closed pager: stop quietly
             _silence_stdout()
             raise typer.Exit(EXIT_OK) from None
+        except OSError as exc:  # the disk, not slqual: a full disk, a read-only folder, a file locked open
+            if state.debug:
+                raise
+            error(_file_system_message(exc))
+            raise typer.Exit(EXIT_USAGE) from None
         except Exception as exc:  # a bug: say so plainly, keep the traceback behind --debug
             if state.debug:
                 raise
@@ -105,6 +110,16 @@ def main(
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"slqual.cli.{_name}").register(app)
+
+
+def _file_system_message(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    if isinstance(exc, FileNotFoundError):
+        return f"{where}not found; check the name and the folder"
+    return (
+        f"{where}{exc.strerror or exc}; check that there is space on the disk, that you may write "
+        "to the folder, and that the file is not open in another program"
+    )
 
 
 def _silence_stdout() -> None:
