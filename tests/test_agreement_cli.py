@@ -316,6 +316,22 @@ def test_disagreements_csv_prefixes_formula_like_text(study, tmp_path):
     assert frame.loc["P01-0003", "code"] == "barriers.culture"  # ids are left as they are
 
 
+def test_disagreements_xlsx_drops_characters_xml_cannot_hold(study, tmp_path):
+    from openpyxl import load_workbook
+
+    segments = study.segments_path.read_text(encoding="utf-8")
+    study.segments_path.write_text(segments.replace("=SUM(A1)", "=SUM(A1)\x0b\x01"), encoding="utf-8")
+    write_coder(
+        study.coder_path("reviewer2"), [r for r in REVIEWER2 if r[0] != "P01-0003"] + [("P01-0003", "")]
+    )
+    path = tmp_path / "d.xlsx"
+    run_agree(AgreeOptions(coders=("reviewer1", "reviewer2"), project=study.root, disagreements=path))
+    sheet = load_workbook(path).active
+    header = [c.value for c in sheet[1]]
+    texts = [row[header.index("text")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "=SUM(A1) and the culture of GPs." in texts
+
+
 def test_disagreements_file_must_be_csv_or_xlsx(runner, study, tmp_path):
     result = runner.invoke(
         app,

@@ -277,6 +277,19 @@ def test_participants_without_a_group_are_left_out_and_said_so(project):
     assert sum(g.n for g in report.groups) == 6
 
 
+def test_coded_segments_of_unlisted_participants_are_left_out_and_said_so(project):
+    segments = project.segments_path
+    segments.write_text(segments.read_text() + "P09-0002,P09,P09,2,P09,participant,,,A fresh voice.\n")
+    coding = project.coder_path("consensus")
+    coding.write_text(coding.read_text() + "P09-0002,barriers.time,consensus,2026-11-20T10:00:00Z,,\n")
+    report = build_report(project)
+    assert any(
+        "left out 1 coded segment(s) of participants not listed there (P09)" in note for note in report.notes
+    )
+    assert any("left out 1 coded interviewer or other-speaker segment(s)" in note for note in report.notes)
+    assert "P09-0002" not in set(report.table("quotes_long").frame["segment_id"])
+
+
 def test_participants_without_segments_are_not_counted_and_said_so(project):
     people = project.participants_path
     people.write_text(people.read_text() + "P08,clinical,GP,8\n")

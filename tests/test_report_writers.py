@@ -311,3 +311,45 @@ def test_xlsx_data_rows_escape_markup_and_keep_numbers():
     assert '<t xml:space="preserve">  padded </t>' in xml
     assert '<row r="4"><c r="B4" t="n"><v>3</v></c></row>' in xml  # empty text: no cell
     assert '<row r="5"><c r="B5" t="n"><v>4</v></c></row>' in xml  # missing text: no cell
+
+
+def test_xlsx_data_sheets_take_empty_frames_missing_values_booleans_and_odd_or_long_text(tmp_path):
+    import math
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from slqual.reports import Report, Table
+    from slqual.reports.writers.xlsx import XlsxWriter
+
+    odd = pd.DataFrame(
+        {
+            "flag": pd.array([True, None, False], dtype="boolean"),
+            "count": pd.array([1, None, 2**53], dtype="Int64"),
+            "share": [0.25, math.nan, math.inf],
+            "text": ["=SUM(A1)", "bad \ufffe\x01 chars", None],
+            "long": ["", None, "x" * 40_000],
+        }
+    )
+    tables = (
+        Table("no_columns", "", "", TableKind.data, pd.DataFrame()),
+        Table("no_rows", "", "", TableKind.data, pd.DataFrame({"a": [], "b": []})),
+        Table("odd", "", "", TableKind.data, odd),
+    )
+    empty = pd.DataFrame()
+    report = Report("t", "c", "group", ReportOptions().level, (), (), tables, empty, empty, empty)
+    (path,) = XlsxWriter().write(report, tmp_path, [])
+    book = load_workbook(path)
+    assert list(book["no_columns"].iter_rows(values_only=True)) in ([], [()])
+    assert list(book["no_rows"].iter_rows(values_only=True)) == [("a", "b")]
+    rows = list(book["odd"].iter_rows(values_only=True))
+    assert [row[:4] for row in rows[1:]] == [
+        (True, 1, 0.25, "=SUM(A1)"),
+        (None, None, None, "bad  chars"),
+        (False, 2**53, "inf", None),
+    ]
+    assert book["odd"]["D2"].data_type == "s"  # text, not a formula
+    long = rows[3][4]
+    assert (
+        len(long) == 32_767 and long.startswith("xxx") and long.endswith("the full text is in segments.csv]")
+    )

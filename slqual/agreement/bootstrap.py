@@ -87,40 +87,32 @@ def bootstrap(
         return BootstrapResult(replicates, seed, empty, dict.fromkeys(OVERALL, (np.nan, np.nan)), None)
     chunks = [(b, min(b + CHUNK, replicates)) for b in range(0, replicates, CHUNK)]
     seeds = np.random.SeedSequence(seed).spawn(len(chunks))
-
-    def weights(c: int) -> np.ndarray:
-        start, stop = chunks[c]
-        return unit_weights(np.random.default_rng(seeds[c]), stop - start, n_units)
-
     samples = {name: np.full((replicates, n_codes), np.nan) for name in PER_CODE}
-    pa_sum = np.zeros((replicates, n_codes))
-    g2_sum = np.zeros((replicates, n_codes))
-    po, pe, used = (np.zeros((replicates, n_codes)) for _ in range(3))
+    pa_sum, g2_sum, po, pe, used = (np.zeros((replicates, n_codes)) for _ in range(5))
+    alpha_masi_samples = np.full(replicates, np.nan)
     arrays = pattern_arrays(terms)
-    for c, (start, stop) in enumerate(chunks):
-        hist = pattern_histogram(terms, weights(c))
-        sums = sums_from_histogram(hist, arrays, terms.n_categories)
+    step = CHUNK  # replicates per MASI batch, so that its (subsets x set sizes x batch) arrays stay small
+    if masi is not None:
+        masi = _masi_subset(masi, active)
+        step = max(1, min(CHUNK, 20_000_000 // max(1, masi.largest_moment * len(masi.groups))))
+    for (start, stop), chunk_seed in zip(chunks, seeds, strict=True):
+        weights = unit_weights(np.random.default_rng(chunk_seed), stop - start, n_units)
+        sums = sums_from_histogram(pattern_histogram(terms, weights), arrays, terms.n_categories)
         values = values_from_sums(sums, terms.n_categories)
         for name in PER_CODE:
             samples[name][start:stop] = values[name]
         pa_sum[start:stop] = sums.pa
         g2_sum[start:stop] = sums.g2
         po[start:stop], pe[start:stop], used[start:stop] = pooled_components(sums, n_coders)
+        if masi is not None:
+            for b in range(0, stop - start, step):
+                alpha_masi_samples[start + b : start + b + step] = alpha_masi(masi, weights[b : b + step])
     overall = {
         "percent_agreement": safe_divide(pa_sum.sum(axis=1), g2_sum.sum(axis=1)),
         "pooled_kappa": pooled_from_components(po, pe, used.astype(bool)),
         "mean_alpha": mean_defined(samples["krippendorff_alpha"]),
-        "krippendorff_alpha_masi": np.full(replicates, np.nan),
+        "krippendorff_alpha_masi": alpha_masi_samples,
     }
-    if masi is not None:
-        masi = _masi_subset(masi, active)
-        step = max(1, min(CHUNK, 20_000_000 // max(1, masi.largest_moment * len(masi.groups))))
-        for c, (start, stop) in enumerate(chunks):
-            w = weights(c)
-            for b0 in range(0, stop - start, step):
-                overall["krippendorff_alpha_masi"][start + b0 : start + b0 + step] = alpha_masi(
-                    masi, w[b0 : b0 + step]
-                )
     per_code = {name: percentile_interval(samples[name]) for name in PER_CODE}
     summary = {}
     for name, values in overall.items():

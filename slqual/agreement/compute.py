@@ -12,7 +12,7 @@ from slqual.agreement.build import Ratings, exclusive_labels
 from slqual.agreement.masi import alpha_masi_stat, prepare
 from slqual.agreement.nominal import point_statistics, terms_from_labels
 from slqual.agreement.overall import mean_defined, overall_percent_agreement, pair_summary, pooled_kappa
-from slqual.agreement.undefined import NO_CI, NO_UNITS, ONE_UNIT, Stat, make_stat
+from slqual.agreement.undefined import NO_CI, NO_CODE_VARIES, NO_UNITS, ONE_UNIT, Stat, make_stat
 
 NOMINAL_OVERALL = ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1")
 NOT_EXCLUSIVE = "defined only when every coder gave every segment exactly one code"
@@ -71,11 +71,7 @@ def compute_agreement(
     n_coders = len(ratings.coders)
     overall = {
         "percent_agreement": _scalar(overall_percent_agreement(sums), few[:1]),
-        "pooled_kappa": _scalar(
-            pooled_kappa(sums, n_coders),
-            few,
-            "every code was either never used or always used",
-        ),
+        "pooled_kappa": _scalar(pooled_kappa(sums, n_coders), few, NO_CODE_VARIES),
         "mean_alpha": _scalar(mean_defined(alphas), few, "no code has a defined alpha"),
         "krippendorff_alpha_masi": alpha_masi_stat(masi_data, overall_n),
     }
@@ -83,6 +79,7 @@ def compute_agreement(
     if ratings.exclusive:
         labels = exclusive_labels(ratings)
         used = np.unique(labels[labels >= 0])
+        # Codes used as categories 0..n-1; the extra last slot maps a missing label (-1) to -1.
         remap = np.full(len(ratings.codes) + 1, -1)
         remap[used] = np.arange(len(used))
         n_categories = len(used)
@@ -140,9 +137,7 @@ def _pairs(ratings: Ratings, per_code: BinaryAgreement) -> tuple[PairResult, ...
                 coders=(ratings.coders[i], ratings.coders[j]),
                 n=n,
                 percent_agreement=_scalar(summary["percent_agreement"][p], few[:1]),
-                pooled_kappa=_scalar(
-                    summary["pooled_kappa"][p], few, "every code was either never used or always used"
-                ),
+                pooled_kappa=_scalar(summary["pooled_kappa"][p], few, NO_CODE_VARIES),
                 krippendorff_alpha_masi=alpha_masi_stat(masi, n),
             )
         )

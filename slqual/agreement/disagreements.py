@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CONTEXT = ["segment_id", "document", "participant_id", "group", "question", "text", "code", "code_name"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FREE_TEXT = ("document", "participant_id", "group", "question", "text", "code_name")
+WIDTHS = {"question": 50, "text": 70, "code_name": 30}
+WRAPPED = ("question", "text")
 
 
 def disagreements_table(ratings: Ratings, context: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -56,12 +58,6 @@ def disagreements_table(ratings: Ratings, context: pd.DataFrame | None = None) -
     return frame[[*CONTEXT, *ratings.coders, "decision", "reason"]].reset_index(drop=True)
 
 
-def _as_text(value: object) -> str:
-    """A cell a spreadsheet would read as a formula is prefixed with an apostrophe (CSV only)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def write_disagreements(frame: pd.DataFrame, path: Path | str) -> Path:
     """Write the table as .csv or .xlsx, atomically; text is never turned into a formula.
 
@@ -77,36 +73,40 @@ def write_disagreements(frame: pd.DataFrame, path: Path | str) -> Path:
     if not path.parent.is_dir():
         raise AgreementError(f"{path.parent}: folder not found; create it or choose another place")
     if suffix == ".csv":
-        safe = frame.copy()
-        for column in ("document", "participant_id", "group", "question", "text", "code_name"):
-            safe[column] = safe[column].map(_as_text)
-        atomic_write_csv(path, safe)
-        return path
+        from slqual.reports.writers.base import csv_text
+
+        atomic_write_csv(path, frame.assign(**{c: frame[c].map(csv_text) for c in FREE_TEXT}))
+    else:
+        atomic_write_bytes(path, _xlsx_bytes(frame))
+    return path
+
+
+def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    """One sheet of text cells (the report's xlsx cells: XML-safe, never a formula)."""
     import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "disagreements"
-    sheet.append(list(frame.columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row_number, row in enumerate(frame.itertuples(index=False), start=2):
-        for column_number, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=column_number)
-            cell.value = "" if value is None else str(value)
-            cell.data_type = "s"  # text, never a formula
-    widths = {"question": 50, "text": 70, "code_name": 30}
-    for column_number, name in enumerate(frame.columns, start=1):
-        letter = sheet.cell(row=1, column=column_number).column_letter
-        sheet.column_dimensions[letter].width = widths.get(name, max(10, min(24, len(str(name)) + 2)))
-        if name in ("question", "text"):
-            for cell in sheet[letter][1:]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    from slqual.reports.writers.xlsx import text_cell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("disagreements")
+    for number, name in enumerate(frame.columns, start=1):
+        width = WIDTHS.get(name, max(10, min(24, len(str(name)) + 2)))
+        sheet.column_dimensions[get_column_letter(number)].width = width
     sheet.freeze_panes = "A2"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    sheet.append([text_cell(sheet, str(name), font=bold) for name in frame.columns])
+    wrapped = [wrap if name in WRAPPED else None for name in frame.columns]
+    for row in frame.itertuples(index=False):
+        sheet.append(
+            [
+                text_cell(sheet, "" if value is None else str(value), alignment=style)
+                for value, style in zip(row, wrapped, strict=True)
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
-    atomic_write_bytes(path, buffer.getvalue())
-    return path
+    return buffer.getvalue()

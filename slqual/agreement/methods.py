@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slqual.agreement.report import ALPHA_RELIABLE, ALPHA_TENTATIVE
+from slqual.agreement.report import ALPHA_RELIABLE, ALPHA_TENTATIVE, below_min_alpha
 from slqual.agreement.undefined import ALWAYS_USED, NEVER_USED
 
 SEGMENT_UNITS = {
@@ -115,7 +115,7 @@ def methods_paragraph(data: dict) -> str:
             + ". Kappa values are described with the bands of Landis and Koch (1977)."
         )
     if data["min_alpha"] is not None:
-        below = [row["code"] for row in codes if row["below_min_alpha"]]
+        below = below_min_alpha(data)
         parts.append(
             f"The reliability threshold was set at alpha = {data['min_alpha']:.3f}; "
             + (

@@ -193,7 +193,8 @@ def sum_terms(terms: UnitTerms, weights: np.ndarray | None = None) -> Sums:
     return sums_from_histogram(pattern_histogram(terms, weights), pattern_arrays(terms), terms.n_categories)
 
 
-def _chance_corrected(pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
+def chance_corrected(pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
+    """(pa - pe) / (1 - pe), NaN where chance agreement is (all but) perfect."""
     den = 1.0 - pe
     return safe_divide(pa - pe, np.where(den > TINY, den, 0.0))
 
@@ -205,7 +206,7 @@ def cohen_from_tables(tables: np.ndarray) -> dict[str, np.ndarray]:
     rows, cols = p.sum(axis=-1), p.sum(axis=-2)
     po = np.trace(p, axis1=-2, axis2=-1)
     pe = (rows * cols).sum(axis=-1)
-    kappa = _chance_corrected(po, pe)
+    kappa = chance_corrected(po, pe)
     return {"n": n, "po": po, "pe": pe, "kappa": kappa}
 
 
@@ -225,8 +226,8 @@ def values_from_sums(s: Sums, n_categories: int) -> dict[str, np.ndarray]:
     pair_kappa = np.where(pair_ok, pairwise["kappa"], np.nan)
     return {
         "percent_agreement": pa,
-        "fleiss_kappa": np.where(enough, _chance_corrected(pa, pe_fleiss), np.nan),
-        "gwet_ac1": np.where(enough, _chance_corrected(pa, pe_ac1), np.nan),
+        "fleiss_kappa": np.where(enough, chance_corrected(pa, pe_fleiss), np.nan),
+        "gwet_ac1": np.where(enough, chance_corrected(pa, pe_ac1), np.nan),
         "brennan_prediger": np.where(enough, (pa - 1.0 / q) / (1.0 - 1.0 / q), np.nan),
         "krippendorff_alpha": np.where(enough, alpha, np.nan),
         # Light's kappa is undefined when any pair's kappa is (the mean is then not over all pairs).

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from slqual.agreement.nominal import Sums, cohen_from_tables, values_from_sums
+from slqual.agreement.nominal import Sums, chance_corrected, cohen_from_tables, values_from_sums
 from slqual.agreement.undefined import safe_divide
-
-TINY = 1e-12
 
 
 def overall_percent_agreement(s: Sums) -> np.ndarray:
@@ -28,11 +26,11 @@ def pooled_components(s: Sums, n_coders: int) -> tuple[np.ndarray, np.ndarray, n
 
 
 def pooled_from_components(po: np.ndarray, pe: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """(mean p_o - mean p_e) / (1 - mean p_e), the means over the codes that count (``used``)."""
     count = used.sum(axis=-1)
     mean_po = safe_divide(np.where(used, po, 0.0).sum(axis=-1), count)
     mean_pe = safe_divide(np.where(used, pe, 0.0).sum(axis=-1), count)
-    den = 1.0 - mean_pe
-    return safe_divide(mean_po - mean_pe, np.where(den > TINY, den, 0.0))
+    return chance_corrected(mean_po, mean_pe)
 
 
 def pooled_kappa(s: Sums, n_coders: int) -> np.ndarray:
@@ -54,18 +52,9 @@ def mean_defined(values: np.ndarray) -> np.ndarray:
 def pair_summary(s: Sums) -> dict[str, np.ndarray]:
     """Per coder pair, over all codes: percent agreement of decisions and pooled Cohen kappa."""
     tables = s.tables  # (P, K, Q, Q)
-    n = tables.sum(axis=(-2, -1))
-    agree = np.trace(tables, axis1=-2, axis2=-1)
-    percent = safe_divide(agree.sum(axis=-1), n.sum(axis=-1))
     c = cohen_from_tables(tables)
-    used = n > 0
-    count = used.sum(axis=-1)
-    mean_po = safe_divide(np.where(used, c["po"], 0.0).sum(axis=-1), count)
-    mean_pe = safe_divide(np.where(used, c["pe"], 0.0).sum(axis=-1), count)
-    den = 1.0 - mean_pe
-    kappa = safe_divide(mean_po - mean_pe, np.where(den > TINY, den, 0.0))
+    agree = np.trace(tables, axis1=-2, axis2=-1)
     return {
-        "n": n.max(axis=-1) if n.size else n.sum(axis=-1),
-        "percent_agreement": percent,
-        "pooled_kappa": kappa,
+        "percent_agreement": safe_divide(agree.sum(axis=-1), c["n"].sum(axis=-1)),
+        "pooled_kappa": pooled_from_components(c["po"], c["pe"], c["n"] > 0),
     }

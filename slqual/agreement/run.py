@@ -96,22 +96,6 @@ def load_codings(options: AgreeOptions):
     return project, codings, sources
 
 
-def segment_context(project) -> pd.DataFrame:
-    """document, participant_id, group, question and text per participant segment, by segment_id."""
-    from slqual.segments import participant_segments, with_questions
-
-    segments = with_questions(project.read_segments())
-    frame = participant_segments(segments).set_index("segment_id")
-    group_by = project.settings.group_by
-    frame["group"] = ""
-    if project.participants_path.is_file():
-        participants = project.read_participants()
-        if group_by in participants.columns:
-            groups = participants.set_index("participant_id")[group_by]
-            frame["group"] = frame["participant_id"].map(groups).fillna("")
-    return frame
-
-
 def run_agree(options: AgreeOptions) -> AgreeOutcome:
     """Read, compute and report; writes only the disagreements file when one is asked for."""
     from slqual.agreement.build import build_ratings
@@ -123,8 +107,11 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     project, codings, sources = load_codings(options)
     context = None
     if project is not None:
+        from slqual.coding.frame import coding_frame
+
         all_segments = project.read_segments()
-        context = segment_context(project)
+        # The participant segments with the context a coder saw (document, group, question, text).
+        context = coding_frame(project).set_index("segment_id")
         ratings = build_ratings(
             codings,
             level=options.level,

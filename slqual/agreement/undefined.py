@@ -21,6 +21,7 @@ ALWAYS_USED = (
 )
 ONE_CATEGORY = "every rating fell into the same category, so there is no variation to agree on"
 NO_BOTH = "the two coders have no segment in common"
+NO_CODE_VARIES = "every code was either never used or always used"
 NO_CI = "no analytic interval for this statistic; run with --bootstrap N"
 BOOTSTRAP_FAILED = "the statistic was undefined in most bootstrap samples"
 

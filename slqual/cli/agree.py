@@ -265,12 +265,7 @@ def _render_pairs(data: dict) -> None:
             if pair is None:
                 cells.append("")
             else:
-                kappa = "–" if pair["pooled_kappa"] is None else f"{pair['pooled_kappa']:.2f}"
-                alpha = (
-                    "–"
-                    if pair["krippendorff_alpha_masi"] is None
-                    else f"{pair['krippendorff_alpha_masi']:.2f}"
-                )
+                kappa, alpha = (_fmt(pair[k]) or "–" for k in ("pooled_kappa", "krippendorff_alpha_masi"))
                 cells.append(f"{kappa} / {alpha}")
         table.add_row(escape(a), *cells)
     stdout.print(table)

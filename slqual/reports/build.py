@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from slqual.project import Project
 
 Progress = Callable[[str], None]
-FIGURE_COUNT = 3
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,9 @@ def _formats(formats: Iterable[ReportFormat | str] | str | None) -> tuple[Report
 
 def count_steps(formats: Iterable[ReportFormat | str] | str | None, figures: bool) -> int:
     """How many progress steps :func:`write_report` reports: a figure or a format each."""
-    return len(_formats(formats)) + (FIGURE_COUNT if figures else 0)
+    from slqual.reports.figures import FIGURES
+
+    return len(_formats(formats)) + (len(FIGURES) if figures else 0)
 
 
 def write_report(

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 CONSENSUS = "consensus"
 TRUE_FLAGS = {"1", "true", "yes", "y", "x"}
 ROLE_COLUMN = "role"
-ORDER_COLUMNS = ("order", "interview_date")
 
 
 @dataclass(frozen=True)
@@ -199,20 +198,20 @@ def load_inputs(project: Project, options: ReportOptions) -> ReportInputs:
 
     used = coding[coding["code"] != ""].copy()
     used["exemplar"] = used["exemplar"].str.strip().str.lower().isin(TRUE_FLAGS)
-    roles = segments.set_index("segment_id")["speaker_role"]
-    not_spoken = used[used["segment_id"].map(roles) != "participant"]
+    by_id = segments.set_index("segment_id")
+    spoken_by_participant = used["segment_id"].map(by_id["speaker_role"]) == "participant"
+    owner = used["segment_id"].map(by_id["participant_id"])
+    not_spoken = used[~spoken_by_participant]
     if len(not_spoken):
         notes.append(
             f"{project.coder_path(coder)}: left out {len(not_spoken)} coded interviewer or other-speaker "
             "segment(s); reports quote and count participants only"
         )
-    owner = segments.set_index("segment_id")["participant_id"]
-    unlisted = used[(used["segment_id"].map(roles) == "participant")]
-    unlisted = unlisted[~unlisted["segment_id"].map(owner).isin(all_participants["participant_id"])]
-    if len(unlisted):
-        ids = ", ".join(sorted(set(unlisted["segment_id"].map(owner)))[:5]) or "no participant id"
+    unlisted = spoken_by_participant & ~owner.isin(all_participants["participant_id"])
+    if unlisted.any():
+        ids = ", ".join(sorted(set(owner[unlisted]))[:5]) or "no participant id"
         notes.append(
-            f"{project.participants_path}: left out {len(unlisted)} coded segment(s) of participants not "
+            f"{project.participants_path}: left out {unlisted.sum()} coded segment(s) of participants not "
             f"listed there ({ids}); add them to participants.csv to include them"
         )
     used = used.sort_values(["segment_id", "code", "exemplar"], ascending=[True, True, False], kind="stable")

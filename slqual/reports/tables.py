@@ -26,6 +26,7 @@ OVERVIEW_MAX_WORDS = 40
 ANY_CODE = "Any code"
 LONG_FIXED = ["segment_id", "document", "participant_id"]
 LONG_CODE = ["theme", "code", "code_path", "coder", "exemplar", "text"]
+ORDER_COLUMNS = ("order", "interview_date")  # participant columns giving the interview order
 
 
 @dataclass(frozen=True)
@@ -319,7 +320,7 @@ def interview_order(inputs: ReportInputs) -> list[str]:
     import pandas as pd
 
     people = inputs.participants
-    for column in ("order", "interview_date"):
+    for column in ORDER_COLUMNS:
         if column not in people.columns:
             continue
         if column == "order":

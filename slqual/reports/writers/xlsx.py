@@ -12,15 +12,42 @@ from pathlib import Path
 
 from slqual.fileio import atomic_write_bytes
 from slqual.reports.model import Figure, Report, ReportFormat, Table, TableKind
-from slqual.reports.writers.base import ALL_KINDS, ReportWriter
+from slqual.reports.writers.base import ALL_KINDS, FORMULA_START, ReportWriter, xml_safe
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 QUOTE_WIDTH = 60
 MAX_SHEET_NAME = 31
+EXCEL_CELL_LIMIT = 32_767  # characters; Excel calls a file with a longer cell damaged
+CUT_NOTE = (
+    " \u2026 [cut here: an Excel cell holds at most 32,767 characters; the full text is in segments.csv]"
+)
 
 
 def _is_count(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def cell_text(text: str) -> str:
+    """Text as an xlsx cell can hold it: XML-safe, and cut (saying so) to Excel's cell limit."""
+    text = xml_safe(text)
+    if len(text) <= EXCEL_CELL_LIMIT:
+        return text
+    return text[: EXCEL_CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
+
+
+def text_cell(sheet, value: object, font=None, alignment=None):
+    """A write-only cell: text is made to fit (``cell_text``) and is never taken for a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str):
+        value = cell_text(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"  # text, never a formula
+    if font is not None:
+        cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
 
 
 def sheet_names(tables: Sequence[Table]) -> list[str]:
@@ -65,8 +92,6 @@ class XlsxWriter(ReportWriter):
         return [path]
 
     def _sheet(self, sheet, table: Table) -> None:
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.styles import Alignment, Font
         from openpyxl.utils import get_column_letter
 
@@ -74,34 +99,22 @@ class XlsxWriter(ReportWriter):
         wrap = Alignment(wrap_text=True, vertical="top")
         bold = Font(bold=True)
         reading = table.kind is not TableKind.data
-        widths = self._widths(table)
-        for i, width in enumerate(widths, start=1):
+        for i, width in enumerate(self._widths(table), start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
         header_row = 2 if reading and table.caption else 1
         sheet.freeze_panes = f"{'B' if reading else 'A'}{header_row + 1}"
-
-        def cell(value, font=None, wrapped=False):
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            out = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str) and value.startswith(FORMULA_START):
-                out.data_type = "s"  # text, never a formula
-            if font is not None:
-                out.font = font
-            if wrapped:
-                out.alignment = wrap
-            return out
-
         if header_row == 2:
-            sheet.append([cell(table.caption, bold)])
-        sheet.append([cell(str(c), bold, True) for c in frame.columns])
-        if reading:
-            for row in frame.itertuples(index=False):
-                # Counts stay numbers (no "number stored as text" warnings); everything else is text.
-                sheet.append([cell(v if _is_count(v) else table.cell_text(v), wrapped=True) for v in row])
+            sheet.append([text_cell(sheet, table.caption, bold)])
+        sheet.append([text_cell(sheet, str(c), bold, wrap) for c in frame.columns])
+        if not reading:
+            # Long data tables: only the header here; the rows are written by data_rows_xml,
+            # which is several times faster than openpyxl's cell objects for 100,000s of cells.
             return
-        # Long data tables: only the header here; the rows are written by data_rows_xml,
-        # which is several times faster than openpyxl's cell objects for 100,000s of cells.
+        for row in frame.itertuples(index=False):
+            # Counts stay numbers (no "number stored as text" warnings); everything else is text.
+            sheet.append(
+                [text_cell(sheet, v if _is_count(v) else table.cell_text(v), alignment=wrap) for v in row]
+            )
 
     @staticmethod
     def _widths(table: Table) -> list[float]:
@@ -114,7 +127,7 @@ class XlsxWriter(ReportWriter):
                 widths.append(80.0)
                 continue
             sample = frame[column].head(200).map(lambda v: len(str(v)))
-            longest = max([len(str(column)), *sample.tolist()]) if len(frame) else len(str(column))
+            longest = max([len(str(column)), *sample.tolist()])
             widths.append(float(min(max(longest + 2, 8), 40)))
         return widths
 
@@ -123,35 +136,39 @@ def data_rows_xml(frame, first_row: int) -> bytes:
     """The <row> elements of a long data sheet: numbers as numbers, all text as inline strings.
 
     An inline string is always text, never a formula, so text starting with
-    = + - @ cannot run; characters XML cannot hold are removed.
+    = + - @ cannot run; text is made to fit a cell (``cell_text``). A missing
+    value (None, NaN, NA) or empty text gets no cell; booleans are stored as
+    booleans; a number that is not finite is written as text ("inf"), as in CSV.
     """
+    import math
     from xml.sax.saxutils import escape
 
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.utils import get_column_letter
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    def text(ref: str, value: object) -> str:
+        body = escape(cell_text(str(value)))
+        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>' if body else ""
+
+    def number(ref: str, value: float) -> str:
+        return f'<c r="{ref}" t="n"><v>{value!r}</v></c>' if math.isfinite(value) else text(ref, value)
+
+    def boolean(ref: str, value: bool) -> str:
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
 
     numbers = range(first_row, first_row + len(frame))
     columns = []
     for j, name in enumerate(frame.columns, start=1):
         letter = get_column_letter(j)
         series = frame[name]
+        kind = boolean if is_bool_dtype(series) else number if is_numeric_dtype(series) else text
         missing = series.isna().tolist()
-        values = zip(numbers, series.tolist(), strict=True)
-        if is_bool_dtype(series):
-            cells = [f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>' for r, v in values]
-        elif is_numeric_dtype(series):
-            cells = [f'<c r="{letter}{r}" t="n"><v>{v!r}</v></c>' for r, v in values]
-        else:
-            text = ["" if gone else str(v) for v, gone in zip(series.tolist(), missing, strict=True)]
-            cells = [
-                f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                f"{escape(ILLEGAL_CHARACTERS_RE.sub('', v))}</t></is></c>"
-                if v
-                else ""
-                for r, v in zip(numbers, text, strict=True)
+        columns.append(
+            [
+                "" if gone else kind(f"{letter}{r}", v)
+                for r, v, gone in zip(numbers, series.tolist(), missing, strict=True)
             ]
-        columns.append([("" if gone else cell) for cell, gone in zip(cells, missing, strict=True)])
+        )
     rows = (f'<row r="{r}">{"".join(cells)}</row>' for r, *cells in zip(numbers, *columns, strict=True))
     return "".join(rows).encode("utf-8")
 
@@ -170,7 +187,10 @@ def _fill_sheets(workbook: bytes, bodies: dict[str, bytes]) -> bytes:
     ):
         for info in source.infolist():
             data = source.read(info)
-            if info.filename in bodies:
-                data = data.replace(b"</sheetData>", bodies[info.filename] + b"</sheetData>", 1)
+            body = bodies.get(info.filename)
+            if body:
+                if b"</sheetData>" not in data:  # openpyxl always writes the header row
+                    raise RuntimeError(f"{info.filename}: no sheet data to add the rows to")
+                data = data.replace(b"</sheetData>", body + b"</sheetData>", 1)
             target.writestr(info, data, compress_type=ZIP_DEFLATED, compresslevel=1)
     return out.getvalue()
