@@ -73,7 +73,7 @@ def write_disagreements(frame: pd.DataFrame, path: Path | str) -> Path:
     if not path.parent.is_dir():
         raise AgreementError(f"{path.parent}: folder not found; create it or choose another place")
     if suffix == ".csv":
-        from slqual.reports.writers.base import csv_text
+        from slqual.cells import csv_text
 
         atomic_write_csv(path, frame.assign(**{c: frame[c].map(csv_text) for c in FREE_TEXT}))
     else:
@@ -89,7 +89,7 @@ def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from slqual.reports.writers.xlsx import text_cell
+    from slqual.cells import text_cell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("disagreements")

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from slqual.cells import csv_text, excel_text, from_csv_text, looks_like_formula
 from slqual.codings import check_coder_name, csv_separator, read_coding
 from slqual.errors import CodingsError
 from slqual.fileio import atomic_write_bytes, atomic_write_text, utc_now_iso
@@ -45,7 +46,6 @@ PROJECT_COLUMN = "slqual_project"
 CODING_SHEET, CODEBOOK_SHEET, HELP_SHEET, META_SHEET = "Coding", "Codebook", "Help", "slqual"
 NONE_MARK = "none"
 FORMATS = ("xlsx", "csv")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 WIDTHS = {
     "segment_id": 12,
     "document": 10,
@@ -60,7 +60,6 @@ WIDTHS = {
 WRAPPED = ("question", "text", "codes", "memo")
 MAX_UNPACKED = 100_000_000  # bytes of XML inside an xlsx; a 10,000-segment sheet is about 15 MB
 MAX_CSV_BYTES = 100_000_000
-EXCEL_CELL_LIMIT = 32_767
 UNREADABLE_XLSX = (
     "cannot be opened as an Excel workbook (it is damaged, empty, or another kind of file); "
     "open it in your spreadsheet program and save it again as .xlsx"
@@ -105,16 +104,6 @@ def project_identity(project: Project) -> str:
         ident = uuid.uuid4().hex[:12]
         atomic_write_text(path, ident + "\n")
     return f"{project.root.name}:{ident}"
-
-
-def as_text(value: str) -> str:
-    """Protect a CSV cell from being run as a formula by a spreadsheet (OWASP: prefix a quote)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def from_text(value: str) -> str:
-    """Undo ``as_text`` on a value read back from a CSV sheet."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
 
 
 def sheet_frame(project: Project, coder: str) -> pd.DataFrame:
@@ -210,7 +199,7 @@ def _csv_bytes(frame: pd.DataFrame, meta: dict[str, str]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([*SHEET_COLUMNS, PROJECT_COLUMN])
     for row in frame.itertuples(index=False):
-        writer.writerow([as_text(str(v)) for v in row] + [meta["project"]])
+        writer.writerow([csv_text(v) for v in row] + [meta["project"]])
     # A byte-order mark lets Excel open the file as UTF-8.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -226,7 +215,7 @@ def _xlsx_bytes(frame: pd.DataFrame, codebook: Codebook, meta: dict[str, str]) -
     sheet.title = CODING_SHEET
     shown = frame.astype(str)
     for column in ("question", "text"):  # for reading only: never imported back
-        shown[column] = shown[column].map(_fits_a_cell)
+        shown[column] = shown[column].map(excel_text)
     _write_rows(sheet, [SHEET_COLUMNS, *shown.values.tolist()])
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     for index, column in enumerate(SHEET_COLUMNS, start=1):
@@ -284,20 +273,12 @@ def _xlsx_bytes(frame: pd.DataFrame, codebook: Codebook, meta: dict[str, str]) -
     return buffer.getvalue()
 
 
-def _fits_a_cell(text: str) -> str:
-    """Text cut to what an Excel cell can hold (32,767 characters), saying so."""
-    if len(text) <= EXCEL_CELL_LIMIT:
-        return text
-    note = " … [cut here: an Excel cell holds at most 32,767 characters; the full text is in segments.csv]"
-    return text[: EXCEL_CELL_LIMIT - len(note)] + note
-
-
 def _write_rows(sheet: Any, rows: list[list[str]]) -> None:
     """Write text cells; text that looks like a formula stays text."""
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
             cell = sheet.cell(r, c, value)
-            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            if looks_like_formula(value):
                 cell.data_type = "s"
                 cell.quotePrefix = True
 
@@ -415,6 +396,6 @@ def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     header = _header(raw[0])
     rows = []
     for number, values in enumerate(raw[1:], start=2):
-        row = {h: from_text(v.strip()) for h, v in zip(header, values, strict=False) if h}
+        row = {h: from_csv_text(v.strip()) for h, v in zip(header, values, strict=False) if h}
         rows.append((number, row))
     return rows

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from slqual import __version__
+from slqual.cells import xml_safe
 from slqual.codebook.checks import read_codebook_bytes
 from slqual.codebook.model import Codebook, CodeNode
 from slqual.errors import CodebookError
@@ -35,7 +36,6 @@ GUID_NAMESPACE = uuid.UUID("7afc8acd-d6ff-56b3-9124-6be0afc87441")
 MAX_QDC_BYTES = 50_000_000
 MAX_QDC_DEPTH = 40
 LABELS = {"include": "Include: ", "exclude": "Exclude: ", "examples": "Example: ", "memo": "Memo: "}
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHORT_COLOR = re.compile(r"#([0-9a-fA-F])([0-9a-fA-F])([0-9a-fA-F])")
 _LONG_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -82,11 +82,11 @@ def description_for(node: CodeNode) -> str:
     paragraphs += [LABELS["examples"] + e for e in node.examples]
     if node.memo:
         paragraphs.append(LABELS["memo"] + node.memo)
-    return _XML_INVALID.sub("", "\n\n".join(paragraphs))
+    return xml_safe("\n\n".join(paragraphs))
 
 
 def _code_element(parent: ET.Element, node: CodeNode) -> None:
-    attrib = {"guid": guid_for(node.id), "name": _XML_INVALID.sub("", node.name), "isCodable": "true"}
+    attrib = {"guid": guid_for(node.id), "name": xml_safe(node.name), "isCodable": "true"}
     if node.color:
         attrib["color"] = node.color.upper()
     element = ET.SubElement(parent, "Code", attrib)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,22 +13,6 @@ from slqual.reports.model import Figure, Report, ReportFormat, Table, TableKind
 # (one row per coded quote, participant x code) only to csv and xlsx.
 READING_KINDS = frozenset({TableKind.quotes, TableKind.counts})
 ALL_KINDS = frozenset(TableKind)
-# Characters that XML (docx, xlsx, html) cannot hold: control characters (tab, newline and
-# return are allowed), the non-characters U+FFFE and U+FFFF, and lone surrogates.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# Text a spreadsheet would run as a formula (OWASP "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def xml_safe(text: str) -> str:
-    """Text without the characters XML-based formats refuse."""
-    return _NOT_XML.sub("", text)
-
-
-def csv_text(value: object) -> str:
-    """A CSV cell a spreadsheet would take for a formula, prefixed with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 class ReportWriter(ABC):

@@ -10,9 +10,10 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+from slqual.cells import xml_safe
 from slqual.fileio import atomic_write_bytes
 from slqual.reports.model import Figure, QuoteCell, Report, ReportFormat, Table, TableKind
-from slqual.reports.writers.base import ReportWriter, xml_safe
+from slqual.reports.writers.base import ReportWriter
 from slqual.reports.writers.docx_layout import (
     column_widths,
     header_levels,

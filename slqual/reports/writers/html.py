@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from slqual.cells import xml_safe
 from slqual.fileio import atomic_write_text
 from slqual.reports.model import Figure, QuoteCell, Report, ReportFormat, Table
-from slqual.reports.writers.base import ReportWriter, xml_safe
+from slqual.reports.writers.base import ReportWriter
 
 STYLE = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 70em; margin: 2em auto; padding: 0 1em;

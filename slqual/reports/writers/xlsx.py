@@ -10,44 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from slqual.cells import excel_text, text_cell
 from slqual.fileio import atomic_write_bytes
 from slqual.reports.model import Figure, Report, ReportFormat, Table, TableKind
-from slqual.reports.writers.base import ALL_KINDS, FORMULA_START, ReportWriter, xml_safe
+from slqual.reports.writers.base import ALL_KINDS, ReportWriter
 
 QUOTE_WIDTH = 60
 MAX_SHEET_NAME = 31
-EXCEL_CELL_LIMIT = 32_767  # characters; Excel calls a file with a longer cell damaged
-CUT_NOTE = (
-    " \u2026 [cut here: an Excel cell holds at most 32,767 characters; the full text is in segments.csv]"
-)
 
 
 def _is_count(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def cell_text(text: str) -> str:
-    """Text as an xlsx cell can hold it: XML-safe, and cut (saying so) to Excel's cell limit."""
-    text = xml_safe(text)
-    if len(text) <= EXCEL_CELL_LIMIT:
-        return text
-    return text[: EXCEL_CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
-
-
-def text_cell(sheet, value: object, font=None, alignment=None):
-    """A write-only cell: text is made to fit (``cell_text``) and is never taken for a formula."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str):
-        value = cell_text(value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.data_type = "s"  # text, never a formula
-    if font is not None:
-        cell.font = font
-    if alignment is not None:
-        cell.alignment = alignment
-    return cell
 
 
 def sheet_names(tables: Sequence[Table]) -> list[str]:
@@ -136,7 +109,7 @@ def data_rows_xml(frame, first_row: int) -> bytes:
     """The <row> elements of a long data sheet: numbers as numbers, all text as inline strings.
 
     An inline string is always text, never a formula, so text starting with
-    = + - @ cannot run; text is made to fit a cell (``cell_text``). A missing
+    = + - @ cannot run; text is made to fit a cell (``excel_text``). A missing
     value (None, NaN, NA) or empty text gets no cell; booleans are stored as
     booleans; a number that is not finite is written as text ("inf"), as in CSV.
     """
@@ -147,7 +120,7 @@ def data_rows_xml(frame, first_row: int) -> bytes:
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
     def text(ref: str, value: object) -> str:
-        body = escape(cell_text(str(value)))
+        body = escape(excel_text(str(value)))
         return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>' if body else ""
 
     def number(ref: str, value: float) -> str:
