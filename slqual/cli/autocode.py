@@ -9,8 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from slqual.cli.common import (
-    OutputFormat,
     ProjectOption,
+    TableOrJson,
     TableOrJsonOption,
     get_project,
     info,
@@ -26,7 +26,7 @@ def autocode(
             "--coder", "-c", metavar="NAME", help="The pseudo-coder to write; never a person's file."
         ),
     ] = "auto",
-    fmt: TableOrJsonOption = OutputFormat.table,
+    fmt: TableOrJsonOption = TableOrJson.table,
     project_dir: ProjectOption = None,
 ) -> None:
     """Pre-code segments by the codebook's keywords (words, phrases, re: patterns) as the coder 'auto'.
@@ -38,10 +38,8 @@ def autocode(
     """
     from slqual.coding.autocode import autocode as run_autocode
 
-    if fmt not in (OutputFormat.table, OutputFormat.json):
-        raise typer.BadParameter("autocode prints a table or json", param_hint="--format")
     result = run_autocode(get_project(project_dir), coder)
-    if fmt == OutputFormat.json:
+    if fmt is TableOrJson.json:
         print_json(result.to_dict())
         return
     table = Table(title=f"Keyword matches written to {escape(result.path)}")

@@ -47,10 +47,16 @@ FormatOption = Annotated[
 ]
 
 
-# For commands whose only machine format is JSON.
+class TableOrJson(str, Enum):
+    """For commands whose only machine format is JSON; the values match OutputFormat's."""
+
+    table = "table"
+    json = "json"
+
+
 TableOrJsonOption = Annotated[
-    OutputFormat,
-    typer.Option("--format", "-f", metavar="[table|json]", help="table for people, or json for other tools."),
+    TableOrJson,
+    typer.Option("--format", "-f", help="table for people, or json for other tools."),
 ]
 
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from slqual.cli.common import (
-    OutputFormat,
     ProjectOption,
+    TableOrJson,
     TableOrJsonOption,
     get_project,
     info,
@@ -45,7 +45,7 @@ def reconcile(
         bool, typer.Option("--dry-run", metavar="", help="Show the counts, write nothing.")
     ] = False,
     project_dir: ProjectOption = None,
-    output: TableOrJsonOption = OutputFormat.table,
+    output: TableOrJsonOption = TableOrJson.table,
 ) -> None:
     """Build the consensus coding from the coders' files and the team's recorded decisions.
 
@@ -72,7 +72,7 @@ def reconcile(
         into=into,
         dry_run=dry_run,
     )
-    if output is OutputFormat.json:
+    if output is TableOrJson.json:
         print_json(result.to_dict())
     else:
         _render(result)

@@ -11,8 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from slqual.cli.common import (
-    OutputFormat,
     ProjectOption,
+    TableOrJson,
     TableOrJsonOption,
     error,
     get_project,
@@ -91,7 +91,7 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", metavar="", help="Only show what would change; write nothing.")
     ] = False,
-    fmt: TableOrJsonOption = OutputFormat.table,
+    fmt: TableOrJsonOption = TableOrJson.table,
     project_dir: ProjectOption = None,
 ) -> None:
     """Check a filled sheet and make it the coder's codings; nothing is written unless every row is valid.
@@ -100,10 +100,8 @@ def import_(
     """
     from slqual.coding.sheet_import import import_sheet
 
-    if fmt not in (OutputFormat.table, OutputFormat.json):
-        raise typer.BadParameter("sheet import prints a table or json", param_hint="--format")
     result = import_sheet(get_project(project_dir), file, coder, dry_run=dry_run)
-    if fmt == OutputFormat.json:
+    if fmt is TableOrJson.json:
         print_json(result.to_dict())
     else:
         _render(result)

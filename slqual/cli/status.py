@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 
-from slqual.cli.common import OutputFormat, ProjectOption, TableOrJsonOption, get_project, print_json, stdout
+from slqual.cli.common import ProjectOption, TableOrJson, TableOrJsonOption, get_project, print_json, stdout
 
 if TYPE_CHECKING:
     from slqual.coding.status import StatusReport
@@ -18,7 +18,7 @@ SHOWN_IDS = 5
 
 
 def status(
-    fmt: TableOrJsonOption = OutputFormat.table,
+    fmt: TableOrJsonOption = TableOrJson.table,
     project_dir: ProjectOption = None,
 ) -> None:
     """Show each coder's progress: segments coded, per theme, last activity, and gaps between coders.
@@ -27,10 +27,8 @@ def status(
     """
     from slqual.coding.status import coding_status
 
-    if fmt not in (OutputFormat.table, OutputFormat.json):
-        raise typer.BadParameter("status prints a table or json", param_hint="--format")
     report = coding_status(get_project(project_dir))
-    if fmt == OutputFormat.json:
+    if fmt is TableOrJson.json:
         print_json(report.to_dict())
     else:
         _render(report)
