@@ -51,6 +51,7 @@ def make_study(root: Path, seed: int = 7) -> list[str]:
 
     from slqual.codebook import parse_codebook
     from slqual.project import Settings
+    from slqual.segments import SEGMENT_COLUMNS
 
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
@@ -86,18 +87,7 @@ def make_study(root: Path, seed: int = 7) -> list[str]:
                     coding.extend(
                         (sid, code, "consensus", "2026-11-20T10:00:00Z", "", flag) for code in picked
                     )
-    columns = [
-        "segment_id",
-        "document",
-        "participant_id",
-        "seq",
-        "speaker",
-        "speaker_role",
-        "start",
-        "end",
-        "text",
-    ]
-    pd.DataFrame(segments, columns=columns).to_csv(root / "segments.csv", index=False)
+    pd.DataFrame(segments, columns=SEGMENT_COLUMNS).to_csv(root / "segments.csv", index=False)
     pd.DataFrame(coding, columns=["segment_id", "code", "coder", "coded_at", "memo", "exemplar"]).to_csv(
         root / "codings" / "consensus.csv", index=False
     )
