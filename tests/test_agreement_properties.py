@@ -176,7 +176,7 @@ def _no_warnings(ratings):
 def test_a_code_nobody_used_is_undefined_with_the_reason():
     ratings = np.zeros((10, 2, 1))
     result = _no_warnings(ratings)
-    for name in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha"):
+    for name in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger"):
         assert result.stats[name].get() is None
         assert result.stats[name].why() == NEVER_USED
     assert result.stats["percent_agreement"].get() == 1.0
@@ -185,7 +185,7 @@ def test_a_code_nobody_used_is_undefined_with_the_reason():
 
 def test_a_code_everybody_always_used_is_undefined_with_the_reason():
     result = _no_warnings(np.ones((8, 3, 1)))
-    for name in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha"):
+    for name in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger"):
         assert result.stats[name].get() is None
         assert ALWAYS_USED in result.stats[name].why()
 

@@ -271,8 +271,10 @@ def point_statistics(
     stats = {
         "percent_agreement": make_stat(v["percent_agreement"], [(none, NO_UNITS)]),
         "fleiss_kappa": make_stat(v["fleiss_kappa"], [*base, *_as_rules(fleiss_one)]),
-        "gwet_ac1": make_stat(v["gwet_ac1"], base),
-        "brennan_prediger": make_stat(v["brennan_prediger"], base),
+        # With every rating in one category there is nothing to agree on: AC1 and Brennan-Prediger
+        # would print 1.00 from their formulas, which reads as reliability that was never tested.
+        "gwet_ac1": make_stat(v["gwet_ac1"], [*base, *_as_rules(alpha_one)]),
+        "brennan_prediger": make_stat(v["brennan_prediger"], [*base, *_as_rules(alpha_one)]),
         "krippendorff_alpha": make_stat(v["krippendorff_alpha"], [*base, *_as_rules(alpha_one)]),
     }
     pair_reasons = [_pair_reasons(s.tables[p], reason_for) for p in range(len(terms.pairs))]
