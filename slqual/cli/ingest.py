@@ -36,6 +36,7 @@ def ingest(
         bool,
         typer.Option(
             "--force",
+            metavar="",
             help="Re-ingest changed transcripts even when their segments have codings; "
             "those coding rows move to codings/orphaned/.",
         ),
@@ -43,17 +44,21 @@ def ingest(
     strict: Annotated[
         bool,
         typer.Option(
-            "--strict", help="Stop with an error when the folder holds files that are not transcripts."
+            "--strict",
+            metavar="",
+            help="Stop with an error when the folder holds files that are not transcripts.",
         ),
     ] = False,
     keep_going: Annotated[
         bool,
         typer.Option(
-            "--keep-going", help="Ingest the readable files when some cannot be read, and list the others."
+            "--keep-going",
+            metavar="",
+            help="Ingest the readable files when some cannot be read, and list the others.",
         ),
     ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show the summary without writing anything.")
+        bool, typer.Option("--dry-run", metavar="", help="Show the summary without writing anything.")
     ] = False,
     output: Annotated[
         IngestFormat, typer.Option("--format", "-f", help="Output: a table for people, or json.")

@@ -81,7 +81,7 @@ def report(
         ),
     ] = None,
     no_figures: Annotated[
-        bool, typer.Option("--no-figures", help="Skip the heatmap and other figures.")
+        bool, typer.Option("--no-figures", metavar="", help="Skip the heatmap and other figures.")
     ] = False,
     project: ProjectOption = None,
 ) -> None:
