@@ -48,9 +48,10 @@ def code(
 ) -> None:
     """Code participant segments one at a time; every answer is saved the moment you give it.
 
-    Answer with code numbers or ids, comma or space separated.
-    0 or - : no code applies · ?N : what code N means
-    m : memo · e : exemplar quote · b : back · s : skip for now · q : quit
+    Answer with code numbers or ids, comma or space separated; 0 or - when no code
+    applies; ?N shows what code N means; m adds a memo; e marks an exemplar quote;
+    b goes back; s skips for now; q quits.
+
     Run it again to carry on where you stopped.
 
     Example: slqual code --coder reviewer1 --document P07

@@ -301,7 +301,7 @@ def rename(
 ) -> None:
     """Change a code's id in the codebook and in every coder's file, together.
 
-    Example: slqual codebook rename barriers.time barriers.time_pressure
+    Example: slqual codebook rename barriers.time_pressure barriers.time
     """
     from slqual.codebook.edit import rename_code
 
@@ -320,7 +320,7 @@ def merge(
 ) -> None:
     """Fold one or more codes into another: their codings move to it and they leave the codebook.
 
-    Example: slqual codebook merge skills.listening skills.empathy
+    Example: slqual codebook merge skills.understanding.early_communication skills.understanding.collaboration
     """
     from slqual.codebook.edit import merge_codes
 

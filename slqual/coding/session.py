@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 NONE_INPUTS = ("0", "-", "none")
 COMMANDS = ("?", "m", "e", "b", "s", "q")
 INPUT_HELP = (
-    "Type code numbers or ids (e.g. '3 7' or 'barriers.time'), comma or space separated; "
+    "Type code numbers or ids (e.g. '3 7' or 'barriers.bureaucracy'), comma or space separated; "
     "0 or - when no code applies; ?N for what code N means; m memo; e exemplar; "
     "b back; s skip for now; q quit."
 )
