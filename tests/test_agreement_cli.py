@@ -356,3 +356,19 @@ def test_light_kappa_reason_names_the_coder_pair(tmp_path):
     assert skills["cohen_kappa"] is None
     assert skills["undefined"]["cohen_kappa"].startswith("kappa for anna and ben: no coder applied")
     assert skills["krippendorff_alpha"] is not None  # defined: cleo applied it once
+
+
+def test_an_existing_disagreements_file_is_never_replaced_unasked(runner, study, tmp_path):
+    target = tmp_path / "disagreements.csv"
+    target.write_text(
+        "segment_id,code,decision,reason\nX-0001,a,keep,agreed in the meeting\n", encoding="utf-8"
+    )
+    args = ["agree", "reviewer1", "reviewer2", "-p", str(study.root), "--disagreements", str(target)]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2
+    assert "already exists and may hold your team's decisions" in refused.output
+    assert "agreed in the meeting" in target.read_text(encoding="utf-8")
+    replaced = runner.invoke(app, [*args, "--force"])
+    assert replaced.exit_code == 0, replaced.output
+    kept = list((study.root / ".slqual" / "history").glob("disagreements.*.csv"))
+    assert len(kept) == 1 and "agreed in the meeting" in kept[0].read_text(encoding="utf-8")

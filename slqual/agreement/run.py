@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slqual.errors import AgreementError, ProjectError
+from slqual.fileio import keep_history
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,6 +30,7 @@ class AgreeOptions:
     seed: int | None = None
     min_alpha: float | None = None
     disagreements: Path | None = None
+    force: bool = False  # replace an existing disagreements file (kept in history in a project)
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,16 @@ def load_codings(options: AgreeOptions):
     return project, codings, sources
 
 
+def _check_disagreements_target(options: AgreeOptions) -> None:
+    """A filled-in disagreements file holds the team's decisions: never replace it unasked."""
+    target = options.disagreements
+    if target is not None and Path(target).exists() and not options.force:
+        raise AgreementError(
+            f"{target}: already exists and may hold your team's decisions; choose another name, "
+            "or add --force to replace it (in a project the old file is kept in .slqual/history/)"
+        )
+
+
 def run_agree(options: AgreeOptions) -> AgreeOutcome:
     """Read, compute and report; writes only the disagreements file when one is asked for."""
     from slqual.agreement.build import build_ratings
@@ -105,6 +117,7 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     from slqual.agreement.report import to_dict
 
     project, codings, sources = load_codings(options)
+    _check_disagreements_target(options)
     context = None
     if project is not None:
         from slqual.coding.frame import coding_frame
@@ -130,6 +143,8 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     table = disagreements_table(ratings, context)
     written = None
     if options.disagreements is not None:
+        if project is not None:
+            keep_history(project.root, Path(options.disagreements))
         written = write_disagreements(table, options.disagreements)
     if project is not None:
         project.audit(

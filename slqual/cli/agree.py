@@ -71,6 +71,12 @@ def agree(
             show_default=False,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", metavar="", help="Replace an existing disagreements file (it may hold decisions)."
+        ),
+    ] = False,
     methods: Annotated[
         bool,
         typer.Option(
@@ -98,6 +104,7 @@ def agree(
             seed=seed,
             min_alpha=min_alpha,
             disagreements=disagreements,
+            force=force,
         )
     )
     for note in outcome.notes:
