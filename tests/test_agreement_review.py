@@ -216,3 +216,11 @@ def test_methods_paragraph_with_three_coders_claims_no_kappa_interval(runner, tm
     assert "Three coders (a, b and c)" in text
     assert "Fleiss, Cohen and Everitt" not in text
     assert "Light's kappa" in text
+
+
+def test_json_numbers_never_show_a_negative_zero():
+    import json
+
+    from slqual.agreement.report import _num
+
+    assert json.dumps([_num(-0.0), _num(-1e-9), _num(-0.25)]) == "[0.0, 0.0, -0.25]"

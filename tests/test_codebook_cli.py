@@ -138,6 +138,9 @@ def test_import_with_ids_from(runner, tmp_path):
     result = run(runner, "import", qdc, "-o", tmp_path / "back.yaml", "--ids-from", VALID)
     assert result.exit_code == 0
     assert load_codebook(tmp_path / "back.yaml").ids() == load_codebook(VALID).ids()
+    header = (tmp_path / "back.yaml").read_text(encoding="utf-8").split("\n\n", 1)[0]
+    assert "were taken back from it" in header
+    assert "# Ids were made from the names" not in header
 
 
 def test_rename_and_merge_from_the_cli(runner, study):

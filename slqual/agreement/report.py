@@ -65,7 +65,8 @@ def interpret(name: str, value: float | None) -> str | None:
 
 
 def _num(value: float | None) -> float | None:
-    return None if value is None else round(float(value), ROUND)
+    # "+ 0.0" turns a negative zero into 0.0, so JSON never shows -0.0.
+    return None if value is None else round(float(value), ROUND) + 0.0
 
 
 def _block(stats: dict[str, Stat], names: tuple[str, ...], k: int) -> dict:

@@ -135,9 +135,10 @@ def agree(
 def _fmt(value: float | None, ci: list[float] | None = None, digits: int = 2) -> str:
     if value is None:
         return ""
-    text = f"{value:.{digits}f}"
+    # "+ 0.0" shows an exact negative zero as 0.00.
+    text = f"{value + 0.0:.{digits}f}"
     if ci is not None:
-        text += f"\n[dim]{ci[0]:.{digits}f}–{ci[1]:.{digits}f}[/dim]"
+        text += f"\n[dim]{ci[0] + 0.0:.{digits}f}–{ci[1] + 0.0:.{digits}f}[/dim]"
     return text
 
 

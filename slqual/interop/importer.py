@@ -136,10 +136,15 @@ def import_codebook(
         raise CodebookError(summarize(errors, f"slqual codebook import {source}"))
     codebook = build_codebook(data, str(output))
     made_by = f" (made by {raw.origin})" if raw.origin else ""
+    ids_note = (
+        f"Ids of codes exported from {Path(ids_from).name} were taken back from it; other ids\n"
+        "were made from the names: check them before coding starts, then add\n"
+        if reference
+        else "Ids were made from the names: check them before coding starts, then add\n"
+    )
     header = (
         f"Imported by slqual from {source.name}{made_by}.\n"
-        "Ids were made from the names: check them before coding starts, then add\n"
-        "include, exclude, examples and keywords where they help the coders."
+        f"{ids_note}include, exclude, examples and keywords where they help the coders."
     )
     text = codebook_to_yaml(codebook, header)
     parse_codebook(text, str(output))  # what we write must load again
