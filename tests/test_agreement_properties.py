@@ -231,3 +231,19 @@ def test_kappa_interval_uses_the_fleiss_cohen_everitt_standard_error():
     reference = cohens_kappa(table)
     low, high = result.stats["cohen_kappa"].interval()
     assert (high - low) / 2 == pytest.approx(1.959964 * reference.std_kappa, rel=1e-5)
+
+
+def test_no_zero_width_interval_when_one_coder_never_applies_the_code():
+    ratings = np.zeros((7, 2, 1))
+    ratings[3, 1, 0] = 1.0  # only the second coder applied the code, once
+    result = _no_warnings(ratings)
+    assert result.stats["cohen_kappa"].get() == 0.0
+    assert result.stats["cohen_kappa"].interval() is None
+
+
+def test_perfect_agreement_keeps_its_interval():
+    ratings = np.zeros((7, 2, 1))
+    ratings[[1, 4], :, 0] = 1.0
+    result = _no_warnings(ratings)
+    assert result.stats["cohen_kappa"].get() == 1.0
+    assert result.stats["cohen_kappa"].interval() == [1.0, 1.0]

@@ -319,15 +319,25 @@ def add_analytic_intervals(
     with np.errstate(invalid="ignore"):
         t = stdtrit(np.where(n > 1, n - 1, 1), 0.975)
     for name in ("fleiss_kappa", "gwet_ac1", "brennan_prediger"):
-        value = out[name].value
-        low, high = np.clip(value - t * se[name], -1, 1), np.clip(value + t * se[name], -1, 1)
+        low, high = _interval(out[name].value, t * se[name])
         out[name] = out[name].with_interval(low, high, "gwet-linearised-variance")
     if len(terms.pairs) == 1:
-        kappa_se = fce_standard_error(s.tables[0])
-        value = out["cohen_kappa"].value
-        low, high = np.clip(value - Z95 * kappa_se, -1, 1), np.clip(value + Z95 * kappa_se, -1, 1)
+        low, high = _interval(out["cohen_kappa"].value, Z95 * fce_standard_error(s.tables[0]))
         out["cohen_kappa"] = out["cohen_kappa"].with_interval(low, high, "fleiss-cohen-everitt-1969")
     return out
+
+
+def _interval(value: np.ndarray, half_width: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """value ± half_width within [-1, 1]; none where the variance formula degenerates.
+
+    A zero standard error below perfect agreement (e.g. one coder never applied the
+    code, which makes kappa exactly 0) is not certainty: the large-sample formula has
+    nothing to work with there, so no interval is given rather than a [0, 0] one.
+    """
+    degenerate = (half_width < 1e-6) & (value < 1)  # zero up to rounding in the variance sums
+    low = np.where(degenerate, np.nan, np.clip(value - half_width, -1, 1))
+    high = np.where(degenerate, np.nan, np.clip(value + half_width, -1, 1))
+    return low, high
 
 
 def fce_standard_error(tables: np.ndarray) -> np.ndarray:
