@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,19 +9,23 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from slqual.cli.common import ProjectOption, error, get_project, info, print_json, stderr, stdout, warn
+from slqual.cli.common import (
+    ProjectOption,
+    TableOrJson,
+    TableOrJsonOption,
+    error,
+    get_project,
+    info,
+    print_json,
+    stderr,
+    stdout,
+    warn,
+)
 
 if TYPE_CHECKING:
     from slqual.ingest import IngestResult
 
 PROGRESS_ABOVE = 5  # a progress bar for more files than this
-
-
-class IngestFormat(str, Enum):
-    """What ingest prints: a summary table for people, or the summary as JSON."""
-
-    table = "table"
-    json = "json"
 
 
 def ingest(
@@ -60,9 +63,7 @@ def ingest(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", metavar="", help="Show the summary without writing anything.")
     ] = False,
-    output: Annotated[
-        IngestFormat, typer.Option("--format", "-f", help="Output: a table for people, or json.")
-    ] = IngestFormat.table,
+    output: TableOrJsonOption = TableOrJson.table,
     project: ProjectOption = None,
 ) -> None:
     """Read a folder of transcripts (.txt, .md, .docx, .odt, .vtt, .srt) into numbered segments.
@@ -88,7 +89,7 @@ def ingest(
             dry_run=dry_run,
             progress=bar.update,
         )
-    if output == IngestFormat.json:
+    if output is TableOrJson.json:
         print_json(result.to_dict())
     else:
         _render(result)
