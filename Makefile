@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,7 @@ bench: $(VENV)/.installed-test
 
 clean:
 	rm -rf demo-output .pytest_cache
+
+# Regenerate the command reference from the CLI (a test checks it is current).
+docs: $(VENV)/.installed
+	$(BIN)/python -m slqual.cli.reference > docs/commands.md
