@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
     from slqual.project import Project
 
-CODING_COLUMNS = ["segment_id", "code", "coder", "coded_at", "memo", "exemplar"]
+# quote: the exact words to quote from the segment (parts joined with "..."); empty lets the report choose.
+CODING_COLUMNS = ["segment_id", "code", "coder", "coded_at", "memo", "exemplar", "quote"]
 REQUIRED_COLUMNS = ["segment_id", "code"]
 CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
