@@ -179,7 +179,7 @@ def test_a_coder_file_saved_by_european_excel_is_read(project):
             "coded_at": "2026-01-01T00:00:00Z",
             "memo": "first, then; second",
             "exemplar": "1",
-                "quote": "",
+            "quote": "",
         }
     ]
 
