@@ -201,3 +201,13 @@ def test_workbook_header_is_frozen_and_filtered(workbook):
     assert workbook.freeze_panes == "A2"
     last = _column(workbook, "reason")
     assert workbook.auto_filter.ref == f"A1:{last}{workbook.max_row}"
+
+
+def test_an_earlier_coders_column_is_not_taken_for_typed_cells(study, tmp_path):
+    path = tmp_path / "d.csv"
+    _agree(study, path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).rename(columns={"reviewer2": "reviewer9"})
+    frame.to_csv(path, index=False)  # as if the file had been made for reviewer1 and reviewer9
+    outcome = _agree(study, path, force=True)
+    assert "reviewer9" not in pd.read_csv(path, dtype=str).columns
+    assert not (tmp_path / "d.stale.csv").exists() and not outcome.notes

@@ -122,10 +122,19 @@ def carry_over(table: pd.DataFrame, path: Path | str, coders: list[str] | tuple[
             f"{path}: has no segment_id and code columns, so it is not a disagreements file and its "
             "rows could not be carried over; choose another name, or move the file away first"
         )
+    columns = list(old.columns)
+    # The coder columns slqual wrote last time sit between code_name and decision: not typed by the team.
+    earlier_coders = (
+        set(columns[columns.index("code_name") + 1 : columns.index("decision")])
+        if {"code_name", "decision"} <= set(columns) and columns.index("code_name") < columns.index("decision")
+        else set()
+    )
     added = [
         c
-        for c in old.columns
-        if c not in table.columns and not (c.startswith("Unnamed:") and not old[c].str.strip().any())
+        for c in columns
+        if c not in table.columns
+        and c not in earlier_coders
+        and not (c.startswith("Unnamed:") and not old[c].str.strip().any())
     ]
     typed = [c for c in TYPED if c in old.columns] + added
     new = table.assign(**dict.fromkeys(added, ""))
