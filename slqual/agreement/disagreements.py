@@ -124,11 +124,9 @@ def carry_over(table: pd.DataFrame, path: Path | str, coders: list[str] | tuple[
         )
     columns = list(old.columns)
     # The coder columns slqual wrote last time sit between code_name and decision: not typed by the team.
-    earlier_coders = (
-        set(columns[columns.index("code_name") + 1 : columns.index("decision")])
-        if {"code_name", "decision"} <= set(columns) and columns.index("code_name") < columns.index("decision")
-        else set()
-    )
+    earlier_coders: set[str] = set()
+    if {"code_name", "decision"} <= set(columns):
+        earlier_coders = set(columns[columns.index("code_name") + 1 : columns.index("decision")])
     added = [
         c
         for c in columns
