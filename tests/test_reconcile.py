@@ -308,3 +308,15 @@ def test_every_stray_decision_is_listed_with_its_row(coded, tmp_path):
     assert f"row 2 (P01-0001, {B})" in message and f"row 4 (P01-0004, {B})" in message
     assert "2 decision(s)" in message and "--force" in message
     assert not coded.coder_path("consensus").exists()
+
+
+def test_cli_json_is_what_the_library_returned(coded, runner, tmp_path):
+    import json
+
+    path = _decisions(tmp_path, [("P01-0002", ISL, 1, 0, "keep", "explicit")])
+    args = ["reconcile", "r1", "r2", "-d", str(path), "--undecided", "drop", "--dry-run"]
+    result = runner.invoke(app, [*args, "-p", str(coded.root), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    expected = reconcile(coded, ["r1", "r2"], decisions_file=path, undecided=Undecided.drop, dry_run=True)
+    assert json.loads(result.stdout) == expected.to_dict()
+    assert json.loads(result.stdout)["notes"] == []
