@@ -83,7 +83,9 @@ def stale_sheet_rows(path: Path | str) -> pd.DataFrame | None:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None
     try:
-        names = load_workbook(path, read_only=True).sheetnames
+        book = load_workbook(path, read_only=True)
+        names = book.sheetnames
+        book.close()  # a read-only workbook keeps its file open until closed
     except (OSError, ValueError, KeyError, SyntaxError, zipfile.BadZipFile) as exc:
         raise CodingsError(f"{path}: cannot be read as an Excel file ({exc})") from exc
     if STALE_SHEET not in names:
