@@ -3,6 +3,12 @@
 An empty ``code`` means "read, and no code applies"; a segment with no row has
 not been coded by that coder. These files are the researchers' work: they are
 only ever replaced atomically, and the previous version is kept.
+
+A consensus coder's file, written by ``slqual reconcile``, carries three more
+columns (``PROVENANCE_COLUMNS``): ``source`` (agreed, decided or policy),
+``decided_by`` and ``reason``. They are read like any column a coder added by
+hand: ``read_coding(..., extra_columns=True)`` keeps them, so sessions, sheet
+imports and renames that rewrite the file keep them too.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ __all__ = [
 # quote: the exact words to quote from the segment (parts joined with "..."); empty lets the report choose.
 CODING_COLUMNS = ["segment_id", "code", "coder", "coded_at", "memo", "exemplar", "quote"]
 REQUIRED_COLUMNS = ["segment_id", "code"]
+# How each row of a consensus came to be (written by reconcile; kept like any extra column).
+PROVENANCE_COLUMNS = ["source", "decided_by", "reason"]
 
 
 def empty_coding() -> pd.DataFrame:
