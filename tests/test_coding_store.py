@@ -206,9 +206,9 @@ def test_ctrl_c_during_a_save_takes_effect_once_the_answer_is_saved(project, mon
     store = CodingStore(project, "r1")
     write_csv = store._write_csv
 
-    def interrupted_write() -> None:
+    def interrupted_write(rows) -> None:
         os.kill(os.getpid(), signal.SIGINT)  # arrives while the answer is being saved
-        write_csv()
+        write_csv(rows)
 
     monkeypatch.setattr(store, "_write_csv", interrupted_write)
     # Ctrl-C raises KeyboardInterrupt (a shell may start background jobs with it ignored).
@@ -247,3 +247,53 @@ def test_a_hand_edited_coder_file_with_a_stray_comma_or_quote_names_the_row(proj
     with pytest.raises(CodingsError, match=message) as caught:
         read_coding(path)
     assert "\n" not in str(caught.value)
+
+
+def _large(store: CodingStore) -> None:
+    """Make the store behave as with a coder file of 80,000 rows: rewriting it is slow."""
+    store.compact_budget = 0.0  # every rewrite counts as too slow to do at each answer
+
+
+def test_a_large_coder_file_is_compacted_in_the_background_and_at_the_end(project):
+    store = CodingStore(project, "r1")
+    _large(store)
+    store.idle_seconds = 0.05  # the coder pauses briefly after each answer
+    store.save(Answer("P01-0002", ("motivation",)))  # the first answer is written through: no timing yet
+    for sid in ("P01-0004", "P01-0005", "P02-0002"):
+        store.save(Answer(sid, ("barriers",)))
+    deadline = time.monotonic() + 10
+    while store.compactions_in_background == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert store.compactions_in_background > 0
+    assert len(read_coding(project.coder_path("r1"))) == 4  # compacted during the pause
+    store.close()
+    frame = read_coding(project.coder_path("r1"))
+    assert frame["segment_id"].tolist() == ["P01-0002", "P01-0004", "P01-0005", "P02-0002"]
+    assert not journal_path(project, "r1").exists()
+
+
+def test_answers_not_yet_compacted_are_recovered_from_the_journal(project):
+    store = CodingStore(project, "r1")
+    _large(store)
+    store.save(Answer("P01-0002", ("motivation",)))  # written through; from now on in the background
+    store._compact_in_background = lambda: None  # as if killed before the next compaction began
+    store.save(Answer("P01-0004", ("barriers",)))
+    store._handle.close()  # killed: no close()
+    recovered = CodingStore(project, "r1")
+    assert recovered.recovered == 1
+    assert read_coding(project.coder_path("r1"))["segment_id"].tolist() == ["P01-0002", "P01-0004"]
+    recovered.close()
+
+
+def test_a_session_never_writes_over_rows_it_did_not_change(project):
+    store = CodingStore(project, "r1")
+    store.save(Answer("P01-0002", ("motivation",)))
+    # Meanwhile the file changes on disk (a spreadsheet, a command that ignored the lock).
+    path = project.coder_path("r1")
+    text = path.read_text(encoding="utf-8")
+    time.sleep(0.01)
+    path.write_text(text + "P03-0002,barriers,r1,2026-01-01T00:00:00Z,,,\n", encoding="utf-8")
+    store.save(Answer("P01-0004", ("barriers.time_pressure",)))
+    store.close()
+    frame = read_coding(path)
+    assert sorted(frame["segment_id"]) == ["P01-0002", "P01-0004", "P03-0002"]
