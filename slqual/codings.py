@@ -13,26 +13,32 @@ imports and renames that rewrite the file keep them too.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slqual.csvfiles import csv_separator
-from slqual.errors import CodingsError
+from slqual.errors import CodingsError, SlqualError
 from slqual.fileio import atomic_write_csv, keep_history
 from slqual.project import check_coder_name
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from slqual.codebook import Codebook
     from slqual.project import Project
 
 # check_coder_name and csv_separator live with the project and the CSV readers; named here too for callers.
 __all__ = [
     "CODING_COLUMNS",
+    "CodingProblem",
+    "check_codings",
     "check_coder_name",
     "csv_separator",
     "empty_coding",
     "read_coding",
+    "problems_error",
     "read_project_codings",
     "write_coding",
 ]
@@ -149,3 +155,84 @@ def read_project_codings(project: Project, coders: list[str]) -> dict[str, pd.Da
             raise CodingsError(f"{path}: no coder '{coder}' in this project; coders: {existing}")
         result[coder] = read_coding(path, coder)
     return result
+
+
+@dataclass(frozen=True)
+class CodingProblem:
+    """A row of a coder's file that names a code or segment the project does not have."""
+
+    coder: str
+    file: str
+    row: int  # as a spreadsheet shows it: the header is row 1
+    column: str  # "code" or "segment_id"
+    value: str
+    message: str  # what is wrong and what to do, without the file and row
+
+    def __str__(self) -> str:
+        return f"{self.file}, row {self.row}: {self.message}"
+
+
+def check_codings(
+    codings: Mapping[str, pd.DataFrame],
+    codebook: Codebook | None = None,
+    segment_ids: Collection[str] | None = None,
+    sources: Mapping[str, str] | None = None,
+) -> list[CodingProblem]:
+    """Every row, in every coder's file, whose code is not in the codebook or whose segment is unknown.
+
+    The one check every command uses; each decides whether a problem stops it
+    (``problems_error``) or is listed (``slqual codebook check --codings``).
+    ``codings`` are frames as ``read_coding`` returns them (file order, so that
+    row numbers are the spreadsheet's); ``sources`` names each coder's file.
+    """
+    import difflib
+
+    problems: list[CodingProblem] = []
+    known_codes = codebook.ids() if codebook is not None else []
+    known_segments = set(segment_ids) if segment_ids is not None else None
+    for coder, frame in codings.items():
+        where = (sources or {}).get(coder, f"codings/{coder}.csv")
+        codes, segments = frame["code"].tolist(), frame["segment_id"].tolist()
+        for index, (code, segment) in enumerate(zip(codes, segments, strict=True)):
+            row = index + 2
+            if known_segments is not None and segment not in known_segments:
+                problems.append(
+                    CodingProblem(
+                        coder,
+                        where,
+                        row,
+                        "segment_id",
+                        segment,
+                        f"segment '{segment}' is not in segments.csv; check the id, or run 'slqual ingest' "
+                        "again if the transcripts changed",
+                    )
+                )
+            if codebook is not None and code and code not in codebook:
+                close = difflib.get_close_matches(code, known_codes, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                problems.append(
+                    CodingProblem(
+                        coder,
+                        where,
+                        row,
+                        "code",
+                        code,
+                        f"code '{code}' is not in the codebook; {hint}fix the row, add the code to the "
+                        "codebook, or rename it with 'slqual codebook rename'",
+                    )
+                )
+    return problems
+
+
+def problems_error(problems: Sequence[CodingProblem], error: type[SlqualError] = CodingsError) -> SlqualError:
+    """One error for a command that cannot go on: the first problem, and how many more there are."""
+    first = problems[0]
+    rest = len(problems) - 1
+    more = ""
+    if rest:
+        shown = ", ".join(
+            f"row {p.row}" + ("" if p.file == first.file else f" of {p.file}") for p in problems[1:6]
+        )
+        etc = ", ..." if rest > 5 else ""
+        more = f" ({rest} more problem(s): {shown}{etc}; 'slqual codebook check --codings' lists them all)"
+    return error(f"{first}{more}")

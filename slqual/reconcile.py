@@ -26,6 +26,8 @@ from slqual.codings import (
     CODING_COLUMNS,
     PROVENANCE_COLUMNS,
     check_coder_name,
+    check_codings,
+    problems_error,
     read_project_codings,
     write_coding,
 )
@@ -112,13 +114,10 @@ def reconcile(
     codings = read_project_codings(project, coders)
     codebook = project.load_codebook()
     code_rank = {code: rank for rank, code in enumerate(codebook.ids())}  # codebook order
-    for coder, frame in codings.items():
-        unknown = sorted(set(frame["code"]) - code_rank.keys() - {""})
-        if unknown:
-            raise CodingsError(
-                f"{project.coder_path(coder)}: code(s) {', '.join(unknown[:5])} not in the codebook; "
-                "fix them or run 'slqual codebook check --codings'"
-            )
+    sources = {coder: str(project.coder_path(coder)) for coder in coders}
+    problems = check_codings(codings, codebook, sources=sources)
+    if problems:
+        raise problems_error(problems)
     decisions = read_decisions(decisions_file) if decisions_file else {}
 
     code_sets = {coder: _code_sets(frame) for coder, frame in codings.items()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,31 +15,20 @@ if TYPE_CHECKING:
 
 def unknown_code_issues(project: Project, codebook: Codebook) -> list[Issue]:
     """One issue per coder row whose code is not in the codebook (row numbers as a spreadsheet shows them)."""
-    from slqual.codings import read_coding
+    from slqual.codings import check_codings, read_coding
 
-    ids = codebook.ids()
-    issues: list[Issue] = []
-    for coder in project.coders():
-        path = project.coder_file(coder)
-        frame = read_coding(path, coder)
-        for index, code in enumerate(frame["code"].tolist()):
-            if not code or code in codebook:
-                continue
-            close = difflib.get_close_matches(code, ids, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            issues.append(
-                Issue(
-                    file=str(path),
-                    line=index + 2,
-                    node_id=code,
-                    message=(
-                        f"coder '{coder}' used code '{code}', which is not in the codebook; {hint}"
-                        "fix the row, add the code, or rename it with 'slqual codebook rename'"
-                    ),
-                    severity=ERROR,
-                )
-            )
-    return issues
+    codings = {coder: read_coding(project.coder_file(coder), coder) for coder in project.coders()}
+    sources = {coder: str(project.coder_file(coder)) for coder in codings}
+    return [
+        Issue(
+            file=p.file,
+            line=p.row,
+            node_id=p.value,
+            message=f"coder '{p.coder}': {p.message}",
+            severity=ERROR,
+        )
+        for p in check_codings(codings, codebook, sources=sources)
+    ]
 
 
 def check_project_codebook(
