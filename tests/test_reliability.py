@@ -119,3 +119,16 @@ def test_a_sheet_with_a_word_line_break_in_a_memo_exports(project, tmp_path):
     )
     export_sheet(project, "r1", output=tmp_path / "r1.xlsx")
     assert (tmp_path / "r1.xlsx").stat().st_size > 0
+
+
+def test_a_full_disk_during_a_command_is_one_line_naming_the_file(project, runner, monkeypatch, tmp_path):
+    project.coder_path("r1").parent.mkdir(exist_ok=True)
+    project.coder_path("r1").write_text("segment_id,code\nP01-0002,motivation\n", encoding="utf-8")
+    monkeypatch.setattr(os, "fsync", _no_space)
+    target = tmp_path / "out.csv"
+    result = runner.invoke(
+        app, ["codebook", "export", "--format", "csv", "-o", str(target), "-p", str(project.root)]
+    )
+    assert result.exit_code == 2, result.output
+    assert str(target) in " ".join(result.output.split())
+    assert "No space left on device" in result.output
