@@ -97,3 +97,31 @@ def test_exit_codes_are_documented():
     section = README.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 3 |"):
         assert code in section
+
+
+def _prepared_study(folder: Path) -> None:
+    """'my-study' as the Python examples expect it: the example study's transcripts and codings."""
+    import shutil
+
+    from conftest import EXAMPLE_STUDY
+
+    from slqual.project import init_project
+
+    project = init_project(folder / "my-study")
+    for name in ("slqual.yaml", "participants.csv"):
+        shutil.copy(EXAMPLE_STUDY / name, project.root / name)
+    for path in (EXAMPLE_STUDY / "transcripts").iterdir():
+        shutil.copy(path, project.transcripts_dir / path.name)
+    for path in (EXAMPLE_STUDY / "codings").glob("*.csv"):
+        shutil.copy(path, project.codings_dir / path.name)
+
+
+RUNNABLE = [p for p in ALL_DOCS if p.name in ("README.md", "python-api.md")]
+
+
+@pytest.mark.parametrize("path", RUNNABLE, ids=lambda p: p.name)
+def test_every_python_example_in_the_docs_runs(path, tmp_path, monkeypatch, capsys):
+    _prepared_study(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for block in _python_blocks(_text(path)):
+        exec(compile(block, f"{path.name} example", "exec"), {"__name__": "__docs__"})  # noqa: S102
