@@ -1,0 +1,383 @@
+"""Export a slqual project as a REFI-QDA project (``.qdpx``) for NVivo, ATLAS.ti, MAXQDA and QualCoder.
+
+Each transcript becomes a plain-text source: its segments in order, one
+paragraph each, ``Speaker: words``, separated by a blank line (no labels in a
+file ingested without any). Each coder is a User; each segment a coder coded
+is a PlainTextSelection covering exactly the segment's words, holding one
+Coding per code (a coder's marked quote goes into the selection's description
+as ``Quote: ...``, never into a second coding; a memo into a note on the
+coding). Participants are Cases whose attributes are Variables, linked to
+their sources (and in focus groups to their own speakers' selections).
+
+Every GUID is derived from slqual ids and nothing depends on the clock, so
+exporting the same project twice gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from slqual import __version__
+from slqual.cells import xml_safe
+from slqual.errors import ProjectError
+from slqual.fileio import atomic_write_bytes
+from slqual.interop.qdc import description_for, guid_for
+from slqual.interop.qdpx.model import (
+    NS,
+    PROJECT_FILE,
+    QUOTE_LABEL,
+    SCHEMA_PATH,
+    SOURCES_DIR,
+    QdpxError,
+    guid,
+    is_date_time,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from slqual.codebook.model import Codebook, CodeNode
+    from slqual.project import Project
+
+UNKNOWN_SPEAKER = "unknown"  # the speaker of every segment of a file ingested without labels
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the archive's bytes do not depend on the clock
+Redact = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote; ``to_dict`` is what ``--format json`` prints."""
+
+    output: str
+    documents: int
+    segments: int
+    coders: tuple[str, ...]
+    selections: int
+    codings: int
+    codes: int
+    cases: int
+    memos: int
+    redacted: bool
+    not_exported: tuple[str, ...] = ()  # what had no place in the file, one line per kind
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Placed:
+    """A segment's place in its exported source."""
+
+    document: str
+    start: int
+    end: int
+    participant: str
+
+
+def export_qdpx(
+    project: Project, output: Path | str, coders: list[str] | None = None, redact: bool = False
+) -> ExportResult:
+    """Write the project as a ``.qdpx`` file; ``redact`` applies the project's redact.csv to all text."""
+    output = Path(output)
+    if output.suffix.lower() != ".qdpx":
+        raise QdpxError(f"{output}: a REFI-QDA project file must end in .qdpx; choose another name")
+    qde, sources, result = build_qdpx(project, coders, redact)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, PROJECT_FILE, qde)
+        for name, data in sources:
+            _add(archive, f"{SOURCES_DIR}/{name}", data)
+    atomic_write_bytes(output, buffer.getvalue())
+    return ExportResult(**{**asdict(result), "output": str(output)})
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def build_qdpx(
+    project: Project, coders: list[str] | None = None, redact: bool = False
+) -> tuple[bytes, list[tuple[str, bytes]], ExportResult]:
+    """The bytes of ``project.qde``, the source files (name, bytes) and a summary, without writing."""
+    from slqual.codings import read_project_codings
+
+    apply = _redactor(project) if redact else _unchanged
+    segments = project.read_segments()
+    codebook = project.load_codebook()
+    coders = list(coders) if coders else project.coders()
+    codings = read_project_codings(project, coders)
+    participants = project.read_participants() if project.participants_path.is_file() else None
+
+    texts, places = _source_texts(segments, apply)
+    root = ET.Element("Project", {"xmlns": NS, "name": xml_safe(project.root.name), "origin": _origin()})
+    if coders:
+        users = ET.SubElement(root, "Users")
+        for coder in coders:
+            ET.SubElement(users, "User", {"guid": guid("user", coder), "name": coder})
+    book = ET.SubElement(ET.SubElement(root, "CodeBook"), "Codes")
+    for theme in codebook.roots:
+        _code(book, theme, apply)
+
+    selections, memo_notes, stats = _selections(codings, places, codebook, apply)
+    case_count = _cases(root, participants, places, selections, apply)
+    sources = ET.SubElement(root, "Sources")
+    files = []
+    for document, text in texts.items():
+        source_guid = guid("source", document)
+        element = ET.SubElement(
+            sources,
+            "TextSource",
+            {
+                "guid": source_guid,
+                "name": xml_safe(document),
+                "plainTextPath": f"internal://{source_guid}.txt",
+            },
+        )
+        for selection in selections.get(document, ()):
+            element.append(selection[1])
+        files.append((f"{source_guid}.txt", text.encode("utf-8")))
+    if memo_notes:
+        notes = ET.SubElement(root, "Notes")
+        notes.extend(memo_notes)
+    ET.indent(root, space="  ")
+    qde = ('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n").encode()
+    result = ExportResult(
+        output="",
+        documents=len(texts),
+        segments=len(places),
+        coders=tuple(coders),
+        selections=stats["selections"],
+        codings=stats["codings"],
+        codes=len(codebook),
+        cases=case_count,
+        memos=len(memo_notes),
+        redacted=redact,
+        not_exported=tuple(stats["lost"]),
+    )
+    return qde, files, result
+
+
+def _origin() -> str:
+    return f"slqual {__version__}"
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
+def _redactor(project: Project) -> Redact:
+    """The project's redaction as a function on text (slqual.redact, loaded only when asked for)."""
+    try:
+        from slqual.redact import load_redactor
+    except ImportError as exc:
+        raise ProjectError(
+            "redaction is unavailable in this version of slqual (no slqual.redact module); "
+            "export without --redact, or update slqual"
+        ) from exc
+    redactor = load_redactor(project)
+    return redactor.apply
+
+
+def _code(parent: ET.Element, node: CodeNode, apply: Redact) -> None:
+    attrib = {"guid": guid_for(node.id), "name": xml_safe(node.name), "isCodable": "true"}
+    if node.color:
+        attrib["color"] = node.color.upper()
+    element = ET.SubElement(parent, "Code", attrib)
+    description = description_for(node)
+    if description:
+        ET.SubElement(element, "Description").text = xml_safe(apply(description))
+    for child in node.children:
+        _code(element, child, apply)
+
+
+def _source_texts(segments: pd.DataFrame, apply: Redact) -> tuple[dict[str, str], dict[str, _Placed]]:
+    """Each document's exported text, and each segment's character offsets in it.
+
+    Offsets count characters (code points) of the exported, possibly redacted, text.
+    """
+    texts: dict[str, str] = {}
+    places: dict[str, _Placed] = {}
+    ordered = segments.sort_values(["document", "seq"], kind="stable", key=_document_order(segments))
+    columns = ["segment_id", "document", "participant_id", "speaker", "text"]
+    rows_by_doc: dict[str, list[tuple]] = {}
+    for row in ordered[columns].itertuples(index=False, name=None):
+        rows_by_doc.setdefault(row[1], []).append(row)
+    for document, rows in rows_by_doc.items():
+        labelled = any(r[3] and r[3] != UNKNOWN_SPEAKER for r in rows)
+        parts: list[str] = []
+        position = 0
+        for segment_id, _, participant, speaker, text in rows:
+            if parts:
+                parts.append("\n\n")
+                position += 2
+            label = xml_safe(apply(speaker)) if labelled and speaker else ""
+            if label:
+                parts.append(label + ": ")
+                position += len(label) + 2
+            words = xml_safe(apply(text))
+            parts.append(words)
+            places[segment_id] = _Placed(document, position, position + len(words), participant)
+            position += len(words)
+        texts[document] = "".join(parts) + "\n"
+    return texts, places
+
+
+def _document_order(segments: pd.DataFrame):
+    """Documents in the order segments.csv lists them (ingest writes them in natural order)."""
+    first = {doc: i for i, doc in enumerate(dict.fromkeys(segments["document"]))}
+
+    def key(column):
+        return column.map(first) if column.name == "document" else column
+
+    return key
+
+
+def _selections(
+    codings: dict[str, pd.DataFrame], places: dict[str, _Placed], codebook: Codebook, apply: Redact
+) -> tuple[dict[str, list[tuple]], list[ET.Element], dict[str, Any]]:
+    """PlainTextSelections by document (sorted by position), the memo notes, and counts."""
+    by_document: dict[str, list[tuple]] = {}
+    notes: list[ET.Element] = []
+    unknown_code: dict[str, int] = {}
+    unknown_segment = no_code = exemplars = codings_written = 0
+    for coder, frame in codings.items():
+        user = guid("user", coder)
+        groups: dict[tuple[str, str], list[tuple]] = {}
+        columns = ["segment_id", "code", "coded_at", "memo", "exemplar", "quote"]
+        for segment_id, code, coded_at, memo, exemplar, quote in frame[columns].itertuples(
+            index=False, name=None
+        ):
+            if not code:
+                no_code += 1
+                continue
+            if segment_id not in places:
+                unknown_segment += 1
+                continue
+            if code not in codebook:
+                unknown_code[code] = unknown_code.get(code, 0) + 1
+                continue
+            exemplars += exemplar == "1"
+            groups.setdefault((segment_id, quote), []).append((code, coded_at, memo))
+        for (segment_id, quote), rows in groups.items():
+            place = places[segment_id]
+            attrib = {
+                "guid": guid("selection", coder, segment_id, quote),
+                "name": segment_id,
+                "startPosition": str(place.start),
+                "endPosition": str(place.end),
+                "creatingUser": user,
+            }
+            times = sorted(t for _, t, _ in rows if is_date_time(t))
+            if times:
+                attrib["creationDateTime"] = times[0]
+            selection = ET.Element("PlainTextSelection", attrib)
+            if quote:
+                ET.SubElement(selection, "Description").text = QUOTE_LABEL + xml_safe(apply(quote))
+            for code, coded_at, memo in rows:
+                coding_attrib = {"guid": guid("coding", coder, segment_id, code), "creatingUser": user}
+                if is_date_time(coded_at):
+                    coding_attrib["creationDateTime"] = coded_at
+                coding = ET.SubElement(selection, "Coding", coding_attrib)
+                ET.SubElement(coding, "CodeRef", {"targetGUID": guid_for(code)})
+                if memo:
+                    note_guid = guid("memo", coder, segment_id, code)
+                    ET.SubElement(coding, "NoteRef", {"targetGUID": note_guid})
+                    notes.append(_note(note_guid, f"Memo: {segment_id} {code}", apply(memo), user, coded_at))
+                codings_written += 1
+            by_document.setdefault(place.document, []).append((place.start, selection, segment_id))
+    for items in by_document.values():
+        items.sort(key=lambda item: item[0])
+    lost = []
+    if no_code:
+        lost.append(f"{no_code} row(s) saying 'read, no code applies' (REFI-QDA has no place for them)")
+    if exemplars:
+        lost.append(f"{exemplars} exemplar mark(s) (REFI-QDA has no place for them)")
+    if unknown_segment:
+        lost.append(f"{unknown_segment} coded row(s) whose segment is not in segments.csv")
+    if unknown_code:
+        names = ", ".join(f"{c} ({n})" for c, n in sorted(unknown_code.items()))
+        lost.append(f"coded rows whose code is not in the codebook: {names}")
+    stats = {
+        "selections": sum(len(v) for v in by_document.values()),
+        "codings": codings_written,
+        "lost": lost,
+    }
+    return by_document, notes, stats
+
+
+def _note(note_guid: str, name: str, text: str, user: str, created: str) -> ET.Element:
+    attrib = {"guid": note_guid, "name": xml_safe(name), "creatingUser": user}
+    if is_date_time(created):
+        attrib["creationDateTime"] = created
+    note = ET.Element("Note", attrib)
+    ET.SubElement(note, "PlainTextContent").text = xml_safe(text)
+    return note
+
+
+def _cases(
+    root: ET.Element,
+    participants: pd.DataFrame | None,
+    places: dict[str, _Placed],
+    selections: dict[str, list[tuple]],
+    apply: Redact,
+) -> int:
+    """Variables and Cases from participants.csv; returns the number of cases."""
+    if participants is None or participants.empty:
+        return 0
+    attributes = [c for c in participants.columns if c != "participant_id"]
+    if attributes:
+        variables = ET.SubElement(root, "Variables")
+        for name in attributes:
+            ET.SubElement(
+                variables,
+                "Variable",
+                {"guid": guid("variable", name), "name": xml_safe(name), "typeOfVariable": "Text"},
+            )
+    documents: dict[str, list[str]] = {}  # participant -> documents, in order
+    speakers: dict[str, set[str]] = {}  # document -> its participants
+    for place in places.values():
+        if place.participant:
+            docs = documents.setdefault(place.participant, [])
+            if place.document not in docs:
+                docs.append(place.document)
+            speakers.setdefault(place.document, set()).add(place.participant)
+    cases = ET.SubElement(root, "Cases")
+    for record in participants.to_dict("records"):
+        pid = record["participant_id"]
+        case = ET.SubElement(cases, "Case", {"guid": guid("case", pid), "name": xml_safe(pid)})
+        for name in attributes:
+            value = record.get(name, "")
+            if value:
+                value_element = ET.SubElement(case, "VariableValue")
+                ET.SubElement(value_element, "VariableRef", {"targetGUID": guid("variable", name)})
+                ET.SubElement(value_element, "TextValue").text = xml_safe(apply(value))
+        for document in documents.get(pid, []):
+            ET.SubElement(case, "SourceRef", {"targetGUID": guid("source", document)})
+        for document in documents.get(pid, []):
+            if len(speakers.get(document, ())) < 2:
+                continue  # one participant in the file: the source link says it all
+            for _, selection, segment_id in selections.get(document, ()):
+                if places[segment_id].participant == pid:
+                    ET.SubElement(case, "SelectionRef", {"targetGUID": selection.get("guid")})
+    return len(participants)
+
+
+def validate_qde(data: bytes, source: str = PROJECT_FILE) -> None:
+    """Check project.qde bytes against the REFI-QDA project schema (needs the xmlschema package)."""
+    try:
+        import xmlschema
+    except ImportError as exc:  # only a test/dev dependency
+        raise QdpxError("validating a .qdpx needs the 'xmlschema' package; install slqual[test]") from exc
+    schema = xmlschema.XMLSchema(str(SCHEMA_PATH))
+    errors = list(schema.iter_errors(data.decode("utf-8")))
+    if errors:
+        raise QdpxError(f"{source}: does not match the REFI-QDA project schema ({errors[0].reason})")
