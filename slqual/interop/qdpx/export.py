@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from slqual import __version__
 from slqual.cells import xml_safe
@@ -78,6 +78,14 @@ class _Placed:
     start: int
     end: int
     participant: str
+
+
+class _Made(NamedTuple):
+    """A selection made for the file, with its sort key and its segment."""
+
+    key: tuple
+    element: ET.Element
+    segment_id: str
 
 
 def export_qdpx(
@@ -143,7 +151,7 @@ def build_qdpx(
             },
         )
         for selection in selections.get(document, ()):
-            element.append(selection[1])
+            element.append(selection.element)
         files.append((f"{source_guid}.txt", text.encode("utf-8")))
     if memo_notes:
         notes = ET.SubElement(root, "Notes")
@@ -243,13 +251,13 @@ def _document_order(segments: pd.DataFrame):
 
 def _selections(
     codings: dict[str, pd.DataFrame], places: dict[str, _Placed], codebook: Codebook, apply: Redact
-) -> tuple[dict[str, list[tuple]], list[ET.Element], dict[str, Any]]:
+) -> tuple[dict[str, list[_Made]], list[ET.Element], dict[str, Any]]:
     """PlainTextSelections by document (sorted by position), the memo notes, and counts."""
-    by_document: dict[str, list[tuple]] = {}
+    by_document: dict[str, list[_Made]] = {}
     notes: list[ET.Element] = []
     unknown_code: dict[str, int] = {}
     unknown_segment = no_code = exemplars = codings_written = 0
-    for coder, frame in codings.items():
+    for coder_number, (coder, frame) in enumerate(codings.items()):
         user = guid("user", coder)
         groups: dict[tuple[str, str], list[tuple]] = {}
         columns = ["segment_id", "code", "coded_at", "memo", "exemplar", "quote"]
@@ -282,7 +290,7 @@ def _selections(
             selection = ET.Element("PlainTextSelection", attrib)
             if quote:
                 ET.SubElement(selection, "Description").text = QUOTE_LABEL + xml_safe(apply(quote))
-            for code, coded_at, memo in rows:
+            for code, coded_at, memo in sorted(rows):
                 coding_attrib = {"guid": guid("coding", coder, segment_id, code), "creatingUser": user}
                 if is_date_time(coded_at):
                     coding_attrib["creationDateTime"] = coded_at
@@ -293,9 +301,10 @@ def _selections(
                     ET.SubElement(coding, "NoteRef", {"targetGUID": note_guid})
                     notes.append(_note(note_guid, f"Memo: {segment_id} {code}", apply(memo), user, coded_at))
                 codings_written += 1
-            by_document.setdefault(place.document, []).append((place.start, selection, segment_id))
+            key = (place.start, coder_number, quote)
+            by_document.setdefault(place.document, []).append(_Made(key, selection, segment_id))
     for items in by_document.values():
-        items.sort(key=lambda item: item[0])
+        items.sort(key=lambda item: item.key)
     lost = []
     if no_code:
         lost.append(f"{no_code} row(s) saying 'read, no code applies' (REFI-QDA has no place for them)")
@@ -327,7 +336,7 @@ def _cases(
     root: ET.Element,
     participants: pd.DataFrame | None,
     places: dict[str, _Placed],
-    selections: dict[str, list[tuple]],
+    selections: dict[str, list[_Made]],
     apply: Redact,
 ) -> int:
     """Variables and Cases from participants.csv; returns the number of cases."""
@@ -365,9 +374,9 @@ def _cases(
         for document in documents.get(pid, []):
             if len(speakers.get(document, ())) < 2:
                 continue  # one participant in the file: the source link says it all
-            for _, selection, segment_id in selections.get(document, ()):
-                if places[segment_id].participant == pid:
-                    ET.SubElement(case, "SelectionRef", {"targetGUID": selection.get("guid")})
+            for made in selections.get(document, ()):
+                if places[made.segment_id].participant == pid:
+                    ET.SubElement(case, "SelectionRef", {"targetGUID": made.element.get("guid")})
     return len(participants)
 
 
