@@ -112,6 +112,14 @@ def _declares_entities(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return False
 
 
+def declares_entities(data: bytes) -> bool:
+    """True when XML bytes hold a DOCTYPE or ENTITY declaration (in UTF-8, UTF-16 or ASCII).
+
+    Without one, XML can define no entities and refer to nothing outside itself.
+    """
+    return any(mark in data for mark in _DECLARATIONS)
+
+
 def size_text(size: int) -> str:
     """A size for messages: '12 MB' or '300 KB'."""
     return f"{size / MB:,.0f} MB" if size >= MB else f"{size / 1024:,.0f} KB"

@@ -170,7 +170,7 @@ class _Builder:
             self.notes.append("the file holds no codes: codebook.yaml is slqual's template; replace it")
         atomic_write_text(self.root / "slqual.yaml", Settings(unit=self.unit).to_yaml())
         project = open_project(self.root)
-        return project, project.load_codebook(), code_ids
+        return project, codebook if self.loaded.codes else project.load_codebook(), code_ids
 
     # ----- transcripts and participants ---------------------------------------------------------------
 

@@ -58,9 +58,8 @@ def coder_rows(
     order: dict[str, int] = {}
     if segments is not None:
         ordered = segments.sort_values(["document", "seq"], kind="stable")
-        for number, (segment_id, document, text) in enumerate(
-            ordered[["segment_id", "document", "text"]].itertuples(index=False, name=None)
-        ):
+        columns = (ordered[c].tolist() for c in ("segment_id", "document", "text"))
+        for number, (segment_id, document, text) in enumerate(zip(*columns, strict=True)):
             by_document.setdefault(document, []).append((segment_id, text))
             order[segment_id] = number
     entries: dict[tuple[str, str, str], dict] = {}

@@ -21,28 +21,20 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from slqual import __version__
 from slqual.cells import xml_safe
 from slqual.errors import ProjectError
 from slqual.fileio import atomic_write_bytes
 from slqual.interop.qdc import description_for, guid_for
-from slqual.interop.qdpx.model import (
-    NS,
-    PROJECT_FILE,
-    QUOTE_LABEL,
-    SCHEMA_PATH,
-    SOURCES_DIR,
-    QdpxError,
-    guid,
-    is_date_time,
-)
+from slqual.interop.qdpx.model import NS, PROJECT_FILE, SCHEMA_PATH, SOURCES_DIR, QdpxError, guid
+from slqual.interop.qdpx.selections import Made, Place, build_selections, sources_xml
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from slqual.codebook.model import Codebook, CodeNode
+    from slqual.codebook.model import CodeNode
     from slqual.project import Project
 
 UNKNOWN_SPEAKER = "unknown"  # the speaker of every segment of a file ingested without labels
@@ -70,24 +62,6 @@ class ExportResult:
         return asdict(self)
 
 
-@dataclass
-class _Placed:
-    """A segment's place in its exported source."""
-
-    document: str
-    start: int
-    end: int
-    participant: str
-
-
-class _Made(NamedTuple):
-    """A selection made for the file, with its sort key and its segment."""
-
-    key: tuple
-    element: ET.Element
-    segment_id: str
-
-
 def export_qdpx(
     project: Project, output: Path | str, coders: list[str] | None = None, redact: bool = False
 ) -> ExportResult:
@@ -109,7 +83,7 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
-    archive.writestr(info, data)
+    archive.writestr(info, data, compresslevel=1)  # most of level 6's saving at a third of the time
 
 
 def build_qdpx(
@@ -135,29 +109,15 @@ def build_qdpx(
     for theme in codebook.roots:
         _code(book, theme, apply)
 
-    selections, memo_notes, stats = _selections(codings, places, codebook, apply)
+    selections, memo_notes, stats = build_selections(codings, places, codebook, apply)
     case_count = _cases(root, participants, places, selections, apply)
-    sources = ET.SubElement(root, "Sources")
-    files = []
-    for document, text in texts.items():
-        source_guid = guid("source", document)
-        element = ET.SubElement(
-            sources,
-            "TextSource",
-            {
-                "guid": source_guid,
-                "name": xml_safe(document),
-                "plainTextPath": f"internal://{source_guid}.txt",
-            },
-        )
-        for selection in selections.get(document, ()):
-            element.append(selection.element)
-        files.append((f"{source_guid}.txt", text.encode("utf-8")))
-    if memo_notes:
-        notes = ET.SubElement(root, "Notes")
-        notes.extend(memo_notes)
     ET.indent(root, space="  ")
-    qde = ('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n").encode()
+    head = ET.tostring(root, encoding="unicode")
+    sources, files = sources_xml(texts, selections) if texts else ("", [])
+    notes = "  <Notes>\n" + "".join(memo_notes) + "  </Notes>\n" if memo_notes else ""
+    # Sources and Notes come last in a project (see the schema); the bulk is written as text.
+    body = head.removesuffix("</Project>") + sources + notes + "</Project>"
+    qde = ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
     result = ExportResult(
         output="",
         documents=len(texts),
@@ -207,17 +167,17 @@ def _code(parent: ET.Element, node: CodeNode, apply: Redact) -> None:
         _code(element, child, apply)
 
 
-def _source_texts(segments: pd.DataFrame, apply: Redact) -> tuple[dict[str, str], dict[str, _Placed]]:
+def _source_texts(segments: pd.DataFrame, apply: Redact) -> tuple[dict[str, str], dict[str, Place]]:
     """Each document's exported text, and each segment's character offsets in it.
 
     Offsets count characters (code points) of the exported, possibly redacted, text.
     """
     texts: dict[str, str] = {}
-    places: dict[str, _Placed] = {}
+    places: dict[str, Place] = {}
     ordered = segments.sort_values(["document", "seq"], kind="stable", key=_document_order(segments))
     columns = ["segment_id", "document", "participant_id", "speaker", "text"]
     rows_by_doc: dict[str, list[tuple]] = {}
-    for row in ordered[columns].itertuples(index=False, name=None):
+    for row in zip(*(ordered[c].tolist() for c in columns), strict=True):
         rows_by_doc.setdefault(row[1], []).append(row)
     for document, rows in rows_by_doc.items():
         labelled = any(r[3] and r[3] != UNKNOWN_SPEAKER for r in rows)
@@ -233,7 +193,7 @@ def _source_texts(segments: pd.DataFrame, apply: Redact) -> tuple[dict[str, str]
                 position += len(label) + 2
             words = xml_safe(apply(text))
             parts.append(words)
-            places[segment_id] = _Placed(document, position, position + len(words), participant)
+            places[segment_id] = Place(document, position, position + len(words), participant)
             position += len(words)
         texts[document] = "".join(parts) + "\n"
     return texts, places
@@ -249,94 +209,11 @@ def _document_order(segments: pd.DataFrame):
     return key
 
 
-def _selections(
-    codings: dict[str, pd.DataFrame], places: dict[str, _Placed], codebook: Codebook, apply: Redact
-) -> tuple[dict[str, list[_Made]], list[ET.Element], dict[str, Any]]:
-    """PlainTextSelections by document (sorted by position), the memo notes, and counts."""
-    by_document: dict[str, list[_Made]] = {}
-    notes: list[ET.Element] = []
-    unknown_code: dict[str, int] = {}
-    unknown_segment = no_code = exemplars = codings_written = 0
-    for coder_number, (coder, frame) in enumerate(codings.items()):
-        user = guid("user", coder)
-        groups: dict[tuple[str, str], list[tuple]] = {}
-        columns = ["segment_id", "code", "coded_at", "memo", "exemplar", "quote"]
-        for segment_id, code, coded_at, memo, exemplar, quote in frame[columns].itertuples(
-            index=False, name=None
-        ):
-            if not code:
-                no_code += 1
-                continue
-            if segment_id not in places:
-                unknown_segment += 1
-                continue
-            if code not in codebook:
-                unknown_code[code] = unknown_code.get(code, 0) + 1
-                continue
-            exemplars += exemplar == "1"
-            groups.setdefault((segment_id, quote), []).append((code, coded_at, memo))
-        for (segment_id, quote), rows in groups.items():
-            place = places[segment_id]
-            attrib = {
-                "guid": guid("selection", coder, segment_id, quote),
-                "name": segment_id,
-                "startPosition": str(place.start),
-                "endPosition": str(place.end),
-                "creatingUser": user,
-            }
-            times = sorted(t for _, t, _ in rows if is_date_time(t))
-            if times:
-                attrib["creationDateTime"] = times[0]
-            selection = ET.Element("PlainTextSelection", attrib)
-            if quote:
-                ET.SubElement(selection, "Description").text = QUOTE_LABEL + xml_safe(apply(quote))
-            for code, coded_at, memo in sorted(rows):
-                coding_attrib = {"guid": guid("coding", coder, segment_id, code), "creatingUser": user}
-                if is_date_time(coded_at):
-                    coding_attrib["creationDateTime"] = coded_at
-                coding = ET.SubElement(selection, "Coding", coding_attrib)
-                ET.SubElement(coding, "CodeRef", {"targetGUID": guid_for(code)})
-                if memo:
-                    note_guid = guid("memo", coder, segment_id, code)
-                    ET.SubElement(coding, "NoteRef", {"targetGUID": note_guid})
-                    notes.append(_note(note_guid, f"Memo: {segment_id} {code}", apply(memo), user, coded_at))
-                codings_written += 1
-            key = (place.start, coder_number, quote)
-            by_document.setdefault(place.document, []).append(_Made(key, selection, segment_id))
-    for items in by_document.values():
-        items.sort(key=lambda item: item.key)
-    lost = []
-    if no_code:
-        lost.append(f"{no_code} row(s) saying 'read, no code applies' (REFI-QDA has no place for them)")
-    if exemplars:
-        lost.append(f"{exemplars} exemplar mark(s) (REFI-QDA has no place for them)")
-    if unknown_segment:
-        lost.append(f"{unknown_segment} coded row(s) whose segment is not in segments.csv")
-    if unknown_code:
-        names = ", ".join(f"{c} ({n})" for c, n in sorted(unknown_code.items()))
-        lost.append(f"coded rows whose code is not in the codebook: {names}")
-    stats = {
-        "selections": sum(len(v) for v in by_document.values()),
-        "codings": codings_written,
-        "lost": lost,
-    }
-    return by_document, notes, stats
-
-
-def _note(note_guid: str, name: str, text: str, user: str, created: str) -> ET.Element:
-    attrib = {"guid": note_guid, "name": xml_safe(name), "creatingUser": user}
-    if is_date_time(created):
-        attrib["creationDateTime"] = created
-    note = ET.Element("Note", attrib)
-    ET.SubElement(note, "PlainTextContent").text = xml_safe(text)
-    return note
-
-
 def _cases(
     root: ET.Element,
     participants: pd.DataFrame | None,
-    places: dict[str, _Placed],
-    selections: dict[str, list[_Made]],
+    places: dict[str, Place],
+    selections: dict[str, list[Made]],
     apply: Redact,
 ) -> int:
     """Variables and Cases from participants.csv; returns the number of cases."""
@@ -376,7 +253,7 @@ def _cases(
                 continue  # one participant in the file: the source link says it all
             for made in selections.get(document, ()):
                 if places[made.segment_id].participant == pid:
-                    ET.SubElement(case, "SelectionRef", {"targetGUID": made.element.get("guid")})
+                    ET.SubElement(case, "SelectionRef", {"targetGUID": made.guid})
     return len(participants)
 
 

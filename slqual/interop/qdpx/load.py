@@ -69,6 +69,8 @@ class _Loader:
             self.notes.append(f"namespace '{ns}' is not REFI-QDA 1.0; read it as 1.0")
         self.ns = ns
         self.note_texts: dict[str, str] = {}
+        self.tag_coding, self.tag_description = self.q("Coding"), self.q("Description")
+        self.tag_note_ref, self.tag_code_ref = self.q("NoteRef"), self.q("CodeRef")
 
     def q(self, tag: str) -> str:
         return f"{{{self.ns}}}{tag}" if self.ns else tag
@@ -195,15 +197,24 @@ class _Loader:
             except ValueError:
                 unreadable += 1
                 continue
+            codings, description, notes = [], "", []
+            for child in selection:  # one pass over the children: projects hold 100,000s of them
+                tag = child.tag
+                if tag == self.tag_coding:
+                    codings.append(self.coding(child))
+                elif tag == self.tag_description:
+                    description = (child.text or "").strip()
+                elif tag == self.tag_note_ref:
+                    notes.append(self.note_texts.get(clean_guid(child.get("targetGUID")), ""))
             selections.append(
                 Selection(
                     guid=clean_guid(selection.get("guid")),
                     start=min(start, end),
                     end=max(start, end),
                     user=clean_guid(selection.get("creatingUser")),
-                    codings=tuple(self.coding(c) for c in self.children(selection, "Coding")),
-                    description=self.text_of(selection, "Description").strip(),
-                    notes=self.note_refs(selection),
+                    codings=tuple(codings),
+                    description=description,
+                    notes=tuple(n.strip() for n in notes if n.strip()),
                 )
             )
         if unreadable:
@@ -218,12 +229,17 @@ class _Loader:
         )
 
     def coding(self, element: ET.Element) -> Coding:
-        ref = element.find(self.q("CodeRef"))
+        code, notes = "", []
+        for child in element:
+            if child.tag == self.tag_code_ref:
+                code = clean_guid(child.get("targetGUID"))
+            elif child.tag == self.tag_note_ref:
+                notes.append(self.note_texts.get(clean_guid(child.get("targetGUID")), ""))
         return Coding(
-            code=clean_guid(ref.get("targetGUID")) if ref is not None else "",
+            code=code,
             user=clean_guid(element.get("creatingUser")),
             created=element.get("creationDateTime", ""),
-            notes=self.note_refs(element),
+            notes=tuple(n.strip() for n in notes if n.strip()),
         )
 
     def note_refs(self, element: ET.Element) -> tuple[str, ...]:

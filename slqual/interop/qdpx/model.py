@@ -8,9 +8,10 @@ anything is mapped onto slqual's segments.
 
 from __future__ import annotations
 
+import hashlib
 import re
-import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,22 @@ def guid(kind: str, *parts: str) -> str:
     Codes use ``slqual.interop.qdc.guid_for(id)`` instead, so that a project's
     codes keep the GUIDs of the codebook's ``.qdc`` export.
     """
-    return str(uuid.uuid5(GUID_NAMESPACE, kind + ":" + "\x1f".join(parts)))
+    return fast_uuid5(kind + ":" + "\x1f".join(parts))
 
 
+_NAMESPACE_BYTES = GUID_NAMESPACE.bytes
+
+
+def fast_uuid5(name: str) -> str:
+    """``str(uuid.uuid5(GUID_NAMESPACE, name))``, several times faster (an export makes 100,000s)."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+@lru_cache(maxsize=4096)  # coder files repeat the same few times thousands of times
 def is_date_time(value: str) -> bool:
     """True for an ISO 8601 date and time that xsd:dateTime accepts (as coded_at holds)."""
     return bool(_DATE_TIME.fullmatch(value or ""))
@@ -120,7 +134,9 @@ class QdpxProject:
 
 def clean_guid(value: str | None) -> str:
     """A GUID as slqual compares them: lower case, without braces or spaces."""
-    return (value or "").strip().strip("{}").lower()
+    if not value:
+        return ""
+    return value.strip().strip("{}").lower()
 
 
 def split_description(description: str) -> tuple[str, str]:
