@@ -208,7 +208,7 @@ class _Loader:
                     notes.append(self.note_texts.get(clean_guid(child.get("targetGUID")), ""))
             selections.append(
                 Selection(
-                    guid=clean_guid(selection.get("guid")),
+                    guid=selection.get("guid", ""),  # as written: only kept for messages
                     start=min(start, end),
                     end=max(start, end),
                     user=clean_guid(selection.get("creatingUser")),

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from slqual.errors import SlqualError
 from slqual.interop.qdc import GUID_NAMESPACE, RawCode
@@ -58,9 +58,8 @@ def is_date_time(value: str) -> bool:
     return bool(_DATE_TIME.fullmatch(value or ""))
 
 
-@dataclass(frozen=True)
-class Coding:
-    """One code applied to a selection."""
+class Coding(NamedTuple):
+    """One code applied to a selection (a tuple: a large project holds 100,000s)."""
 
     code: str  # the code's GUID, lower case without braces
     user: str  # the coding user's GUID ("" when the file names none)
@@ -68,8 +67,7 @@ class Coding:
     notes: tuple[str, ...] = ()  # texts of the notes attached to the coding
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """A coded span of a text source: characters ``start`` to ``end`` (end excluded)."""
 
     guid: str
@@ -132,6 +130,7 @@ class QdpxProject:
     default_user: str = ""  # the project's creatingUserGUID, for codings that name no user
 
 
+@lru_cache(maxsize=65536)  # the same users and codes come back on every coding
 def clean_guid(value: str | None) -> str:
     """A GUID as slqual compares them: lower case, without braces or spaces."""
     if not value:
