@@ -104,6 +104,30 @@ def test_what_cannot_be_mapped_is_listed_with_counts(atlas, tmp_path):
     assert next(s for s in result.skipped if s.what.startswith("audio")).detail == "Anna.mp3"
 
 
+def test_notes_on_codings_become_memos_and_other_notes_are_counted(tmp_path):
+    start, end = span(FOREIGN_TEXT, "Durch Zufall. Niemand sonst wollte es machen.")
+    coded = (
+        f'<PlainTextSelection guid="5E000000-0000-4000-8000-000000000009" startPosition="{start}" '
+        f'endPosition="{end}" creatingUser="{USER_A}"><Coding guid="C1000000-0000-4000-8000-000000000009">'
+        f'<CodeRef targetGUID="{CODE_ZUFALL}"/><NoteRef targetGUID="{{D0000000-0000-4000-8000-000000000001}}"/>'
+        "</Coding></PlainTextSelection>"
+    )
+    notes = (
+        "<Notes>"
+        '<Note guid="D0000000-0000-4000-8000-000000000001"><PlainTextContent>Zufall, klar.</PlainTextContent></Note>'
+        '<Note guid="D0000000-0000-4000-8000-000000000002"><PlainTextContent>Projektnotiz</PlainTextContent></Note>'
+        '</Notes><Sets><Set guid="E0000000-0000-4000-8000-000000000001" name="Gruppe"/></Sets></Project>'
+    )
+    qde = foreign_qde(coded).replace("</Project>", notes)
+    path = write_qdpx(tmp_path / "n.qdpx", qde, {f"sources/{SOURCE}.txt": FOREIGN_TEXT.encode()})
+    result = import_qdpx(path, tmp_path / "study")
+    coding = read_coding(open_project(result.project).coder_path("Jurgen_Muller"))
+    assert list(coding["memo"]) == ["Zufall, klar."]
+    skipped = {s.what: s.count for s in result.skipped}
+    assert skipped["notes (memos) not attached to a coded text selection"] == 1
+    assert skipped["sets (slqual has no place for them)"] == 1
+
+
 def test_cases_and_variables_become_participants(atlas, tmp_path):
     project = open_project(import_qdpx(atlas, tmp_path / "study").project)
     participants = project.read_participants()

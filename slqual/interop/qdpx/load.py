@@ -69,6 +69,7 @@ class _Loader:
             self.notes.append(f"namespace '{ns}' is not REFI-QDA 1.0; read it as 1.0")
         self.ns = ns
         self.note_texts: dict[str, str] = {}
+        self.notes_used: set[str] = set()
         self.tag_coding, self.tag_description = self.q("Coding"), self.q("Description")
         self.tag_note_ref, self.tag_code_ref = self.q("NoteRef"), self.q("CodeRef")
 
@@ -102,6 +103,17 @@ class _Loader:
         }
         cases = tuple(self.case(c, variables) for c in self.children(root.find(self.q("Cases")), "Case"))
         sources = self.sources(root.find(self.q("Sources")), variables)
+        unused = len(set(self.note_texts) - self.notes_used)
+        if unused:
+            self.skipped.append(Skipped("notes (memos) not attached to a coded text selection", unused))
+        for part, tag, what in (
+            ("Sets", "Set", "sets"),
+            ("Links", "Link", "links"),
+            ("Graphs", "Graph", "graphs"),
+        ):
+            count = len(self.children(root.find(self.q(part)), tag))
+            if count:
+                self.skipped.append(Skipped(f"{what} (slqual has no place for them)", count))
         return QdpxProject(
             name=root.get("name", ""),
             origin=root.get("origin", ""),
@@ -205,7 +217,7 @@ class _Loader:
                 elif tag == self.tag_description:
                     description = (child.text or "").strip()
                 elif tag == self.tag_note_ref:
-                    notes.append(self.note_texts.get(clean_guid(child.get("targetGUID")), ""))
+                    notes.append(self.note(child.get("targetGUID")))
             selections.append(
                 Selection(
                     guid=selection.get("guid", ""),  # as written: only kept for messages
@@ -234,7 +246,7 @@ class _Loader:
             if child.tag == self.tag_code_ref:
                 code = clean_guid(child.get("targetGUID"))
             elif child.tag == self.tag_note_ref:
-                notes.append(self.note_texts.get(clean_guid(child.get("targetGUID")), ""))
+                notes.append(self.note(child.get("targetGUID")))
         return Coding(
             code=code,
             user=clean_guid(element.get("creatingUser")),
@@ -242,12 +254,11 @@ class _Loader:
             notes=tuple(n.strip() for n in notes if n.strip()),
         )
 
-    def note_refs(self, element: ET.Element) -> tuple[str, ...]:
-        found = (
-            self.note_texts.get(clean_guid(r.get("targetGUID")), "")
-            for r in self.children(element, "NoteRef")
-        )
-        return tuple(t.strip() for t in found if t.strip())
+    def note(self, target: str | None) -> str:
+        """A note's text by its GUID, remembering that it was used."""
+        key = clean_guid(target)
+        self.notes_used.add(key)
+        return self.note_texts.get(key, "")
 
     def source_text(self, element: ET.Element, name: str) -> tuple[str | None, str]:
         """The source's text, or None and why it could not be read."""
