@@ -138,6 +138,35 @@ def test_cases_and_variables_become_participants(atlas, tmp_path):
     assert set(segments.loc[segments["speaker"] == "Anna", "participant_id"]) == {"Anna"}
 
 
+def test_focus_group_cases_get_their_file_and_speaker_label(tmp_path):
+    text = "Moderator: Was fehlt?\n\nAnna: Zeit fehlt.\n\nBen: Geld fehlt.\n\nAnna: Und Personal.\n"
+    spans = [span(text, w) for w in ("Zeit fehlt.", "Geld fehlt.", "Und Personal.")]
+    sels = "".join(
+        f'<PlainTextSelection guid="5E000000-0000-4000-8000-00000000000{i}" startPosition="{a}" endPosition="{b}">'
+        f'<Coding guid="C1000000-0000-4000-8000-00000000000{i}"><CodeRef targetGUID="{CODE_ZUFALL}"/></Coding>'
+        "</PlainTextSelection>"
+        for i, (a, b) in enumerate(spans, start=1)
+    )
+    case = (
+        '<Case guid="CA000000-0000-4000-8000-00000000000{n}" name="{name}"><SourceRef targetGUID="{source}"/>'
+        "{refs}</Case>"
+    )
+    ref = '<SelectionRef targetGUID="5E000000-0000-4000-8000-00000000000{i}"/>'
+    qde = f"""<Project xmlns="urn:QDA-XML:project:1.0" name="fg">
+<CodeBook><Codes><Code guid="{CODE_ZUFALL}" name="Mangel" isCodable="true"/></Codes></CodeBook>
+<Cases>{case.format(n=1, name="Anna", source=SOURCE, refs=ref.format(i=1) + ref.format(i=3))}
+{case.format(n=2, name="Ben", source=SOURCE, refs=ref.format(i=2))}</Cases>
+<Sources><TextSource guid="{SOURCE}" name="Gruppe 1"><PlainTextContent>{text}</PlainTextContent>{sels}</TextSource></Sources>
+</Project>"""
+    result = import_qdpx(write_qdpx(tmp_path / "fg.qdpx", qde), tmp_path / "study")
+    participants = open_project(result.project).read_participants()
+    assert participants.to_dict("records") == [
+        {"participant_id": "Anna", "file": "Gruppe 1.txt", "speaker": "Anna"},
+        {"participant_id": "Ben", "file": "Gruppe 1.txt", "speaker": "Ben"},
+    ]
+    assert result.coders == {"imported": 3}
+
+
 def test_min_overlap_decides_when_a_short_span_codes_a_segment(tmp_path):
     text_start, text_end = span(FOREIGN_TEXT, "Durch Zufall. Niemand sonst wollte es machen.")
     start, end = text_start - 10, text_start + 21  # starts in the question, ends inside the answer

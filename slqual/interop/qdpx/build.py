@@ -15,19 +15,21 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slqual.fileio import atomic_write_text
-from slqual.interop.qdpx.model import QdpxError, QdpxProject, Skipped, TextSource
+from slqual.interop.qdpx.model import Case, QdpxError, QdpxProject, Skipped, TextSource, clean_guid
 
 if TYPE_CHECKING:
     from slqual.project import Project
 
 UNITS = ("turn", "paragraph", "sentence")
 _TEXT_SUFFIX = re.compile(r"\.(txt|text|docx?|rtf|odt|pdf|md|html?|vtt|srt)$", re.IGNORECASE)
+_LABEL = re.compile(r"\s*([^:\n]{1,40}?)\s*:")  # a speaker label at the start of a line
 _NOT_IN_NAME = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
 Progress = Callable[[int, int, str], None]
 
@@ -203,6 +205,11 @@ class _Builder:
         from slqual.fileio import atomic_write_csv
 
         doc_by_guid = {source.guid: name for name, source in documents.items()}
+        selections = {
+            clean_guid(sel.guid): (name, sel.start)
+            for name, source in documents.items()
+            for sel in source.selections
+        }
         records: list[dict[str, str]] = []
         columns = ["participant_id", *dict.fromkeys(self.loaded.variables)]
         taken: set[str] = set()
@@ -211,7 +218,10 @@ class _Builder:
                 record = {"participant_id": _unique(_document_name(case.name) or f"case{number}", taken)}
                 record.update(case.values)
                 linked = [doc_by_guid[g] for g in case.sources if g in doc_by_guid]
-                if linked and "file" not in record and linked != [record["participant_id"]]:
+                spoken = _speaker_of(case, documents, selections)
+                if spoken and "file" not in record and "speaker" not in record:
+                    record["file"], record["speaker"] = f"{spoken[0]}.txt", spoken[1]
+                elif linked and "file" not in record and linked != [record["participant_id"]]:
                     record["file"] = f"{linked[0]}.txt"
                     if len(linked) > 1:
                         self.notes.append(
@@ -223,8 +233,7 @@ class _Builder:
             for name, source in documents.items():
                 records.append({"participant_id": name, **dict(source.values)})
                 columns.extend(v for v, _ in source.values if v not in columns)
-        if any("file" in r for r in records) and "file" not in columns:
-            columns.append("file")
+        columns.extend(c for c in ("file", "speaker") if any(c in r for r in records) and c not in columns)
         frame = pd.DataFrame(records, columns=columns).fillna("")
         atomic_write_csv(project.participants_path, frame)
         return len(frame)
@@ -243,6 +252,29 @@ class _Builder:
                 )
             )
         return project.read_segments() if project.segments_path.is_file() else None
+
+
+def _speaker_of(
+    case: Case, documents: dict[str, TextSource], selections: dict[str, tuple[str, int]]
+) -> tuple[str, str] | None:
+    """(document, speaker label) of a focus-group case: the label opening the lines of its selections.
+
+    Only for a case whose selections (SelectionRef) all lie in one document; the
+    label is the most common text before ':' at the start of their lines.
+    """
+    places = [selections[g] for g in case.selections if g in selections]
+    if not places or len({doc for doc, _ in places}) != 1:
+        return None
+    document = places[0][0]
+    text = documents[document].text or ""
+    labels = Counter()
+    for _, start in places:
+        line_start = text.rfind("\n", 0, start) + 1
+        line = text[line_start : line_start + 60]
+        found = _LABEL.match(line)
+        if found:
+            labels[found.group(1).strip()] += 1
+    return (document, labels.most_common(1)[0][0]) if labels else None
 
 
 def _pair_ids(codes, nodes, found: dict[str, str]) -> None:
