@@ -248,3 +248,20 @@ def test_example_study_round_trips(example, tmp_path):
     assert coded_rows(back) == coded_rows(example)
     assert back.read_participants().equals(example.read_participants())
     assert list(back.read_segments()["text"]) == list(example.read_segments()["text"])
+
+
+def test_a_transcript_without_labels_goes_out_without_labels_and_comes_back_the_same(tmp_path):
+    project = make_project(tmp_path / "a")
+    (project.transcripts_dir / "notes.txt").write_text(
+        "First paragraph about time.\n\nSecond paragraph about money.\n", encoding="utf-8"
+    )
+    ingest(project)
+    export_qdpx(project, tmp_path / "x.qdpx")
+    _, texts = sources_by_name(unzip(tmp_path / "x.qdpx"))
+    assert texts["notes"][1] == "First paragraph about time.\n\nSecond paragraph about money.\n"
+    back = open_project(import_qdpx(tmp_path / "x.qdpx", tmp_path / "b" / "study").project)
+    segments = back.read_segments()
+    assert list(segments.loc[segments["document"] == "notes", "text"]) == [
+        "First paragraph about time.",
+        "Second paragraph about money.",
+    ]

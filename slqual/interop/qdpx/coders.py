@@ -62,7 +62,7 @@ def coder_rows(
         for number, (segment_id, document, text) in enumerate(zip(*columns, strict=True)):
             by_document.setdefault(document, []).append((segment_id, text))
             order[segment_id] = number
-    entries: dict[tuple[str, str, str], dict] = {}
+    entries: dict[tuple[str, str, str], list] = {}  # key -> [quotes, memos, coded_at]
     counts = {"none": 0, "no_code": 0, "unknown": 0, "not_ingested": 0}
     for document, source in documents.items():
         assert source.text is not None
@@ -92,30 +92,26 @@ def coder_rows(
                     continue
                 user = coding.user or selection.user or loaded.default_user
                 coder = coders.get(user) or (f"user-{user[:8]}" if user else "imported")
-                memos = [*coding.notes, *selection.notes, *([described] if described else [])]
+                memos = (*coding.notes, *selection.notes, *((described,) if described else ()))
                 for hit in hits:
-                    entry = entries.setdefault(
-                        (coder, hit.segment_id, code), {"quotes": [], "memos": [], "at": coding.created}
-                    )
+                    key = (coder, hit.segment_id, code)
+                    entry = entries.get(key)
+                    if entry is None:
+                        entry = entries[key] = [[], [], coding.created]
                     quote = marked or hit.quote
-                    if quote and quote not in entry["quotes"]:
-                        entry["quotes"].append(quote)
-                    entry["memos"].extend(m for m in memos if m not in entry["memos"])
+                    if quote and quote not in entry[0]:
+                        entry[0].append(quote)
+                    for memo in memos:
+                        if memo not in entry[1]:
+                            entry[1].append(memo)
     _count(skipped, counts)
     rows: dict[str, list[list[str]]] = {}
-    for (coder, segment_id, code), entry in sorted(
-        entries.items(), key=lambda kv: (kv[0][0], order[kv[0][1]], kv[0][2])
-    ):
+    ranked = sorted(entries, key=lambda k: (k[0], order[k[1]], k[2]))
+    for key in ranked:
+        coder, segment_id, code = key
+        quotes, memos, at = entries[key]
         rows.setdefault(coder, []).append(
-            [
-                segment_id,
-                code,
-                coder,
-                entry["at"],
-                "\n".join(entry["memos"]),
-                "",
-                QUOTE_JOIN.join(entry["quotes"]),
-            ]
+            [segment_id, code, coder, at, "\n".join(memos), "", QUOTE_JOIN.join(quotes)]
         )
     idle = [name for user, name in coders.items() if name not in rows]
     if idle:
