@@ -265,3 +265,22 @@ def test_a_transcript_without_labels_goes_out_without_labels_and_comes_back_the_
         "First paragraph about time.",
         "Second paragraph about money.",
     ]
+
+
+def test_an_empty_redact_list_is_said_to_change_nothing(tmp_path, monkeypatch):
+    class Empty:
+        empty = True
+
+        def apply(self, text):
+            return text
+
+    module = types.ModuleType("slqual.redact")
+    module.load_redactor = lambda project: Empty()
+    monkeypatch.setitem(sys.modules, "slqual.redact", module)
+    result = export_qdpx(make_project(tmp_path), tmp_path / "e.qdpx", redact=True)
+    assert result.warnings == ("redact.csv lists nothing to replace, so the text went out unchanged",)
+
+
+def test_segment_times_are_reported_as_not_exported(example):
+    lost = build_qdpx(example)[2].not_exported
+    assert any(line.startswith("the times of ") for line in lost)

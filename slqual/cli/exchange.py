@@ -84,6 +84,8 @@ def export_qdpx(
         return
     for line in result.not_exported:
         warn(f"not exported: {line}")
+    for line in result.warnings:
+        warn(line)
     info(
         f"Wrote {result.output}: {result.documents} documents ({result.segments} segments), "
         f"{len(result.coders)} coder(s) ({', '.join(result.coders) or 'none'}), "

@@ -57,6 +57,7 @@ class ExportResult:
     memos: int
     redacted: bool
     not_exported: tuple[str, ...] = ()  # what had no place in the file, one line per kind
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,7 +93,13 @@ def build_qdpx(
     """The bytes of ``project.qde``, the source files (name, bytes) and a summary, without writing."""
     from slqual.codings import read_project_codings
 
-    apply = _redactor(project) if redact else _unchanged
+    warnings = []
+    apply = _unchanged
+    if redact:
+        redactor = _redactor(project)
+        apply = redactor.apply
+        if redactor.empty:
+            warnings.append("redact.csv lists nothing to replace, so the text went out unchanged")
     segments = project.read_segments()
     codebook = project.load_codebook()
     coders = list(coders) if coders else project.coders()
@@ -129,9 +136,15 @@ def build_qdpx(
         cases=case_count,
         memos=len(memo_notes),
         redacted=redact,
-        not_exported=tuple(stats["lost"]),
+        not_exported=tuple(stats["lost"] + _times_lost(segments)),
+        warnings=tuple(warnings),
     )
     return qde, files, result
+
+
+def _times_lost(segments: pd.DataFrame) -> list[str]:
+    timed = int(((segments["start"] != "") | (segments["end"] != "")).sum())
+    return [f"the times of {timed} segment(s) (a text source has no place for them)"] if timed else []
 
 
 def _origin() -> str:
@@ -142,8 +155,8 @@ def _unchanged(text: str) -> str:
     return text
 
 
-def _redactor(project: Project) -> Redact:
-    """The project's redaction as a function on text (slqual.redact, loaded only when asked for)."""
+def _redactor(project: Project) -> Any:
+    """The project's redactor (slqual.redact, loaded only when asked for): ``.apply(text)``, ``.empty``."""
     try:
         from slqual.redact import load_redactor
     except ImportError as exc:
@@ -151,8 +164,7 @@ def _redactor(project: Project) -> Redact:
             "redaction is unavailable in this version of slqual (no slqual.redact module); "
             "export without --redact, or update slqual"
         ) from exc
-    redactor = load_redactor(project)
-    return redactor.apply
+    return load_redactor(project)
 
 
 def _code(parent: ET.Element, node: CodeNode, apply: Redact) -> None:
