@@ -350,3 +350,17 @@ def test_cli_json_prints_the_result(atlas, tmp_path, runner):
     data = json.loads(result.stdout)
     assert data["coders"] == {"Jurgen_Muller": 3, "Sam": 1}
     assert {"what": "selections in audio sources", "count": 1, "detail": ""} in data["skipped"]
+
+
+def test_a_project_without_namespace_is_read_with_a_note(tmp_path):
+    qde = _inline_source("Anna: Hallo.\n").replace(' xmlns="urn:QDA-XML:project:1.0"', "")
+    result = import_qdpx(write_qdpx(tmp_path / "n.qdpx", qde), tmp_path / "study")
+    assert result.documents == 1
+    assert "project.qde has no XML namespace; read it as REFI-QDA 1.0" in result.notes
+
+
+def test_cli_refuses_a_min_overlap_outside_zero_to_one(atlas, tmp_path, runner):
+    args = ["import", "qdpx", str(atlas), "-p", str(tmp_path / "s"), "--min-overlap", "0"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "must be above 0 and at most 1" in result.output
+    assert not (tmp_path / "s").exists()
