@@ -182,14 +182,23 @@ def test_inline_and_relative_sources_are_read(tmp_path):
     inline = '<TextSource guid="51000000-0000-4000-8000-000000000001" name="Inline"><PlainTextContent>P1: Hallo.\n\nI: Ja?</PlainTextContent></TextSource>'
     beside = '<TextSource guid="52000000-0000-4000-8000-000000000001" name="Beside" plainTextPath="relative://beside.txt"/>'
     outside = '<TextSource guid="53000000-0000-4000-8000-000000000001" name="Outside" plainTextPath="relative://../secret.txt"/>'
+    absolute = '<TextSource guid="54000000-0000-4000-8000-000000000001" name="Abs" plainTextPath="relative://secret.txt"/>'
     (tmp_path / "beside.txt").write_text("Anna: Neben der Datei.\n", encoding="utf-8")
     (tmp_path.parent / "secret.txt").write_text("nope", encoding="utf-8")
-    path = foreign(tmp_path, "", extra_sources="\n".join([inline, beside, outside]))
+    path = foreign(tmp_path, "", extra_sources="\n".join([inline, beside, outside, absolute]))
+    qde = (
+        zipfile.ZipFile(path)
+        .read("project.qde")
+        .decode()
+        .replace('name="Führungsstudie"', f'name="Führungsstudie" basePath="{tmp_path.parent}"')
+    )  # a basePath from the file itself is never followed
+    path = write_qdpx(path, qde, {f"sources/{SOURCE}.txt": FOREIGN_TEXT.encode("utf-8")})
     result = import_qdpx(path, tmp_path / "study")
     names = sorted(p.name for p in open_project(result.project).transcripts_dir.iterdir())
     assert names == ["Beside.txt", "Inline.txt", "Interview Anna.txt"]
     unread = next(s for s in result.skipped if s.what == "text sources whose text could not be read")
-    assert unread.count == 1 and "points outside" in unread.detail
+    assert unread.count == 2 and "points outside" in unread.detail
+    assert "'relative://secret.txt' was not found beside atlas.qdpx" in unread.detail
 
 
 def test_a_codebook_and_users_set_up_without_sources_makes_a_project_without_transcripts(tmp_path):

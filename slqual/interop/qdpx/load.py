@@ -14,6 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
+from urllib.parse import unquote
 
 from slqual.interop.qdc import RawCode, normalize_color, raw_code
 from slqual.interop.qdpx import archive as safety
@@ -292,20 +293,20 @@ class _Loader:
             return None, f"'{reference}' is not UTF-8 text"
 
     def beside(self, relative: str) -> bytes | str:
-        """A relative:// file beside the .qdpx (never outside its folder), or why it cannot be read."""
+        """A relative:// file beside the .qdpx (never outside its folder), or why it cannot be read.
+
+        The file's own ``basePath`` is not followed: it comes from an untrusted
+        file and could point anywhere on this computer.
+        """
         folder = self.path.resolve().parent
-        base = (self.root.get("basePath") or "").strip()
-        for start in (folder, Path(base) if base and Path(base).is_absolute() else None):
-            if start is None:
-                continue
-            candidate = (start / relative).resolve()
-            if not candidate.is_relative_to(start.resolve()):
-                return f"'relative://{relative}' points outside the project's folder; not read"
-            if candidate.is_file():
-                if candidate.stat().st_size > safety.MAX_TEXT_BYTES:
-                    return f"'relative://{relative}' is too large for a transcript; not read"
-                return candidate.read_bytes()
-        return f"'relative://{relative}' was not found beside {self.path.name}; put the file there"
+        candidate = (folder / unquote(relative)).resolve()
+        if not candidate.is_relative_to(folder):
+            return f"'relative://{relative}' points outside the folder of {self.path.name}; not read"
+        if not candidate.is_file():
+            return f"'relative://{relative}' was not found beside {self.path.name}; put the file there"
+        if candidate.stat().st_size > safety.MAX_TEXT_BYTES:
+            return f"'relative://{relative}' is too large for a transcript; not read"
+        return candidate.read_bytes()
 
 
 def _split(tag: str) -> tuple[str, str]:
