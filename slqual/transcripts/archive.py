@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Callable
 
 from slqual.errors import TranscriptError
 
@@ -43,18 +44,11 @@ def check_package(data: bytes, name: str, kind: str, fix: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-            total = 0
-            for info in members:
-                total += info.file_size
-                limit = MAX_XML_PART if _is_xml(info.filename) else MAX_UNPACKED
-                if info.file_size > limit:
-                    size = f"part '{info.filename}' would unpack to {_mb(info.file_size)}"
-                elif total > MAX_UNPACKED:
-                    size, limit = f"its parts would unpack to {_mb(total)} or more", MAX_UNPACKED
-                else:
-                    continue
+            problem = oversized(members, _part_limit, MAX_UNPACKED)
+            if problem:
+                size, limit = problem
                 raise TranscriptError(
-                    f"{name}: {size}, far more than a transcript needs (at most {_mb(limit)}); "
+                    f"{name}: {size}, far more than a transcript needs (at most {size_text(limit)}); "
                     f"the file is damaged or is not a real {kind}: {fix}"
                 )
             for info in members:
@@ -79,6 +73,29 @@ def check_package(data: bytes, name: str, kind: str, fix: str) -> None:
         ) from exc
 
 
+def oversized(
+    members: list[zipfile.ZipInfo], part_limit: Callable[[zipfile.ZipInfo], int], total_limit: int
+) -> tuple[str, int] | None:
+    """The first size problem of an archive's members as declared in it (what, and the limit), or None.
+
+    The declared sizes can be trusted for this: Python's zip reader never
+    unpacks a member past its declared size.
+    """
+    total = 0
+    for info in members:
+        total += info.file_size
+        limit = part_limit(info)
+        if info.file_size > limit:
+            return f"part '{info.filename}' would unpack to {size_text(info.file_size)}", limit
+        if total > total_limit:
+            return f"its parts would unpack to {size_text(total)} or more", total_limit
+    return None
+
+
+def _part_limit(info: zipfile.ZipInfo) -> int:
+    return MAX_XML_PART if _is_xml(info.filename) else MAX_UNPACKED
+
+
 def _is_xml(filename: str) -> bool:
     return filename.lower().endswith((".xml", ".rels"))
 
@@ -95,5 +112,14 @@ def _declares_entities(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return False
 
 
-def _mb(size: int) -> str:
+def declares_entities(data: bytes) -> bool:
+    """True when XML bytes hold a DOCTYPE or ENTITY declaration (in UTF-8, UTF-16 or ASCII).
+
+    Without one, XML can define no entities and refer to nothing outside itself.
+    """
+    return any(mark in data for mark in _DECLARATIONS)
+
+
+def size_text(size: int) -> str:
+    """A size for messages: '12 MB' or '300 KB'."""
     return f"{size / MB:,.0f} MB" if size >= MB else f"{size / 1024:,.0f} KB"
