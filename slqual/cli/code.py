@@ -44,6 +44,15 @@ def code(
             help="--uncoded (default) shows only segments you have not coded; --all revisits every one.",
         ),
     ] = True,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            metavar="",
+            help="Walk your coded segments whose words were edited since (see slqual status): "
+            "Enter confirms the saved codes, or give new ones.",
+        ),
+    ] = False,
     project_dir: ProjectOption = None,
 ) -> None:
     """Code participant segments one at a time; every answer is saved the moment you give it.
@@ -59,7 +68,9 @@ def code(
     from slqual.coding.session import coding_session
 
     project = get_project(project_dir)
-    with coding_session(project, coder, document=document, theme=theme, revisit=not uncoded) as (
+    with coding_session(
+        project, coder, document=document, theme=theme, revisit=not uncoded, review=review
+    ) as (
         session,
         note,
     ):
@@ -169,6 +180,11 @@ def _render_screen(session: CodingSession, screen: Screen) -> None:
     if segment.question:
         stdout.print(Text(f"Q: {segment.question}", style="dim"))
     stdout.print(Text(segment.text, style="bold"))
+    if screen.review_old:
+        stdout.print(Text(f"Coded when it read: {screen.review_old}", style="yellow"))
+        stdout.print(
+            Text("Words edited since: Enter keeps the saved codes, or give new ones.", style="yellow")
+        )
     if screen.saved is not None:
         said = ", ".join(screen.saved.codes) if screen.saved.codes else "no code applies"
         stdout.print(Text(f"Saved answer: {said}", style="green"))
@@ -238,7 +254,7 @@ def _render_reply(reply: Reply) -> None:
             stdout.print(
                 Padding(Text.assemble(("Example: ", "cyan"), (example, "italic")), (0, 0, 0, 2), expand=False)
             )
-    elif reply.kind == "saved":
+    elif reply.kind in ("saved", "confirmed"):
         stdout.print(f"[green]{escape(reply.message)}[/green]")
     elif reply.kind != "quit" or reply.message:
         stdout.print(escape(reply.message))

@@ -15,7 +15,7 @@ to skip for now, ``q`` to quit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -73,6 +73,7 @@ class Screen:
     saved: Answer | None  # the answer already saved for this segment
     memo: str  # the memo that the next answer will carry
     exemplar: bool
+    review_old: str = ""  # marked for review: the words the saved codes were given to
 
     @property
     def percent(self) -> float:
@@ -83,7 +84,7 @@ class Screen:
 class Reply:
     """The result of one input line. ``kind`` is one of:
 
-    saved, skipped, back, memo, ask_memo, exemplar, help, code_help, error, done, quit.
+    saved, confirmed, skipped, back, memo, ask_memo, exemplar, help, code_help, error, done, quit.
     """
 
     kind: str
@@ -131,8 +132,13 @@ class CodingSession:
         *,
         theme: str | None = None,
         revisit: bool = False,
+        review: dict[str, str] | None = None,
+        confirm: Callable[[str], None] | None = None,
     ) -> None:
         self.segments = segments
+        # segment id -> the old words, for segments marked for review; ``confirm`` clears a mark
+        self.review = dict(review or {})
+        self._confirm = confirm
         self.codebook = codebook
         self.store = store
         self.theme = theme
@@ -192,6 +198,7 @@ class CodingSession:
             saved=self._saved(),
             memo=self.memo,
             exemplar=self.exemplar,
+            review_old=self.review.get(self.segments[self.index].segment_id, ""),
         )
 
     # input ---------------------------------------------------------------
@@ -211,7 +218,7 @@ class CodingSession:
                 return Reply("quit", f"Finished. {self.answered} answer(s) saved in this session.")
             return Reply("error", "Nothing left to code here: b goes back to the last segment, q quits.")
         if command == "":
-            return Reply("error", "Nothing typed. " + INPUT_HELP)
+            return self._confirm_review()
         if command in ("s", "skip"):
             return self._skip()
         if command == "e":
@@ -226,6 +233,23 @@ class CodingSession:
         if command in NONE_INPUTS:
             return self._save(())
         return self._save_codes(text)
+
+    def _confirm_review(self) -> Reply:
+        assert self.index is not None
+        sid = self.segments[self.index].segment_id
+        saved = self._saved()
+        if sid not in self.review or saved is None:
+            return Reply("error", "Nothing typed. " + INPUT_HELP)
+        self._cleared(sid)
+        self._advance()
+        said = ", ".join(saved.codes) if saved.codes else "no code applies"
+        return Reply("confirmed", f"Confirmed {sid}: {said} still apply to its edited words.")
+
+    def _cleared(self, segment_id: str) -> None:
+        if segment_id in self.review:
+            del self.review[segment_id]
+            if self._confirm is not None:
+                self._confirm(segment_id)
 
     def _back(self) -> Reply:
         if not self.history:
@@ -290,6 +314,7 @@ class CodingSession:
             kept = tuple(c for c in saved.codes if c not in self._theme_ids)
             codes = kept + tuple(c for c in chosen if c not in kept)
         answer = self.store.save(Answer(segment.segment_id, codes, self.memo, self.exemplar))
+        self._cleared(segment.segment_id)  # coded again: no longer awaiting review
         self.answered += 1
         self._advance()
         said = ", ".join(answer.codes) if answer.codes else "no code applies"
@@ -352,13 +377,16 @@ def coding_session(
     document: str | None = None,
     theme: str | None = None,
     revisit: bool = False,
+    review: bool = False,
 ) -> Iterator[tuple[CodingSession, str]]:
     """Open a session for one coder: take the lock, open the store, yield (session, note).
 
     ``note`` is non-empty when a stale lock or unsaved answers of an earlier,
     killed session were recovered. The lock is released and the store closed
-    when the block ends, however it ends.
+    when the block ends, however it ends. With ``review``, only the segments
+    marked for this coder's review are shown (Enter confirms the saved codes).
     """
+    from slqual import review as reviews
     from slqual.coding.frame import coding_frame
     from slqual.coding.lock import coder_lock
 
@@ -374,6 +402,14 @@ def coding_session(
             f"documents are: {shown or 'none'}"
         )
     segments = segment_views(frame, document)
+    marks = {sid: m.old_text for sid, m in reviews.read_marks(project, coder).items()}
+    if review:
+        segments = [s for s in segments if s.segment_id in marks]
+        revisit = True
+        if not segments:
+            raise CodingsError(
+                f"nothing to review for '{coder}': no coded segment of theirs is marked for review"
+            )
     with coder_lock(project, coder) as lock:
         store = CodingStore(project, coder, segment_order=list(frame["segment_id"]))
         session: CodingSession | None = None
@@ -381,7 +417,15 @@ def coding_session(
             notes = [lock.note] if lock.note else []
             if store.recovered:
                 notes.append(f"recovered {store.recovered} answer(s) of the earlier session from its journal")
-            session = CodingSession(segments, codebook, store, theme=theme, revisit=revisit)
+            session = CodingSession(
+                segments,
+                codebook,
+                store,
+                theme=theme,
+                revisit=revisit,
+                review=marks,
+                confirm=lambda sid: reviews.confirm(project, coder, [sid]),
+            )
             yield session, "; ".join(notes)
         finally:
             store.close()
