@@ -160,7 +160,10 @@ def _file_warnings(documents: list[DocumentSummary], participants: ParticipantIn
     no_interviewer = [
         f"{d.file} ({', '.join(d.speakers[:4])})"
         for d in documents
-        if d.labelled and len(d.speakers) > 1 and d.participant_turns == d.turns
+        if d.labelled
+        and len(d.speakers) > 1
+        and d.participant_turns == d.turns
+        and not (d.per_participant and not d.unmapped)  # a focus group whose every speaker is mapped
     ]
     if no_interviewer:
         warnings.append(

@@ -168,19 +168,22 @@ def _render(result: IngestResult) -> None:
     table = Table(title=f"Transcripts by group (unit: {result.unit})", title_justify="left")
     table.add_column("Group")
     table.add_column("Documents", justify="right")
+    table.add_column("Participants", justify="right")
     table.add_column("Participant turns", justify="right")
     table.add_column("Words", justify="right")
     for group in result.groups:
         table.add_row(
             escape(group.group or "(no group)"),
             f"{group.documents:,}",
+            f"{group.participants:,}",
             f"{group.participant_turns:,}",
             f"{group.words:,}",
         )
     table.add_section()
     table.add_row(
         "All",
-        f"{sum(g.documents for g in result.groups):,}",
+        f"{len(result.documents):,}",
+        f"{sum(g.participants for g in result.groups):,}",
         f"{sum(g.participant_turns for g in result.groups):,}",
         f"{sum(g.words for g in result.groups):,}",
         style="bold",

@@ -48,6 +48,7 @@ class SegmentView:
     group: str
     question: str
     text: str
+    speaker: str = ""  # the label as written (several participants speak in a focus group)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def segment_views(frame: pd.DataFrame, document: str | None = None) -> list[Segm
     if document is not None:
         frame = frame[frame["document"] == document]
     return [
-        SegmentView(r.segment_id, r.document, r.participant_id, r.group, r.question, r.text)
+        SegmentView(r.segment_id, r.document, r.participant_id, r.group, r.question, r.text, r.speaker)
         for r in frame.itertuples(index=False)
     ]
 

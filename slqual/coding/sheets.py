@@ -1,7 +1,7 @@
 """Coding in a spreadsheet: export a coder's sheet, read a filled one back.
 
 The sheet has one row per participant segment (segment_id, document,
-participant, group, question, text, codes, memo, exemplar). In ``codes``,
+participant, group, question, text, codes, memo, exemplar, speaker). In ``codes``,
 "none" means "read, and no code applies" and an empty cell means "not coded".
 An xlsx sheet also has a Codebook sheet (id, name, definition), a Help sheet
 and a hidden ``slqual`` sheet naming the project; a csv sheet names the
@@ -41,6 +41,7 @@ SHEET_COLUMNS = [
     "codes",
     "memo",
     "exemplar",
+    "speaker",  # last, so the columns coders already know keep their place
 ]
 PROJECT_COLUMN = "slqual_project"
 CODING_SHEET, CODEBOOK_SHEET, HELP_SHEET, META_SHEET = "Coding", "Codebook", "Help", "slqual"
@@ -50,6 +51,7 @@ WIDTHS = {
     "segment_id": 12,
     "document": 10,
     "participant": 11,
+    "speaker": 11,
     "group": 13,
     "question": 40,
     "text": 70,
