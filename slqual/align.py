@@ -39,13 +39,19 @@ class Alignment:
     highest: int = 0  # the highest number ever used in the document, after this alignment
 
 
-def fingerprint(speaker: str, text: str) -> str:
-    """What 'unchanged' compares: the speaker (case and spacing ignored) and the words exactly."""
-    return f"{' '.join(speaker.split()).casefold()}\x1f{' '.join(text.split())}"
+def fingerprint(speaker: str, text: str) -> tuple[str, str]:
+    """What 'unchanged' compares: the speaker (case ignored) and the words exactly.
+
+    Both come whitespace-normalised from segments.csv and from the turn builder.
+    """
+    return (speaker.casefold(), text)
 
 
 def id_number(segment_id: str) -> int:
     """The number at the end of a segment id (``P07-0012`` -> 12); 0 when there is none."""
+    tail = segment_id.rpartition("-")[2]
+    if tail.isdigit():
+        return int(tail)
     found = _NUMBER.search(segment_id)
     return int(found.group(1)) if found else 0
 
@@ -77,10 +83,13 @@ def align(
     theirs and new numbers never repeat one.
     """
     highest = max([highest, *(id_number(sid) for sid, _, _ in old)])
+    old_fp = [(s.casefold(), t) for _, s, t in old]
+    new_fp = [(s.casefold(), t) for s, t in new]
+    if old_fp == new_fp:  # the usual case: nothing changed
+        ids_same = [sid for sid, _, _ in old]
+        return Alignment(ids=ids_same, kept=list(ids_same), highest=highest)
     ids: list[str | None] = [None] * len(new)
     result = Alignment(ids=[])
-    old_fp = [fingerprint(s, t) for _, s, t in old]
-    new_fp = [fingerprint(s, t) for s, t in new]
     taken = [False] * len(old)
     matcher = SequenceMatcher(None, old_fp, new_fp, autojunk=False)
     for block in matcher.get_matching_blocks():
@@ -147,9 +156,9 @@ def _match_edited(
     for i in old_span:
         _, speaker, text = old[i]
         a = text.casefold().split()
-        key = " ".join(speaker.split()).casefold()
+        key = speaker.casefold()
         for j in new_span:
-            if " ".join(new[j][0].split()).casefold() != key:
+            if new[j][0].casefold() != key:
                 continue
             matcher = SequenceMatcher(None, a, new[j][1].casefold().split(), autojunk=False)
             if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:

@@ -172,9 +172,12 @@ def ingest(
     documents = tuple(item.summary for item in reads)
     warnings.extend(document_warnings(documents, participants, rows, project, repeat=all_warnings))
     warnings.extend(gone_warnings(project, folder, manifest, {d.document for d in documents}))
-    review = tuple(
-        sorted({sid for f in edited_coded.values() for sid in f["segment_id"] if sid in changes.edited})
-    )
+    edited_ids = set(changes.edited)
+    edited_by = {
+        coder: sorted(set(f.loc[f["segment_id"].isin(edited_ids), "segment_id"]))
+        for coder, f in edited_coded.items()
+    }
+    review = tuple(sorted({sid for ids in edited_by.values() for sid in ids}))
     written = False
     if not dry_run:
         with _coder_locks(project, sorted(frames)):
@@ -182,7 +185,7 @@ def ingest(
                 orphaned = move_orphans(project, frames, changes.removed, changes.old_text)
             written = write_segment_rows(project.segments_path, text)
             _update_manifest(project, manifest, reads, unit)
-            _mark_for_review(project, edited_coded, changes.edited)
+            _mark_for_review(project, edited_by, changes.edited)
         if written:
             project.audit(
                 "ingest",
@@ -194,10 +197,7 @@ def ingest(
                     if d.status == "changed"
                 },
                 orphaned={o.coder: list(o.segment_ids) for o in orphaned},
-                review={
-                    coder: sorted(set(f["segment_id"]) & set(changes.edited))
-                    for coder, f in edited_coded.items()
-                },
+                review=edited_by,
                 failures=[f.file for f in failures],
             )
     return IngestResult(
@@ -283,11 +283,12 @@ def _coder_locks(project: Project, coders: list[str]) -> Iterator[list[CoderLock
             lock.release()
 
 
-def _mark_for_review(project: Project, frames: dict, edited: dict[str, tuple[str, str, float]]) -> None:
+def _mark_for_review(
+    project: Project, edited_by: dict[str, list[str]], edited: dict[str, tuple[str, str, float]]
+) -> None:
     from slqual.review import mark
 
-    for coder, frame in frames.items():
-        ids = set(frame["segment_id"]) & set(edited)
+    for coder, ids in edited_by.items():
         mark(project, coder, {sid: edited[sid] for sid in ids})
 
 
