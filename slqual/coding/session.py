@@ -9,7 +9,9 @@ Input on a segment: code numbers or ids (comma or space separated; a unique
 prefix of an id, or of its last part, is enough), ``0`` or ``-`` for "no code
 applies", ``?`` for help and ``?N`` / ``?id`` for a code's definition, ``m``
 for a memo, ``e`` to mark or unmark an exemplar quote, ``b`` to go back, ``s``
-to skip for now, ``q`` to quit.
+to skip for now, ``q`` to quit. The segment's sentences are numbered on
+screen: ``q 3-4`` (or ``q 2``, ``q 1,3-4``) stores those sentences' exact words
+as the answer's quote (parts joined with ``...``), ``q -`` clears it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from slqual.coding.quotes import quote_sentences
 from slqual.coding.store import Answer, CodingStore
 from slqual.errors import CodebookError, CodingsError
 
@@ -34,7 +37,7 @@ COMMANDS = ("?", "m", "e", "b", "s", "q")
 INPUT_HELP = (
     "Type code numbers or ids (e.g. '3 7' or 'barriers.bureaucracy'), comma or space separated; "
     "0 or - when no code applies; ?N for what code N means; m memo; e exemplar; "
-    "b back; s skip for now; q quit."
+    "q 2-3 quotes sentences 2 to 3 (q - clears the quote); b back; s skip for now; q quit."
 )
 
 
@@ -75,6 +78,8 @@ class Screen:
     memo: str  # the memo that the next answer will carry
     exemplar: bool
     review_old: str = ""  # marked for review: the words the saved codes were given to
+    quote: str = ""  # the quote the next answer will carry
+    sentences: tuple[str, ...] = ()  # the segment's sentences, numbered from 1 on screen
 
     @property
     def percent(self) -> float:
@@ -85,7 +90,7 @@ class Screen:
 class Reply:
     """The result of one input line. ``kind`` is one of:
 
-    saved, confirmed, skipped, back, memo, ask_memo, exemplar, help, code_help, error, done, quit.
+    saved, confirmed, skipped, back, memo, ask_memo, exemplar, quote, help, code_help, error, done, quit.
     """
 
     kind: str
@@ -167,6 +172,7 @@ class CodingSession:
         saved = self._saved()
         self.memo = saved.memo if saved else ""
         self.exemplar = saved.exemplar if saved else False
+        self.quote = saved.quote if saved else ""
 
     def _saved(self) -> Answer | None:
         if self.index is None:
@@ -200,7 +206,17 @@ class CodingSession:
             memo=self.memo,
             exemplar=self.exemplar,
             review_old=self.review.get(self.segments[self.index].segment_id, ""),
+            quote=self.quote,
+            sentences=self.sentences(),
         )
+
+    def sentences(self) -> tuple[str, ...]:
+        """The sentences of the segment on screen, as ``q N-M`` numbers them."""
+        from slqual.transcripts.turns import split_sentences
+
+        if self.index is None:
+            return ()
+        return tuple(split_sentences(self.segments[self.index].text))
 
     # input ---------------------------------------------------------------
     def handle(self, line: str) -> Reply:
@@ -212,6 +228,8 @@ class CodingSession:
         command = text.lower()
         if command in ("q", "quit", "exit"):
             return Reply("quit", f"Stopped. {self.answered} answer(s) saved in this session.")
+        if command.startswith("q ") and self.index is not None:
+            return self._quote(text[2:].strip())
         if command in ("b", "back"):
             return self._back()
         if self.index is None:
@@ -277,6 +295,23 @@ class CodingSession:
             return Reply("exemplar", f"Saved: {saved.segment_id} {state}.")
         return Reply("exemplar", f"This segment will be {state} when you give its codes.")
 
+    def _quote(self, spec: str) -> Reply:
+        sentences = self.sentences()
+        quote = "" if spec == "-" else quote_sentences(spec, sentences)
+        if quote is None:
+            return Reply(
+                "error",
+                f"'q {spec}' is not a sentence number or range: the sentences go from 1 to "
+                f"{len(sentences)}, e.g. q 2 or q 2-3 (q - clears the quote).",
+            )
+        self.quote = quote
+        said = f"“{quote}”" if quote else "cleared (the report chooses)"
+        saved = self._saved()
+        if saved is not None:  # already coded: the change is saved at once
+            self.store.save(replace(saved, quote=quote, coded_at=""))
+            return Reply("quote", f"Quote {said}; saved for {saved.segment_id}.")
+        return Reply("quote", f"Quote {said}; it is saved with this segment's codes.")
+
     def _set_memo(self, text: str, prompted: bool) -> Reply:
         if self.index is None:
             return Reply("error", "No segment on screen to write a memo for.")
@@ -314,7 +349,9 @@ class CodingSession:
         if self.theme and saved is not None:  # keep the codes of the themes not shown
             kept = tuple(c for c in saved.codes if c not in self._theme_ids)
             codes = kept + tuple(c for c in chosen if c not in kept)
-        answer = self.store.save(Answer(segment.segment_id, codes, self.memo, self.exemplar))
+        answer = self.store.save(
+            Answer(segment.segment_id, codes, self.memo, self.exemplar, quote=self.quote)
+        )
         self._cleared(segment.segment_id)  # coded again: no longer awaiting review
         self.answered += 1
         self._advance()
@@ -363,7 +400,18 @@ class CodingSession:
             return "", f"'{token}' could be {shown}: type more of the id."
         if token in self.codebook and self.theme:
             return "", f"'{token}' is not in the theme '{self.theme}' shown here."
-        return "", f"'{token}' is not a code number or id here (type ? for help)."
+        close = self._close_to(low)
+        hint = f" Did you mean {close}?" if close else ""
+        return "", f"'{token}' is not a code number or id here (type ? for help).{hint}"
+
+    def _close_to(self, low: str) -> str:
+        """The code id a mistyped token most likely meant, or ''."""
+        import difflib
+
+        names = {e.id.lower(): e.id for e in self.entries}
+        names.update((e.label.lower(), e.id) for e in self.entries if e.label.lower() not in names)
+        close = difflib.get_close_matches(low, list(names), n=1, cutoff=0.7)
+        return names[close[0]] if close else ""
 
     def completions(self) -> list[str]:
         """Words the terminal can complete: code ids and commands."""
