@@ -167,3 +167,17 @@ def test_align_pairs_edited_turns_only_with_the_same_speaker_and_in_order():
     assert result.ids == ["D-0001", "D-0004", "D-0003"]
     assert result.removed == ["D-0002"] and result.added == ["D-0004"]
     assert similarity("a b c", "a b c") == 1.0
+
+
+def test_warnings_about_unchanged_files_are_one_summary_line(project):
+    shutil.copyfile(
+        REPO / "tests" / "data" / "transcripts" / "no_labels.txt", project.transcripts_dir / "P08.txt"
+    )
+    first = ingest(project)
+    assert any("no speaker labels found in P08.txt" in w for w in first.warnings)
+    again = ingest(project)
+    assert not any("no speaker labels" in w for w in again.warnings)
+    [summary] = [w for w in again.warnings if "not repeated" in w]
+    assert summary.startswith("2 warning(s) about unchanged file(s) (P08.txt) were shown before")
+    assert "--all-warnings" in summary
+    assert any("no speaker labels found in P08.txt" in w for w in ingest(project, all_warnings=True).warnings)

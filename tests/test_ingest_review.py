@@ -132,3 +132,29 @@ def test_an_orphaned_row_is_listed_and_attached_back_under_the_lock(runner, code
         attach(coded, 1, "P01-0005")
     events = [json.loads(line) for line in (coded.internal_dir / "audit.log").read_text().splitlines()]
     assert events[-1]["action"] == "orphans attach" and events[-1]["segment_id"] == "P01-0005"
+
+
+def test_the_coding_sheet_shows_the_review_note_and_ok_confirms(coded, tmp_path):
+    import csv
+
+    from slqual.coding.sheet_import import import_sheet
+    from slqual.coding.sheets import export_sheet
+
+    _edit(coded, "when nobody else would do it", "when nobody else would")
+    ingest(coded)
+    path = tmp_path / "r1.csv"
+    export_sheet(coded, "r1", "csv", path)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    by_id = {r["segment_id"]: r for r in rows}
+    assert by_id["P01-0002"]["review"].startswith("words edited since you coded; type ok to keep the codes.")
+    assert "when nobody else would do it" in by_id["P01-0002"]["review"]
+    assert by_id["P01-0004"]["review"] == ""
+    by_id["P01-0002"]["review"] = "ok"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = import_sheet(coded, path, "r1")
+    assert result.valid, result.problems
+    assert read_marks(coded, "r1") == {}

@@ -64,6 +64,7 @@ def test_xlsx_export_layout(project, tmp_path):
         "memo",
         "exemplar",
         "speaker",
+        "review",
     ]
     assert [r[0].value for r in sheet.iter_rows(min_row=2)] == PARTICIPANT_SEGMENTS
     assert sheet["D2"].value == "clinical"
