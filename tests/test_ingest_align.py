@@ -181,3 +181,23 @@ def test_warnings_about_unchanged_files_are_one_summary_line(project):
     assert summary.startswith("2 warning(s) about unchanged file(s) (P08.txt) were shown before")
     assert "--all-warnings" in summary
     assert any("no speaker labels found in P08.txt" in w for w in ingest(project, all_warnings=True).warnings)
+
+
+def test_a_project_ingested_before_the_manifest_kept_numbers_keeps_its_ids(project):
+    path = project.transcripts_dir / "P01.txt"
+    path.write_text("Interviewer: One?\n\nP01: Two.\n\nInterviewer: Three?\n\nP01: Four.\n", encoding="utf-8")
+    ingest(project)
+    manifest = project.internal_dir / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    for entry in data["documents"].values():
+        del entry["highest"]  # as written by earlier versions
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    before = _texts(project)
+    path.write_text(
+        "Interviewer: Zero?\n\nP01: Yes.\n\n" + path.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    ingest(project)
+    after = _texts(project)
+    assert {sid: after[sid] for sid in before} == before
+    assert sorted(set(after) - set(before)) == ["P01-0005", "P01-0006"]
+    assert json.loads(manifest.read_text(encoding="utf-8"))["documents"]["P01"]["highest"] == 6
