@@ -158,3 +158,22 @@ def test_the_coding_sheet_shows_the_review_note_and_ok_confirms(coded, tmp_path)
     result = import_sheet(coded, path, "r1")
     assert result.valid, result.problems
     assert read_marks(coded, "r1") == {}
+
+
+def test_a_coder_session_and_ingest_force_on_the_same_coder_lose_nothing(coded):
+    from slqual.coding.session import coding_session
+
+    _edit(
+        coded,
+        "Now I chair the board, which takes most of my Thursday afternoons.",
+        "Something else entirely.",
+    )
+    with coding_session(coded, "r1", revisit=True) as (session, _note):
+        with pytest.raises(CodingsError, match="'r1' is already coding"):
+            ingest(coded, force=True)
+        assert session.handle("2").kind == "saved"  # P01-0002 re-coded in the open session
+    result = ingest(coded, force=True)  # the session has ended: now it may move rows
+    assert result.orphaned[0].segment_ids == ("P01-0004",)
+    rows = read_coding(coded.coder_path("r1"))
+    assert list(rows["segment_id"]) == ["P01-0002"]
+    assert [o.segment_id for o in list_orphans(coded)] == ["P01-0004"]
