@@ -1,109 +1,80 @@
 """Ingest: a folder of transcripts into the project's numbered segments (``segments.csv``).
 
 Every file is read once, by the reader for its format; utterances become
-turns, turns become segments (``unit: turn | paragraph | sentence``), and
-segments get ids ``<document>-<seq:04d>``. Nothing is written until every
-file has been read and checked: an unreadable file, or a changed transcript
-whose segments have codings, stops ingest with the project untouched.
+turns, turns become segments (``unit: turn | paragraph | sentence``). A new
+document's segments get ids ``<document>-0001`` onwards; a re-read document is
+aligned with its old segments (``slqual.align``) so that every id keeps naming
+the same words: unchanged turns keep their ids wherever they moved, edited
+turns keep theirs and their codes are marked for review, new turns get
+numbers never used in the document, and codes on turns that are gone move to
+``codings/orphaned/`` (only with ``force``). Nothing is written until every
+file has been read and checked, and coder files are changed only while
+holding each coder's lock.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import hashlib
-import io
-import os
 import re
-import sys
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from slqual.errors import ProjectError, TranscriptError
-from slqual.fileio import atomic_write_text, utc_now_iso
-from slqual.ingest_checks import ParticipantIndex, document_warnings, gone_warnings, load_participants, shown
+from slqual.align import DEFAULT_SIMILARITY, align
+from slqual.errors import CodingsError, TranscriptError
+from slqual.fileio import utc_now_iso
+from slqual.ingest_report import (
+    DocumentSummary,
+    Failure,
+    GroupSummary,
+    IngestResult,
+    document_warnings,
+    gone_warnings,
+    group_summaries,
+    shown,
+)
 from slqual.manifest import ManifestEntry, read_manifest, write_manifest
 from slqual.orphans import OrphanedCodings, coded_rows, move_orphans, refusal, summarise
-from slqual.segments import SEGMENT_COLUMNS
+from slqual.participants import ParticipantIndex, load_participants
+from slqual.segments import read_segment_rows, segments_text, write_segment_rows
 from slqual.transcripts.base import reader_for, supported_suffixes
-from slqual.transcripts.labels import SpeakerRules, format_time
+from slqual.transcripts.files import discover, read_limited
+from slqual.transcripts.labels import SpeakerRules, format_time, speaker_key
 from slqual.transcripts.turns import build_turns, split_units
 
 if TYPE_CHECKING:
+    from slqual.coding.lock import CoderLock
     from slqual.project import Project
+
+__all__ = ["DocumentSummary", "Failure", "GroupSummary", "IngestResult", "discover", "ingest"]
 
 # Called after each file: (files done, files in all, the file's name).
 Progress = Callable[[int, int, str], None]
 _CONVERT_HINT = {".doc": ".docx", ".rtf": ".docx", ".pdf": ".docx or .txt", ".pages": ".docx"}
 
 
-@dataclass(frozen=True)
-class DocumentSummary:
-    """What ingest did with one transcript."""
-
-    document: str
-    file: str
-    format: str
-    status: str  # new | changed (its segments changed) | updated (same segments, new details) | unchanged
-    participant_id: str
-    group: str
-    segments: int
-    turns: int
-    participant_turns: int
-    participant_words: int
-    speakers: tuple[str, ...]
-    labelled: bool
-    encoding: str | None = None
-    encoding_guessed: bool = False
-    title_words: int = 0
-    hint: str = ""  # e.g. that speakers seem to be marked by font colour
-
-
-@dataclass(frozen=True)
-class GroupSummary:
-    group: str
-    documents: int
-    participant_turns: int
-    words: int
-
-
-@dataclass(frozen=True)
-class Failure:
-    file: str
-    message: str
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    """The outcome of one ingest run; ``to_dict`` is what ``--format json`` prints."""
-
-    folder: str
-    segments_path: str
-    unit: str
-    documents: tuple[DocumentSummary, ...]
-    groups: tuple[GroupSummary, ...]
-    warnings: tuple[str, ...] = ()
-    failures: tuple[Failure, ...] = ()
-    skipped: tuple[str, ...] = ()
-    orphaned: tuple[OrphanedCodings, ...] = ()
-    total_segments: int = 0
-    written: bool = False
-    dry_run: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 @dataclass
 class _Read:
-    """One transcript read and segmented, not yet written."""
+    """One transcript read and segmented, not yet given ids or written."""
 
     path: Path
     summary: DocumentSummary
-    rows: list[tuple] = field(default_factory=list)
+    units: list[tuple] = field(default_factory=list)  # rows without segment_id and seq
+    rows: list[tuple] = field(default_factory=list)  # once aligned
     sha256: str = ""
     size: int = 0
+    highest: int = 0
+
+
+@dataclass
+class _Changes:
+    """What re-reading changed across documents."""
+
+    removed: set[str] = field(default_factory=set)
+    edited: dict[str, tuple[str, str, float]] = field(default_factory=dict)  # id -> old, new, similarity
+    old_text: dict[str, str] = field(default_factory=dict)
 
 
 def ingest(
@@ -114,19 +85,28 @@ def ingest(
     strict: bool = False,
     keep_going: bool = False,
     dry_run: bool = False,
+    similarity: float = DEFAULT_SIMILARITY,
+    follow_links: bool = False,
+    all_warnings: bool = False,
     progress: Progress | None = None,
 ) -> IngestResult:
     """Read every transcript in ``folder`` (default: the project's transcripts/) into segments.csv.
 
-    Unchanged files leave segments.csv byte-identical; new files add segments.
-    A changed file whose segments have codings raises ChangedTranscriptsError
-    unless ``force``, which moves those coding rows to codings/orphaned/.
-    Unreadable files raise TranscriptError unless ``keep_going``, which
-    ingests the rest and lists the failures. ``dry_run`` writes nothing.
+    Unchanged files leave segments.csv byte-identical; new files add segments;
+    changed files are aligned with their old segments (see the module notes;
+    ``similarity`` is the threshold for an edited turn, 0 to 1). A coded turn
+    that is gone raises ChangedTranscriptsError unless ``force``, which moves
+    its coding rows to codings/orphaned/. Unreadable files raise
+    TranscriptError unless ``keep_going``. ``dry_run`` writes nothing.
     """
+    if not 0 < similarity <= 1:
+        raise TranscriptError(f"similarity {similarity} must be above 0 and at most 1 (default 0.8)")
     folder = Path(folder) if folder is not None else project.transcripts_dir
-    files, skipped = discover(folder, _project_paths(project))
-    warnings: list[str] = []
+    found = discover(
+        folder, _project_paths(project), follow_links=follow_links, shown=lambda p: shown(p, folder)
+    )
+    files, skipped = found.files, found.skipped
+    warnings: list[str] = list(found.notes)
     if skipped:
         names = ", ".join(shown(p, folder) for p in skipped)
         hints = sorted({f"{s} as {h}" for p in skipped if (h := _CONVERT_HINT.get(s := p.suffix.lower()))})
@@ -141,9 +121,10 @@ def ingest(
             raise TranscriptError(f"{folder}: no transcripts found; it holds only other files: {names}{hint}")
         warnings.append(message)
     if not files:
+        left_out = f"; left out: {'; '.join(found.notes)}" if found.notes else ""
         raise TranscriptError(
             f"{folder}: no transcripts found (slqual reads {', '.join(supported_suffixes())}); "
-            "put the transcript files in this folder"
+            f"put the transcript files in this folder{left_out}"
         )
     _check_unique_documents(files, folder)
 
@@ -165,41 +146,58 @@ def ingest(
         if progress is not None:
             progress(number, len(files), name)
 
-    old = _existing_rows(project)
+    old = read_segment_rows(project.segments_path)
     manifest = read_manifest(project.root)  # read before anything is written: a damaged one stops us here
-    changed_ids, old_text = _compare(reads, old)
+    changes = _Changes()
+    for item in reads:
+        entry = manifest.get(item.summary.document)
+        _assign_ids(item, old.get(item.summary.document), entry.highest if entry else 0, similarity, changes)
 
     orphaned: tuple[OrphanedCodings, ...] = ()
-    frames = coded_rows(project, changed_ids) if changed_ids else {}
+    frames = coded_rows(project, changes.removed) if changes.removed else {}
     if frames:
-        affected = summarise(frames, changed_ids)
+        affected = summarise(frames, changes.removed)
         if not force:
             docs = sorted({sid.rsplit("-", 1)[0] for item in affected for sid in item.segment_ids})
             files_changed = [i.summary.file for i in reads if i.summary.document in docs]
             raise refusal(files_changed or docs, affected)
         orphaned = affected
+    edited_coded = coded_rows(project, set(changes.edited)) if changes.edited else {}
 
     by_document = old  # replaced in place, so the old rows of re-read documents can be freed
     by_document.update((item.summary.document, item.rows) for item in reads)
     rows = [row for doc in sorted(by_document, key=_natural) for row in by_document[doc]]
-    text = _csv_text(rows)
+    text = segments_text(rows)
 
     documents = tuple(item.summary for item in reads)
-    warnings.extend(document_warnings(documents, participants, rows, project))
+    warnings.extend(document_warnings(documents, participants, rows, project, repeat=all_warnings))
     warnings.extend(gone_warnings(project, folder, manifest, {d.document for d in documents}))
+    edited_ids = set(changes.edited)
+    edited_by = {
+        coder: sorted(set(f.loc[f["segment_id"].isin(edited_ids), "segment_id"]))
+        for coder, f in edited_coded.items()
+    }
+    review = tuple(sorted({sid for ids in edited_by.values() for sid in ids}))
     written = False
     if not dry_run:
-        if frames:
-            orphaned = move_orphans(project, frames, changed_ids, old_text)
-        written = _write_segments(project.segments_path, text)
-        _update_manifest(project, manifest, reads, unit)
+        with _coder_locks(project, sorted(frames)):
+            if frames:
+                orphaned = move_orphans(project, frames, changes.removed, changes.old_text)
+            written = write_segment_rows(project.segments_path, text)
+            _update_manifest(project, manifest, reads, unit)
+            _mark_for_review(project, edited_by, changes.edited)
         if written:
             project.audit(
                 "ingest",
                 folder=str(folder),
                 new=[d.document for d in documents if d.status == "new"],
-                changed=[d.document for d in documents if d.status == "changed"],
+                changed={
+                    d.document: {"kept": d.kept, "edited": d.edited, "added": d.added, "removed": d.removed}
+                    for d in documents
+                    if d.status == "changed"
+                },
                 orphaned={o.coder: list(o.segment_ids) for o in orphaned},
+                review=edited_by,
                 failures=[f.file for f in failures],
             )
     return IngestResult(
@@ -207,7 +205,7 @@ def ingest(
         segments_path=str(project.segments_path),
         unit=unit,
         documents=documents,
-        groups=_groups(documents),
+        groups=group_summaries(documents, participants.groups(group_by)),
         warnings=tuple(warnings),
         failures=tuple(failures),
         skipped=tuple(shown(p, folder) for p in skipped),
@@ -215,58 +213,83 @@ def ingest(
         total_segments=len(rows),
         written=written,
         dry_run=dry_run,
+        review=review,
+        locked=tuple(sorted(frames)) if not dry_run else (),
     )
 
 
-def _compare(reads: list[_Read], old: dict[str, list[tuple]]) -> tuple[set[str], dict[str, str]]:
-    """Set each document's status against segments.csv; return the changed ids and their old text.
+def _assign_ids(
+    item: _Read, previous: list[tuple] | None, highest: int, threshold: float, changes: _Changes
+) -> None:
+    """Give a document's units their ids and seq, and set its status against its old rows.
 
     new: not in segments.csv yet; unchanged: identical rows; updated: the same
     segments with other details changed (participant_id, role, times);
-    changed: a segment id is gone or holds different words or another speaker.
+    changed: segments were added, removed or edited.
     """
-    changed_ids: set[str] = set()
-    old_text: dict[str, str] = {}
-    for item in reads:
-        previous = old.get(item.summary.document)
-        if previous is None:
-            status = "new"
-        elif previous == item.rows:
-            status = "unchanged"
-        else:
-            status = "updated" if len(previous) == len(item.rows) else "changed"
-            new_words = {row[0]: (row[4], row[8]) for row in item.rows}
-            for row in previous:
-                if new_words.get(row[0]) != (row[4], row[8]):
-                    status = "changed"
-                    changed_ids.add(row[0])
-                    old_text[row[0]] = row[8]
-        item.summary = replace(item.summary, status=status)
-    return changed_ids, old_text
+    document = item.summary.document
+    units = item.units
+    if previous is None:
+        ids = [f"{document}-{seq:04d}" for seq in range(1, len(units) + 1)]
+        item.highest = len(units)
+        status, counts = "new", {"added": len(units)}
+    else:
+        old = [(row[0], row[4], row[8]) for row in previous]
+        result = align(document, old, [(u[1], u[5]) for u in units], highest=highest, threshold=threshold)
+        ids, item.highest = result.ids, result.highest
+        counts = {
+            "kept": len(result.kept),
+            "edited": len(result.edited),
+            "added": len(result.added),
+            "removed": len(result.removed),
+        }
+        before = {row[0]: row[8] for row in previous}
+        changes.removed.update(result.removed)
+        changes.old_text.update((sid, before[sid]) for sid in [*result.removed, *result.edited])
+        status = "changed" if result.edited or result.added or result.removed else "unchanged"
+    item.rows = [
+        (sid, document, u[0], seq, *u[1:]) for seq, (sid, u) in enumerate(zip(ids, units, strict=True), 1)
+    ]
+    if previous is not None:
+        if status == "unchanged" and previous != item.rows:
+            status = "updated"
+        texts = {row[0]: row[8] for row in item.rows}
+        for sid, ratio in result.edited.items():
+            changes.edited[sid] = (changes.old_text[sid], texts[sid], ratio)
+    item.summary = replace(item.summary, status=status, **counts)
 
 
-def discover(folder: Path, exclude: frozenset[Path] = frozenset()) -> tuple[list[Path], list[Path]]:
-    """Transcript files under ``folder`` (sorted, subfolders included) and the other files skipped.
+@contextlib.contextmanager
+def _coder_locks(project: Project, coders: list[str]) -> Iterator[list[CoderLock]]:
+    """Hold the locks of the coders whose files ingest changes, or refuse naming the session holding one."""
+    from slqual.coding.lock import acquire_lock
 
-    Paths in ``exclude`` (the project's own files and folders) are left out silently.
-    """
-    if folder.is_file():
-        return ([folder], []) if reader_for(folder) else ([], [folder])
-    if not folder.is_dir():
-        raise ProjectError(f"{folder}: folder not found; give the folder that holds the transcripts")
-    files, skipped = [], []
-    for here, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and Path(here, d).resolve() not in exclude)
-        for name in sorted(names):
-            path = Path(here) / name
-            if exclude and path.resolve() in exclude:
-                continue
-            hidden = name.startswith((".", "~$")) or name.endswith("~")
-            if hidden or reader_for(path) is None:
-                skipped.append(path)
-            else:
-                files.append(path)
-    return files, skipped
+    held: list[CoderLock] = []
+    coder = ""
+    try:
+        for coder in coders:
+            held.append(acquire_lock(project, coder))
+    except CodingsError as exc:
+        for lock in held:
+            lock.release()
+        raise CodingsError(
+            f"ingest would move coding rows of '{coder}' to codings/orphaned/, but {exc}; "
+            "nothing was written: run ingest again when that session has ended"
+        ) from None
+    try:
+        yield held
+    finally:
+        for lock in held:
+            lock.release()
+
+
+def _mark_for_review(
+    project: Project, edited_by: dict[str, list[str]], edited: dict[str, tuple[str, str, float]]
+) -> None:
+    from slqual.review import mark
+
+    for coder, ids in edited_by.items():
+        mark(project, coder, {sid: edited[sid] for sid in ids})
 
 
 def _project_paths(project: Project) -> frozenset[Path]:
@@ -288,17 +311,7 @@ def _read_one(
 ) -> _Read:
     reader = reader_for(path)
     assert reader is not None
-    try:
-        size = path.stat().st_size
-        if size > reader.max_bytes:
-            raise TranscriptError(
-                f"{name}: {size / 1048576:,.0f} MB is far larger than an interview transcript "
-                f"(slqual reads {reader.format} files up to {reader.max_bytes // 1048576} MB); "
-                "check that it is the right file, or split it into one file per interview"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TranscriptError(f"{name}: cannot be read ({exc.strerror or exc}); check the file") from exc
+    data = read_limited(path, reader.max_bytes, name, reader.format)
     transcript = reader.read(data, name, rules)
     turns = build_turns(transcript.utterances, rules, transcript.labelled)
     units = split_units(turns, unit)
@@ -306,33 +319,35 @@ def _read_one(
         raise TranscriptError(f"{name}: holds no transcript text; add the text or remove the file")
     document = path.stem
     row = participants.row_for(document)
+    speaker_map = participants.speaker_map(document)
     participant_id = row.get("participant_id", "")
     rows = []
     participant_turns: set[int] = set()
     words = 0
-    roles: dict[str, str] = {}
-    for seq, item in enumerate(units, start=1):
-        role = roles.get(item.speaker)
-        if role is None:
-            role = roles[item.speaker] = (
-                "interviewer" if rules.is_interviewer(item.speaker) else "participant"
-            )
+    roles: dict[str, tuple[str, str]] = {}  # speaker -> (role, participant_id)
+    per_participant: dict[str, list] = {}
+    unmapped: dict[str, None] = {}
+    for item in units:
+        known = roles.get(item.speaker)
+        if known is None:
+            role = "interviewer" if rules.is_interviewer(item.speaker) else "participant"
+            pid = participant_id
+            if speaker_map is not None:
+                mapped = speaker_map.get(speaker_key(item.speaker))
+                pid = mapped["participant_id"] if mapped else ""
+                if role == "participant" and not mapped:
+                    unmapped[item.speaker] = None
+            known = roles[item.speaker] = (role, pid)
+        role, pid = known
         if role == "participant":
-            participant_turns.add(item.turn)
-            words += len(item.text.split())
-        rows.append(
-            (
-                f"{document}-{seq:04d}",
-                document,
-                participant_id,
-                seq,
-                item.speaker,
-                role,
-                format_time(item.start),
-                format_time(item.end),
-                item.text,
-            )
-        )
+            count = len(item.text.split())
+            words += count
+            if item.turn not in participant_turns:
+                participant_turns.add(item.turn)
+                per_participant.setdefault(pid, [pid, 0, 0])[1] += 1
+            per_participant.setdefault(pid, [pid, 0, 0])[2] += count
+        rows.append((pid, item.speaker, role, format_time(item.start), format_time(item.end), item.text))
+    speakers_present = tuple(p for p in per_participant if p)
     summary = DocumentSummary(
         document=document,
         file=name,
@@ -350,86 +365,13 @@ def _read_one(
         encoding_guessed=transcript.encoding_guessed,
         title_words=transcript.title_words,
         hint=transcript.hint,
+        participants=speakers_present
+        if speaker_map is not None
+        else (participant_id,) * bool(participant_id),
+        unmapped=tuple(unmapped),
+        per_participant=tuple(tuple(v) for v in per_participant.values()) if speaker_map is not None else (),
     )
-    return _Read(path, summary, rows, hashlib.sha256(data).hexdigest(), len(data))
-
-
-def _existing_rows(project: Project) -> dict[str, list[tuple]]:
-    """segments.csv's rows grouped by document, as the same tuples ingest builds."""
-    path = project.segments_path
-    if not path.is_file():
-        return {}
-    grouped: dict[str, list[tuple]] = {}
-    fix = "fix that line (or delete segments.csv) and run 'slqual ingest' again"
-    reader = None
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header != SEGMENT_COLUMNS:
-                return _existing_rows_any_layout(path)
-            intern = sys.intern  # a few distinct documents, participants, speakers and roles
-            for fields in reader:
-                if len(fields) != len(SEGMENT_COLUMNS):
-                    raise ProjectError(
-                        f"{path}, line {reader.line_num}: has {len(fields)} columns, not the "
-                        f"{len(SEGMENT_COLUMNS)} of segments.csv; {fix}"
-                    )
-                sid, doc, pid, seq, speaker, role, start, end, text = fields
-                if not seq.isdigit():
-                    raise ProjectError(f"{path}, line {reader.line_num}: seq '{seq}' is not a number; {fix}")
-                row = (
-                    sid,
-                    intern(doc),
-                    intern(pid),
-                    int(seq),
-                    intern(speaker),
-                    intern(role),
-                    start,
-                    end,
-                    text,
-                )
-                grouped.setdefault(row[1], []).append(row)
-    except UnicodeDecodeError as exc:
-        raise ProjectError(
-            f"{path}: is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8', "
-            "or delete it and run 'slqual ingest' again"
-        ) from exc
-    except csv.Error as exc:
-        line = f", line {reader.line_num}" if reader is not None else ""
-        raise ProjectError(f"{path}{line}: is not a readable CSV file (quotes do not match); {fix}") from exc
-    return grouped
-
-
-def _existing_rows_any_layout(path: Path) -> dict[str, list[tuple]]:
-    """A segments.csv someone reordered in a spreadsheet: read it by column name."""
-    from slqual.segments import read_segments
-
-    frame = read_segments(path)
-    grouped: dict[str, list[tuple]] = {}
-    for row in frame.itertuples(index=False, name=None):
-        grouped.setdefault(row[1], []).append((*row[:3], int(row[3]), *row[4:]))
-    return grouped
-
-
-def _csv_text(rows: list[tuple]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(SEGMENT_COLUMNS)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-def _write_segments(path: Path, text: str) -> bool:
-    """Write segments.csv atomically unless it already holds exactly this text."""
-    if path.is_file():
-        try:
-            if path.read_text(encoding="utf-8") == text:
-                return False
-        except (OSError, UnicodeDecodeError):
-            pass
-    atomic_write_text(path, text)
-    return True
+    return _Read(path, summary, rows, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
 
 def _update_manifest(
@@ -440,6 +382,7 @@ def _update_manifest(
     for item in reads:
         doc = item.summary.document
         before = entries.get(doc)
+        highest = max(item.highest, before.highest if before else 0)
         if item.summary.status == "unchanged" and before is not None and before.sha256 == item.sha256:
             continue
         entries[doc] = ManifestEntry(
@@ -450,18 +393,9 @@ def _update_manifest(
             segments=item.summary.segments,
             unit=unit,
             ingested_at=before.ingested_at if before and item.summary.status == "unchanged" else now,
+            highest=highest,
         )
     write_manifest(project.root, entries)
-
-
-def _groups(documents: tuple[DocumentSummary, ...]) -> tuple[GroupSummary, ...]:
-    totals: dict[str, list[int]] = {}
-    for doc in documents:
-        entry = totals.setdefault(doc.group, [0, 0, 0])
-        entry[0] += 1
-        entry[1] += doc.participant_turns
-        entry[2] += doc.participant_words
-    return tuple(GroupSummary(g, *totals[g]) for g in sorted(totals, key=lambda g: (g == "", g)))
 
 
 def _check_unique_documents(files: list[Path], folder: Path) -> None:

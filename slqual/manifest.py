@@ -1,9 +1,10 @@
 """The ingest manifest, ``.slqual/manifest.json``: what each document was ingested from.
 
 One entry per document: the file it came from (relative to the project where
-possible), the SHA-256 of its bytes, its format and segment count, and when it
-was last (re)segmented. Ingest uses it to tell new, changed and unchanged
-files apart and to notice files that have gone.
+possible), the SHA-256 of its bytes, its format and segment count, when it
+was last (re)segmented, and the highest segment number ever given in it.
+Ingest uses it to tell new, changed and unchanged files apart, to notice
+files that have gone, and to never give a segment number twice.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ class ManifestEntry:
     segments: int
     unit: str
     ingested_at: str
+    # The highest segment number ever given in the document: new segments get higher ones, so an
+    # id once used never names other words. 0 in manifests written before it was kept.
+    highest: int = 0
 
 
 def manifest_path(root: Path) -> Path:

@@ -1,14 +1,17 @@
-"""Codings on segments that a re-ingest would change: finding them, and moving them aside.
+"""Coding rows on segments that a re-ingest removed: finding them, moving them aside, attaching them back.
 
-When a transcript changes after coding began, its segments may shift: a
-segment id can disappear or come to hold different words. Ingest refuses such
-a change unless asked (``--force``); then the coding rows on those segments
-move to ``codings/orphaned/`` with a note, so nothing a coder did is lost.
+When a corrected transcript no longer holds a coded turn (neither unchanged
+nor similar enough to count as edited), ingest refuses unless asked
+(``--force``); then the coding rows on those segments move to
+``codings/orphaned/<coder>.<time>.csv`` with the old words and a note, so
+nothing a coder did is lost. ``list_orphans`` numbers those rows and
+``attach`` puts one back on a segment the user names, under the coder's lock.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slqual.errors import TranscriptError
@@ -111,8 +114,8 @@ def move_orphans(
         orphans["old_text"] = orphans["segment_id"].map(old_text).fillna("")
         orphans["orphaned_at"] = when
         orphans["note"] = (
-            "moved by 'slqual ingest --force': the transcript changed and this segment id no longer "
-            "holds the same words; re-code the new segment if the code still applies"
+            "moved by 'slqual ingest --force': the transcript changed and these words are no longer in it; "
+            "attach the row to the segment that now holds them with 'slqual orphans attach', or re-code"
         )
         target = folder / f"{coder}.{stamp}.csv"
         atomic_write_csv(target, orphans)
@@ -120,3 +123,148 @@ def move_orphans(
         ids = tuple(dict.fromkeys(orphans["segment_id"]))
         moved.append(OrphanedCodings(coder, ids, len(orphans), str(target.relative_to(project.root))))
     return tuple(moved)
+
+
+_ATTACHED_COLUMNS = ("attached_to", "attached_at")
+
+
+@dataclass(frozen=True)
+class OrphanRow:
+    """One coding row in ``codings/orphaned/``; ``number`` is what ``slqual orphans attach`` takes.
+
+    Numbers count every row of every orphaned file, oldest file first, so they
+    do not change when a row is attached (it stays, marked) or when newer files come.
+    """
+
+    number: int
+    coder: str
+    file: str  # relative to the project
+    row: int  # the row's line in that file (the header is line 1)
+    segment_id: str
+    code: str
+    memo: str
+    old_text: str
+    orphaned_at: str
+    attached_to: str = ""
+    attached_at: str = ""
+
+
+def _orphan_files(project: Project) -> list[tuple[str, str, Path]]:
+    """(time stamp, coder, path) of every orphaned file, oldest first."""
+    folder = project.codings_dir / ORPHANED_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob("*.csv"):
+        coder, _, stamp = path.stem.rpartition(".")
+        if coder:
+            found.append((stamp, coder, path))
+    return sorted(found)
+
+
+def _read_orphan_file(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    from slqual.errors import CodingsError
+
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise CodingsError(
+            f"{path}: cannot be read as an orphaned-rows file ({exc}); check the file"
+        ) from exc
+
+
+def list_orphans(project: Project, *, attached: bool = False) -> tuple[OrphanRow, ...]:
+    """The orphaned coding rows, numbered; rows already re-attached only when ``attached``."""
+    rows = []
+    number = 0
+    for _stamp, coder, path in _orphan_files(project):
+        frame = _read_orphan_file(path)
+        for index, record in enumerate(frame.to_dict("records")):
+            number += 1
+            item = OrphanRow(
+                number=number,
+                coder=coder,
+                file=str(path.relative_to(project.root)),
+                row=index + 2,
+                segment_id=record.get("segment_id", ""),
+                code=record.get("code", ""),
+                memo=record.get("memo", ""),
+                old_text=record.get("old_text", ""),
+                orphaned_at=record.get("orphaned_at", ""),
+                attached_to=record.get("attached_to", ""),
+                attached_at=record.get("attached_at", ""),
+            )
+            if attached or not item.attached_to:
+                rows.append(item)
+    return tuple(rows)
+
+
+def attach(project: Project, number: int, segment_id: str) -> OrphanRow:
+    """Put orphaned row ``number`` back in its coder's file, on ``segment_id``.
+
+    Takes the coder's lock (refusing while the coder has a session open), keeps
+    the coder's previous file in history, marks the row as attached in the
+    orphaned file, and writes both moves to the audit log. Nothing is written
+    when any check fails.
+    """
+    from slqual.coding.lock import coder_lock
+    from slqual.codings import read_coding, write_coding
+    from slqual.errors import CodingsError
+
+    everything = list_orphans(project, attached=True)
+    item = next((r for r in everything if r.number == number), None)
+    if item is None:
+        raise CodingsError(
+            f"no orphaned row {number}: rows are numbered 1 to {len(everything)} (see 'slqual orphans')"
+        )
+    if item.attached_to:
+        raise CodingsError(
+            f"orphaned row {number} ({item.file}, row {item.row}) was already attached to {item.attached_to} "
+            f"on {item.attached_at}"
+        )
+    segments = project.read_segments()
+    if segment_id not in set(segments["segment_id"]):
+        raise CodingsError(
+            f"{project.segments_path}: no segment '{segment_id}'; give an id from segments.csv, e.g. "
+            f"{segments['segment_id'].iloc[0] if len(segments) else 'P01-0001'}"
+        )
+    with coder_lock(project, item.coder):
+        path = project.root / item.file
+        frame = _read_orphan_file(path)
+        record = frame.iloc[item.row - 2]
+        coder_path = project.coder_path(item.coder)
+        coding = read_coding(coder_path, item.coder, extra_columns=True) if coder_path.exists() else None
+        if (
+            coding is not None
+            and ((coding["segment_id"] == segment_id) & (coding["code"] == record.get("code", ""))).any()
+        ):
+            raise CodingsError(
+                f"{coder_path}: {item.coder} already has {segment_id} with code '{item.code or '(none)'}'; "
+                "nothing was attached"
+            )
+        import pandas as pd
+
+        moved = record.drop(labels=[c for c in (*_ADDED_COLUMNS, *_ATTACHED_COLUMNS) if c in record.index])
+        moved["segment_id"] = segment_id
+        new = pd.DataFrame([moved.to_dict()]).astype(str)
+        combined = new if coding is None else pd.concat([coding, new], ignore_index=True).fillna("")
+        write_coding(project, item.coder, combined)
+        when = utc_now_iso()
+        for column in _ATTACHED_COLUMNS:
+            if column not in frame.columns:
+                frame[column] = ""
+        frame.loc[item.row - 2, "attached_to"] = segment_id
+        frame.loc[item.row - 2, "attached_at"] = when
+        atomic_write_csv(path, frame)
+    project.audit(
+        "orphans attach",
+        coder=item.coder,
+        row=number,
+        file=item.file,
+        old_segment_id=item.segment_id,
+        segment_id=segment_id,
+        code=item.code,
+    )
+    return OrphanRow(**{**item.__dict__, "attached_to": segment_id, "attached_at": when})

@@ -1,12 +1,21 @@
-"""segments.csv: the numbered segments that ingest writes and every later step reads."""
+"""segments.csv: the numbered segments that ingest writes and every later step reads.
+
+This module is the file's one owner: a DataFrame reader for analysis
+(``read_segments``), a fast row reader and an atomic writer for ingest
+(``read_segment_rows``, ``write_segment_rows``), both validating what they read.
+Rows are tuples in ``SEGMENT_COLUMNS`` order with ``seq`` as an int.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slqual.errors import ProjectError
-from slqual.fileio import atomic_write_csv
+from slqual.fileio import atomic_write_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,9 +58,98 @@ def read_segments(path: Path | str) -> pd.DataFrame:
     return frame[SEGMENT_COLUMNS]
 
 
-def write_segments(path: Path | str, frame: pd.DataFrame) -> None:
-    """Write segments.csv atomically, in the documented column order."""
-    atomic_write_csv(path, frame[SEGMENT_COLUMNS])
+def write_segments(path: Path | str, frame: pd.DataFrame) -> bool:
+    """Write segments.csv atomically from a DataFrame, in the documented column order."""
+    rows = frame[SEGMENT_COLUMNS].itertuples(index=False, name=None)
+    return write_segment_rows(path, [(*r[:3], int(r[3]), *r[4:]) for r in rows])
+
+
+_FIX = "fix that line (or delete segments.csv) and run 'slqual ingest' again"
+
+
+def read_segment_rows(path: Path | str) -> dict[str, list[tuple]]:
+    """segments.csv's rows grouped by document, in file order; empty when there is no file yet.
+
+    Fast (the csv module, interned repeated values); a file someone reordered
+    in a spreadsheet is read by column name instead.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    grouped: dict[str, list[tuple]] = {}
+    reader = None
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header != SEGMENT_COLUMNS:
+                return _rows_any_layout(path)
+            intern = sys.intern  # a few distinct documents, participants, speakers and roles
+            width = len(SEGMENT_COLUMNS)
+            for fields in reader:
+                if len(fields) != width:
+                    raise ProjectError(
+                        f"{path}, line {reader.line_num}: has {len(fields)} columns, not the "
+                        f"{width} of segments.csv; {_FIX}"
+                    )
+                sid, doc, pid, seq, speaker, role, start, end, text = fields
+                if not seq.isdigit():
+                    raise ProjectError(f"{path}, line {reader.line_num}: seq '{seq}' is not a number; {_FIX}")
+                row = (
+                    sid,
+                    intern(doc),
+                    intern(pid),
+                    int(seq),
+                    intern(speaker),
+                    intern(role),
+                    start,
+                    end,
+                    text,
+                )
+                grouped.setdefault(row[1], []).append(row)
+    except UnicodeDecodeError as exc:
+        raise ProjectError(
+            f"{path}: is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8', "
+            "or delete it and run 'slqual ingest' again"
+        ) from exc
+    except csv.Error as exc:
+        line = f", line {reader.line_num}" if reader is not None else ""
+        raise ProjectError(f"{path}{line}: is not a readable CSV file (quotes do not match); {_FIX}") from exc
+    return grouped
+
+
+def _rows_any_layout(path: Path) -> dict[str, list[tuple]]:
+    frame = read_segments(path)
+    grouped: dict[str, list[tuple]] = {}
+    for row in frame.itertuples(index=False, name=None):
+        grouped.setdefault(row[1], []).append((*row[:3], int(row[3]), *row[4:]))
+    return grouped
+
+
+def segments_text(rows: list[tuple]) -> str:
+    """The CSV text of segments.csv for rows in ``SEGMENT_COLUMNS`` order."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SEGMENT_COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_segment_rows(path: Path | str, rows: list[tuple] | str) -> bool:
+    """Write segments.csv atomically unless it already holds exactly this; True when written.
+
+    ``rows`` may be the text ``segments_text`` made, so a caller can build it before writing anything.
+    """
+    path = Path(path)
+    text = rows if isinstance(rows, str) else segments_text(rows)
+    if path.is_file():
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                return False
+        except (OSError, UnicodeDecodeError):
+            pass
+    atomic_write_text(path, text)
+    return True
 
 
 def participant_segments(segments: pd.DataFrame) -> pd.DataFrame:

@@ -121,10 +121,15 @@ def _code(project, coder: str, segment_ids: list[str]) -> Path:
 
 
 def _change_p07(project) -> None:
+    """Insert an exchange, and rewrite P07-0004's answer entirely (so that turn is gone)."""
     path = project.transcripts_dir / "P07.txt"
-    text = path.read_text(encoding="utf-8").replace(
-        "Interviewer: How do you share",
-        "Interviewer: A new question.\n\nP07: A new answer.\n\nInterviewer: How do you share",
+    text = (
+        path.read_text(encoding="utf-8")
+        .replace(
+            "Interviewer: How do you share",
+            "Interviewer: A new question.\n\nP07: A new answer.\n\nInterviewer: How do you share",
+        )
+        .replace("Mostly informally…\nWe have a huddle on Tuesdays.", "Rarely, to be honest.")
     )
     path.write_text(text, encoding="utf-8")
 
@@ -140,8 +145,9 @@ def test_a_changed_file_with_codings_stops_before_writing(study):
         ingest(study)
     message = str(caught.value)
     assert "P07.txt" in message
-    assert "reviewer1: P07-0004" in message and "reviewer2: P07-0006" in message
+    assert "reviewer1: P07-0004" in message
     assert "P07-0002" not in message  # that segment still holds the same words
+    assert "reviewer2" not in message  # P07-0006 moved down, its words and id unchanged
     assert "--force" in message
     assert study.segments_path.read_bytes() == segments_before
     assert coder_file.read_bytes() == coder_before
@@ -167,7 +173,8 @@ def test_force_moves_orphaned_codings_aside_and_keeps_every_row(study):
     assert "changed" in orphaned[0]["note"]
     assert orphaned[0]["memo"] == "memo P07-0004"
     assert study.coders() == ["reviewer1"]  # the orphaned folder is not a coder
-    assert [r["text"] for r in rows(study) if r["segment_id"] == "P07-0004"] == ["A new answer."]
+    assert [r["text"] for r in rows(study) if r["segment_id"] == "P07-0004"] == []  # never reused
+    assert [r["segment_id"] for r in rows(study) if r["text"] == "A new answer."] == ["P07-0008"]
     assert {d.document: d.status for d in result.documents}["P07"] == "changed"
 
 

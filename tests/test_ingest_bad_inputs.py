@@ -302,9 +302,9 @@ def test_force_keeps_columns_a_coder_added_by_hand_in_the_orphaned_file(study):
     coder_file.write_text("segment_id,code,my_note\nP07-0004,motivation,ask about this\n", encoding="utf-8")
     p07 = study.transcripts_dir / "P07.txt"
     p07.write_text(
-        p07.read_text(encoding="utf-8").replace(
-            "Interviewer:", "Interviewer: Hi?\n\nP07: Hello.\n\nInterviewer:", 1
-        ),
+        p07.read_text(encoding="utf-8")
+        .replace("Interviewer:", "Interviewer: Hi?\n\nP07: Hello.\n\nInterviewer:", 1)
+        .replace("Mostly informally…\nWe have a huddle on Tuesdays.", "Rarely, to be honest."),
         encoding="utf-8",
     )
     with pytest.raises(TranscriptError, match=r"reviewer2: P07-0004"):
@@ -324,11 +324,13 @@ def test_force_keeps_columns_a_coder_added_by_hand_in_the_coder_file(study):
         encoding="utf-8",
     )
     p07 = study.transcripts_dir / "P07.txt"
-    p07.write_text(  # P07-0002 keeps its words, P07-0004 changes
-        p07.read_text(encoding="utf-8").replace(
+    p07.write_text(  # P07-0002 keeps its words, P07-0004's words are gone
+        p07.read_text(encoding="utf-8")
+        .replace(
             "Interviewer: How do you share",
             "Interviewer: A new question.\n\nP07: A new answer.\n\nInterviewer: How do you share",
-        ),
+        )
+        .replace("Mostly informally…\nWe have a huddle on Tuesdays.", "Rarely, to be honest."),
         encoding="utf-8",
     )
     [moved] = ingest(study, force=True).orphaned

@@ -87,7 +87,8 @@ def test_changed_coded_transcript_is_refused_then_forced(runner, study):
     study.coder_path("reviewer1").write_text("segment_id,code\nP07-0004,motivation\n", encoding="utf-8")
     path = study.transcripts_dir / "P07.txt"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("Mostly informally…", "Rarely."), encoding="utf-8"
+        path.read_text(encoding="utf-8").replace("Mostly informally…\nWe have a huddle", "Rarely. A chat"),
+        encoding="utf-8",
     )
     refused = runner.invoke(app, ["ingest", "-p", str(study.root)])
     assert refused.exit_code == 2

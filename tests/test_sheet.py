@@ -63,6 +63,8 @@ def test_xlsx_export_layout(project, tmp_path):
         "codes",
         "memo",
         "exemplar",
+        "speaker",
+        "review",
     ]
     assert [r[0].value for r in sheet.iter_rows(min_row=2)] == PARTICIPANT_SEGMENTS
     assert sheet["D2"].value == "clinical"

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from slqual.coding.session import CodeEntry, CodingSession, Reply, Screen
 
 PROMPT = "> "
-KEYS = "numbers/ids · 0 none · ?N help · m memo · e exemplar · b back · s skip · q quit"
+KEYS = "0 none · ?N help · m memo · e exemplar · q 2-3 quote · b back · s skip · q quit"
+QUESTION_LINES = 2  # a longer question is cut, so the segment stays in view
+CODE_LINES_MIN = 6  # the code list may always take this many lines
+RESERVED_LINES = 14  # rule, question, segment, saved answer, keys, status line and prompt at 80x24
 
 
 def code(
@@ -44,13 +47,22 @@ def code(
             help="--uncoded (default) shows only segments you have not coded; --all revisits every one.",
         ),
     ] = True,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            metavar="",
+            help="Walk your coded segments whose words were edited since (see slqual status): "
+            "Enter confirms the saved codes, or give new ones.",
+        ),
+    ] = False,
     project_dir: ProjectOption = None,
 ) -> None:
     """Code participant segments one at a time; every answer is saved the moment you give it.
 
     Answer with code numbers or ids, comma or space separated; 0 or - when no code
     applies; ?N shows what code N means; m adds a memo; e marks an exemplar quote;
-    b goes back; s skips for now; q quits.
+    q 2-3 quotes the segment's sentences 2 to 3 (q - clears it); b goes back; s skips for now; q quits.
 
     Run it again to carry on where you stopped.
 
@@ -59,7 +71,9 @@ def code(
     from slqual.coding.session import coding_session
 
     project = get_project(project_dir)
-    with coding_session(project, coder, document=document, theme=theme, revisit=not uncoded) as (
+    with coding_session(
+        project, coder, document=document, theme=theme, revisit=not uncoded, review=review
+    ) as (
         session,
         note,
     ):
@@ -111,7 +125,7 @@ def _run(session: CodingSession) -> None:
             _render_reply(reply)
             if reply.kind == "quit":
                 return
-            refresh = reply.kind in ("memo", "exemplar")
+            refresh = reply.kind in ("memo", "exemplar", "quote")
     except KeyboardInterrupt:
         stdout.print()
         saved = session.answered
@@ -152,23 +166,34 @@ def _setup_completion(session: CodingSession) -> None:
 
 
 def _render_screen(session: CodingSession, screen: Screen) -> None:
+    """The segment, its context and the codes, with the header repeated as the last line above the prompt.
+
+    At 80x24 a long segment or a long code list can push the top rule off the
+    screen, so the status line (document, participant, speaker, segment,
+    progress) is printed last, where it always stays in view.
+    """
     segment = screen.segment
+    width = min(stdout.width, 100)
     group = f" ({escape(segment.group)})" if segment.group else ""
+    speaker = f" · {escape(segment.speaker)}" if segment.speaker else ""
     stdout.print()
     stdout.print(
         Rule(
-            f"[bold]{escape(segment.document)}[/bold] · participant {escape(segment.participant_id)}{group}"
-            f" · {escape(segment.segment_id)}",
+            f"[bold]{escape(segment.document)}[/bold] · "
+            f"participant {escape(segment.participant_id or '?')}{group}"
+            f" · {escape(segment.segment_id)}{speaker}",
             align="left",
         )
     )
-    stdout.print(
-        f"Segment {screen.position} of {screen.total} · {screen.coded} coded ({screen.percent:.0f}%)",
-        style="cyan",
-    )
     if segment.question:
-        stdout.print(Text(f"Q: {segment.question}", style="dim"))
-    stdout.print(Text(segment.text, style="bold"))
+        question = Text(f"Q: {segment.question}", style="dim")
+        stdout.print(_clip(question, width, QUESTION_LINES))
+    stdout.print(_segment_text(segment.speaker, screen.sentences, segment.text))
+    if screen.review_old:
+        stdout.print(Text(f"Coded when it read: {screen.review_old}", style="yellow"))
+        stdout.print(
+            Text("Words edited since: Enter keeps the saved codes, or give new ones.", style="yellow")
+        )
     if screen.saved is not None:
         said = ", ".join(screen.saved.codes) if screen.saved.codes else "no code applies"
         stdout.print(Text(f"Saved answer: {said}", style="green"))
@@ -177,15 +202,82 @@ def _render_screen(session: CodingSession, screen: Screen) -> None:
         marks.append(f"memo: {screen.memo}")
     if screen.exemplar:
         marks.append("★ exemplar quote")
+    if screen.quote:
+        marks.append(f"quote: “{screen.quote}”")
     if marks:
-        stdout.print(Text(" · ".join(marks), style="magenta"))
-    stdout.print()
-    _render_codes(session.entries)
-    stdout.print(Text(KEYS, style="dim"))
+        stdout.print(_clip(Text(" · ".join(marks), style="magenta"), width, 2))
+    _render_codes(session.entries, width, max(CODE_LINES_MIN, stdout.height - RESERVED_LINES))
+    stdout.print(Text(KEYS, style="dim"), width=width, no_wrap=True, overflow="ellipsis")
+    who = f"{segment.participant_id or '?'}{f' ({segment.group})' if segment.group else ''}"
+    status = Text(
+        f"{segment.document} · {who}{f' · {segment.speaker}' if segment.speaker else ''} · "
+        f"{segment.segment_id} · "
+        f"Segment {screen.position} of {screen.total} · {screen.coded} coded ({screen.percent:.0f}%)",
+        style="bold cyan",
+    )
+    status.truncate(width - 1, overflow="ellipsis")
+    stdout.print(status, width=width, no_wrap=True)
 
 
-def _render_codes(entries: list[CodeEntry]) -> None:
-    width = min(stdout.width, 100)
+def _clip(text: Text, width: int, lines: int) -> Text:
+    """At most ``lines`` lines of ``width``: a long question must not push the segment off screen."""
+    limit = max(width - 1, 10) * lines
+    if len(text.plain) > limit:
+        text.truncate(limit, overflow="ellipsis")
+    return text
+
+
+def _segment_text(speaker: str, sentences: tuple[str, ...], text: str) -> Text:
+    """The segment's words after its speaker; numbered [1] [2] ... when it has several sentences (q N-M)."""
+    shown = Text()
+    if speaker:
+        shown.append(f"{speaker}: ", style="cyan")
+    if len(sentences) <= 1:
+        shown.append(text, style="bold")
+        return shown
+    for number, sentence in enumerate(sentences, start=1):
+        shown.append(f"[{number}]", style="dim cyan")
+        shown.append(" ")
+        shown.append(sentence, style="bold")
+        shown.append(" ")
+    shown.rstrip()
+    return shown
+
+
+def _render_codes(entries: list[CodeEntry], width: int, budget: int) -> None:
+    """Themes with their codes in columns below; or, when that would not fit, every code in columns."""
+    if _tree_lines(entries, width) <= budget:
+        _render_tree(entries, width)
+        return
+    cells = []
+    for entry in entries:
+        label = Text(f"{entry.number:>2} ", style="bold" if entry.depth == 0 else "")
+        label.append(entry.id if entry.depth == 0 else "  " * max(entry.depth - 1, 0) + entry.label)
+        if entry.depth == 0:
+            label.stylize("bold")
+        cells.append(label)
+    cell = min(max(len(t.plain) for t in cells), width // 2 - 2)
+    for text in cells:
+        text.truncate(cell, overflow="ellipsis")
+    stdout.print(Columns(cells, width=cell, padding=(0, 2), column_first=True), width=width)
+
+
+def _tree_lines(entries: list[CodeEntry], width: int) -> int:
+    lines, children = 0, []
+    for entry in [*entries, None]:
+        if entry is None or entry.depth == 0:
+            if children:
+                cell = max(children) + 2
+                per_line = max(1, (width + 2) // cell)
+                lines += -(-len(children) // per_line)
+                children = []
+            lines += entry is not None
+        else:
+            children.append(3 + 2 * (entry.depth - 1) + len(entry.label))
+    return lines
+
+
+def _render_tree(entries: list[CodeEntry], width: int) -> None:
     children: list[Text] = []
 
     def flush() -> None:
@@ -238,7 +330,7 @@ def _render_reply(reply: Reply) -> None:
             stdout.print(
                 Padding(Text.assemble(("Example: ", "cyan"), (example, "italic")), (0, 0, 0, 2), expand=False)
             )
-    elif reply.kind == "saved":
+    elif reply.kind in ("saved", "confirmed", "quote"):
         stdout.print(f"[green]{escape(reply.message)}[/green]")
     elif reply.kind != "quit" or reply.message:
         stdout.print(escape(reply.message))

@@ -63,6 +63,31 @@ def ingest(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", metavar="", help="Show the summary without writing anything.")
     ] = False,
+    similarity: Annotated[
+        float,
+        typer.Option(
+            "--similarity",
+            metavar="RATIO",
+            min=0.01,
+            max=1.0,
+            help="How alike (0-1, by words) a corrected turn must be to its old words to keep its id "
+            "and codes, marked for review.",
+        ),
+    ] = 0.8,
+    follow_links: Annotated[
+        bool,
+        typer.Option(
+            "--follow-links",
+            metavar="",
+            help="Also read files and folders that links point to outside the transcripts folder.",
+        ),
+    ] = False,
+    all_warnings: Annotated[
+        bool,
+        typer.Option(
+            "--all-warnings", metavar="", help="Repeat the warnings about files that have not changed."
+        ),
+    ] = False,
     output: TableOrJsonOption = TableOrJson.table,
     project: ProjectOption = None,
 ) -> None:
@@ -72,7 +97,10 @@ def ingest(
 
     Each turn becomes a segment in segments.csv. Running it again on unchanged files changes nothing.
 
-    A changed transcript whose segments have been coded is refused unless --force.
+    A corrected transcript keeps its codes: unchanged turns keep their ids, edited turns keep their ids
+    and codes and are marked for review (see slqual status, slqual code --review), new turns get new ids.
+    Only when coded turns are gone is ingest refused unless --force, which moves those rows to
+    codings/orphaned/ (see slqual orphans).
 
     Example: slqual ingest transcripts/ --dry-run
     """
@@ -87,6 +115,9 @@ def ingest(
             strict=strict,
             keep_going=keep_going,
             dry_run=dry_run,
+            similarity=similarity,
+            follow_links=follow_links,
+            all_warnings=all_warnings,
             progress=bar.update,
         )
     if output is TableOrJson.json:
@@ -137,19 +168,22 @@ def _render(result: IngestResult) -> None:
     table = Table(title=f"Transcripts by group (unit: {result.unit})", title_justify="left")
     table.add_column("Group")
     table.add_column("Documents", justify="right")
+    table.add_column("Participants", justify="right")
     table.add_column("Participant turns", justify="right")
     table.add_column("Words", justify="right")
     for group in result.groups:
         table.add_row(
             escape(group.group or "(no group)"),
             f"{group.documents:,}",
+            f"{group.participants:,}",
             f"{group.participant_turns:,}",
             f"{group.words:,}",
         )
     table.add_section()
     table.add_row(
         "All",
-        f"{sum(g.documents for g in result.groups):,}",
+        f"{len(result.documents):,}",
+        f"{sum(g.participants for g in result.groups):,}",
         f"{sum(g.participant_turns for g in result.groups):,}",
         f"{sum(g.words for g in result.groups):,}",
         style="bold",
@@ -160,6 +194,18 @@ def _render(result: IngestResult) -> None:
         for status in ("new", "changed", "updated", "unchanged")
     }
     states = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+    for doc in result.documents:
+        if doc.status == "changed":
+            edited = f", {doc.edited} edited" if doc.edited else ""
+            info(f"{doc.file}: {doc.added} turn(s) added, {doc.removed} removed, {doc.kept} kept{edited}")
+    if result.review:
+        shown = ", ".join(result.review[:8]) + (
+            f" and {len(result.review) - 8} more" if len(result.review) > 8 else ""
+        )
+        info(
+            f"{len(result.review)} coded segment(s) with edited words keep their codes, marked for review: "
+            f"{shown} (see 'slqual status'; confirm with 'slqual code --coder NAME --review')"
+        )
     for item in result.orphaned:
         if item.moved_to:
             info(f"{item.coder}: {item.rows} coding row(s) on changed segments moved to {item.moved_to}")

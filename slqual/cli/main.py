@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "sheet",
     "autocode",
     "status",
+    "orphans",
     "agree",
     "reconcile",
     "report",

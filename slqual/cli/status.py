@@ -41,7 +41,8 @@ def _render(report: StatusReport) -> None:
             "Start with: slqual code --coder reviewer1"
         )
         return
-    table = Table(title=f"Coding progress over {report.segments} participant segments")
+    people = f" of {report.participants} participants" if report.participants else ""
+    table = Table(title=f"Coding progress over {report.segments} participant segments{people}")
     table.add_column("coder")
     table.add_column("progress")
     table.add_column("coded", justify="right")
@@ -79,6 +80,14 @@ def _render(report: StatusReport) -> None:
             ", ".join(notes),
         )
     stdout.print(table)
+    for coder in report.coders:
+        if coder.review:
+            shown = ", ".join(coder.review[:SHOWN_IDS]) + (", ..." if len(coder.review) > SHOWN_IDS else "")
+            stdout.print(
+                f"[yellow]{escape(coder.coder)}: {len(coder.review)} coded segment(s) marked for review "
+                f"(their words were edited since): {escape(shown)}; check them with "
+                f"'slqual code --coder {escape(coder.coder)} --review'[/yellow]"
+            )
     for line in problems:
         stdout.print(f"[yellow]{line}[/yellow]")
     themes = Table(title="Segments per theme")

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
     from slqual.project import Project
 
-CODING_FRAME_COLUMNS = ["segment_id", "document", "participant_id", "group", "question", "text"]
+CODING_FRAME_COLUMNS = ["segment_id", "document", "participant_id", "speaker", "group", "question", "text"]
 
 
 def coding_frame(project: Project) -> pd.DataFrame:

@@ -9,17 +9,20 @@ Input on a segment: code numbers or ids (comma or space separated; a unique
 prefix of an id, or of its last part, is enough), ``0`` or ``-`` for "no code
 applies", ``?`` for help and ``?N`` / ``?id`` for a code's definition, ``m``
 for a memo, ``e`` to mark or unmark an exemplar quote, ``b`` to go back, ``s``
-to skip for now, ``q`` to quit.
+to skip for now, ``q`` to quit. The segment's sentences are numbered on
+screen: ``q 3-4`` (or ``q 2``, ``q 1,3-4``) stores those sentences' exact words
+as the answer's quote (parts joined with ``...``), ``q -`` clears it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from slqual.coding.quotes import quote_sentences
 from slqual.coding.store import Answer, CodingStore
 from slqual.errors import CodebookError, CodingsError
 
@@ -34,7 +37,7 @@ COMMANDS = ("?", "m", "e", "b", "s", "q")
 INPUT_HELP = (
     "Type code numbers or ids (e.g. '3 7' or 'barriers.bureaucracy'), comma or space separated; "
     "0 or - when no code applies; ?N for what code N means; m memo; e exemplar; "
-    "b back; s skip for now; q quit."
+    "q 2-3 quotes sentences 2 to 3 (q - clears the quote); b back; s skip for now; q quit."
 )
 
 
@@ -48,6 +51,7 @@ class SegmentView:
     group: str
     question: str
     text: str
+    speaker: str = ""  # the label as written (several participants speak in a focus group)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,9 @@ class Screen:
     saved: Answer | None  # the answer already saved for this segment
     memo: str  # the memo that the next answer will carry
     exemplar: bool
+    review_old: str = ""  # marked for review: the words the saved codes were given to
+    quote: str = ""  # the quote the next answer will carry
+    sentences: tuple[str, ...] = ()  # the segment's sentences, numbered from 1 on screen
 
     @property
     def percent(self) -> float:
@@ -83,7 +90,7 @@ class Screen:
 class Reply:
     """The result of one input line. ``kind`` is one of:
 
-    saved, skipped, back, memo, ask_memo, exemplar, help, code_help, error, done, quit.
+    saved, confirmed, skipped, back, memo, ask_memo, exemplar, quote, help, code_help, error, done, quit.
     """
 
     kind: str
@@ -115,7 +122,7 @@ def segment_views(frame: pd.DataFrame, document: str | None = None) -> list[Segm
     if document is not None:
         frame = frame[frame["document"] == document]
     return [
-        SegmentView(r.segment_id, r.document, r.participant_id, r.group, r.question, r.text)
+        SegmentView(r.segment_id, r.document, r.participant_id, r.group, r.question, r.text, r.speaker)
         for r in frame.itertuples(index=False)
     ]
 
@@ -131,8 +138,13 @@ class CodingSession:
         *,
         theme: str | None = None,
         revisit: bool = False,
+        review: dict[str, str] | None = None,
+        confirm: Callable[[str], None] | None = None,
     ) -> None:
         self.segments = segments
+        # segment id -> the old words, for segments marked for review; ``confirm`` clears a mark
+        self.review = dict(review or {})
+        self._confirm = confirm
         self.codebook = codebook
         self.store = store
         self.theme = theme
@@ -160,6 +172,7 @@ class CodingSession:
         saved = self._saved()
         self.memo = saved.memo if saved else ""
         self.exemplar = saved.exemplar if saved else False
+        self.quote = saved.quote if saved else ""
 
     def _saved(self) -> Answer | None:
         if self.index is None:
@@ -192,7 +205,18 @@ class CodingSession:
             saved=self._saved(),
             memo=self.memo,
             exemplar=self.exemplar,
+            review_old=self.review.get(self.segments[self.index].segment_id, ""),
+            quote=self.quote,
+            sentences=self.sentences(),
         )
+
+    def sentences(self) -> tuple[str, ...]:
+        """The sentences of the segment on screen, as ``q N-M`` numbers them."""
+        from slqual.transcripts.turns import split_sentences
+
+        if self.index is None:
+            return ()
+        return tuple(split_sentences(self.segments[self.index].text))
 
     # input ---------------------------------------------------------------
     def handle(self, line: str) -> Reply:
@@ -204,6 +228,8 @@ class CodingSession:
         command = text.lower()
         if command in ("q", "quit", "exit"):
             return Reply("quit", f"Stopped. {self.answered} answer(s) saved in this session.")
+        if command.startswith("q ") and self.index is not None:
+            return self._quote(text[2:].strip())
         if command in ("b", "back"):
             return self._back()
         if self.index is None:
@@ -211,7 +237,7 @@ class CodingSession:
                 return Reply("quit", f"Finished. {self.answered} answer(s) saved in this session.")
             return Reply("error", "Nothing left to code here: b goes back to the last segment, q quits.")
         if command == "":
-            return Reply("error", "Nothing typed. " + INPUT_HELP)
+            return self._confirm_review()
         if command in ("s", "skip"):
             return self._skip()
         if command == "e":
@@ -226,6 +252,23 @@ class CodingSession:
         if command in NONE_INPUTS:
             return self._save(())
         return self._save_codes(text)
+
+    def _confirm_review(self) -> Reply:
+        assert self.index is not None
+        sid = self.segments[self.index].segment_id
+        saved = self._saved()
+        if sid not in self.review or saved is None:
+            return Reply("error", "Nothing typed. " + INPUT_HELP)
+        self._cleared(sid)
+        self._advance()
+        said = ", ".join(saved.codes) if saved.codes else "no code applies"
+        return Reply("confirmed", f"Confirmed {sid}: {said} still apply to its edited words.")
+
+    def _cleared(self, segment_id: str) -> None:
+        if segment_id in self.review:
+            del self.review[segment_id]
+            if self._confirm is not None:
+                self._confirm(segment_id)
 
     def _back(self) -> Reply:
         if not self.history:
@@ -251,6 +294,23 @@ class CodingSession:
             self.store.save(replace(saved, exemplar=self.exemplar, coded_at=""))
             return Reply("exemplar", f"Saved: {saved.segment_id} {state}.")
         return Reply("exemplar", f"This segment will be {state} when you give its codes.")
+
+    def _quote(self, spec: str) -> Reply:
+        sentences = self.sentences()
+        quote = "" if spec == "-" else quote_sentences(spec, sentences)
+        if quote is None:
+            return Reply(
+                "error",
+                f"'q {spec}' is not a sentence number or range: the sentences go from 1 to "
+                f"{len(sentences)}, e.g. q 2 or q 2-3 (q - clears the quote).",
+            )
+        self.quote = quote
+        said = f"“{quote}”" if quote else "cleared (the report chooses)"
+        saved = self._saved()
+        if saved is not None:  # already coded: the change is saved at once
+            self.store.save(replace(saved, quote=quote, coded_at=""))
+            return Reply("quote", f"Quote {said}; saved for {saved.segment_id}.")
+        return Reply("quote", f"Quote {said}; it is saved with this segment's codes.")
 
     def _set_memo(self, text: str, prompted: bool) -> Reply:
         if self.index is None:
@@ -289,7 +349,10 @@ class CodingSession:
         if self.theme and saved is not None:  # keep the codes of the themes not shown
             kept = tuple(c for c in saved.codes if c not in self._theme_ids)
             codes = kept + tuple(c for c in chosen if c not in kept)
-        answer = self.store.save(Answer(segment.segment_id, codes, self.memo, self.exemplar))
+        answer = self.store.save(
+            Answer(segment.segment_id, codes, self.memo, self.exemplar, quote=self.quote)
+        )
+        self._cleared(segment.segment_id)  # coded again: no longer awaiting review
         self.answered += 1
         self._advance()
         said = ", ".join(answer.codes) if answer.codes else "no code applies"
@@ -337,7 +400,18 @@ class CodingSession:
             return "", f"'{token}' could be {shown}: type more of the id."
         if token in self.codebook and self.theme:
             return "", f"'{token}' is not in the theme '{self.theme}' shown here."
-        return "", f"'{token}' is not a code number or id here (type ? for help)."
+        close = self._close_to(low)
+        hint = f" Did you mean {close}?" if close else ""
+        return "", f"'{token}' is not a code number or id here (type ? for help).{hint}"
+
+    def _close_to(self, low: str) -> str:
+        """The code id a mistyped token most likely meant, or ''."""
+        import difflib
+
+        names = {e.id.lower(): e.id for e in self.entries}
+        names.update((e.label.lower(), e.id) for e in self.entries if e.label.lower() not in names)
+        close = difflib.get_close_matches(low, list(names), n=1, cutoff=0.7)
+        return names[close[0]] if close else ""
 
     def completions(self) -> list[str]:
         """Words the terminal can complete: code ids and commands."""
@@ -352,13 +426,16 @@ def coding_session(
     document: str | None = None,
     theme: str | None = None,
     revisit: bool = False,
+    review: bool = False,
 ) -> Iterator[tuple[CodingSession, str]]:
     """Open a session for one coder: take the lock, open the store, yield (session, note).
 
     ``note`` is non-empty when a stale lock or unsaved answers of an earlier,
     killed session were recovered. The lock is released and the store closed
-    when the block ends, however it ends.
+    when the block ends, however it ends. With ``review``, only the segments
+    marked for this coder's review are shown (Enter confirms the saved codes).
     """
+    from slqual import review as reviews
     from slqual.coding.frame import coding_frame
     from slqual.coding.lock import coder_lock
 
@@ -374,6 +451,14 @@ def coding_session(
             f"documents are: {shown or 'none'}"
         )
     segments = segment_views(frame, document)
+    marks = {sid: m.old_text for sid, m in reviews.read_marks(project, coder).items()}
+    if review:
+        segments = [s for s in segments if s.segment_id in marks]
+        revisit = True
+        if not segments:
+            raise CodingsError(
+                f"nothing to review for '{coder}': no coded segment of theirs is marked for review"
+            )
     with coder_lock(project, coder) as lock:
         store = CodingStore(project, coder, segment_order=list(frame["segment_id"]))
         session: CodingSession | None = None
@@ -381,7 +466,15 @@ def coding_session(
             notes = [lock.note] if lock.note else []
             if store.recovered:
                 notes.append(f"recovered {store.recovered} answer(s) of the earlier session from its journal")
-            session = CodingSession(segments, codebook, store, theme=theme, revisit=revisit)
+            session = CodingSession(
+                segments,
+                codebook,
+                store,
+                theme=theme,
+                revisit=revisit,
+                review=marks,
+                confirm=lambda sid: reviews.confirm(project, coder, [sid]),
+            )
             yield session, "; ".join(notes)
         finally:
             store.close()

@@ -244,9 +244,13 @@ def import_sheet(project: Project, path: Path | str, coder: str, dry_run: bool =
         return SheetImport(str(path), coder, dry_run, False, problems=tuple(problems), notes=tuple(notes))
     if dry_run:
         return _apply(project, path, coder, answers, notes, dry_run=True)
+    from slqual.review import confirm_from_sheet
+
     with coder_lock(project, coder):
         CodingStore(project, coder).close()  # fold in answers a killed terminal session left in its journal
-        return _apply(project, path, coder, answers, notes, dry_run=False)
+        result = _apply(project, path, coder, answers, notes, dry_run=False)
+        confirm_from_sheet(project, coder, path, {sid for sid, _ in (*result.added, *result.removed)})
+        return result
 
 
 def _apply(

@@ -1,7 +1,9 @@
 """Coding in a spreadsheet: export a coder's sheet, read a filled one back.
 
 The sheet has one row per participant segment (segment_id, document,
-participant, group, question, text, codes, memo, exemplar). In ``codes``,
+participant, group, question, text, codes, memo, exemplar, speaker, review).
+``review`` holds a note for segments whose words were edited since they were
+coded; ``ok`` there (or new codes) confirms them on import. In ``codes``,
 "none" means "read, and no code applies" and an empty cell means "not coded".
 An xlsx sheet also has a Codebook sheet (id, name, definition), a Help sheet
 and a hidden ``slqual`` sheet naming the project; a csv sheet names the
@@ -41,6 +43,8 @@ SHEET_COLUMNS = [
     "codes",
     "memo",
     "exemplar",
+    "speaker",  # last, so the columns coders already know keep their place
+    "review",  # for segments whose words were edited since coded: type ok to keep the codes
 ]
 PROJECT_COLUMN = "slqual_project"
 CODING_SHEET, CODEBOOK_SHEET, HELP_SHEET, META_SHEET = "Coding", "Codebook", "Help", "slqual"
@@ -50,6 +54,8 @@ WIDTHS = {
     "segment_id": 12,
     "document": 10,
     "participant": 11,
+    "speaker": 11,
+    "review": 40,
     "group": 13,
     "question": 40,
     "text": 70,
@@ -125,6 +131,10 @@ def sheet_frame(project: Project, coder: str) -> pd.DataFrame:
         memos.append(answer.memo if answer else "")
         exemplars.append("1" if answer and answer.exemplar else "")
     frame["codes"], frame["memo"], frame["exemplar"] = codes, memos, exemplars
+    from slqual.review import read_marks, sheet_review_cell
+
+    marks = read_marks(project, coder)
+    frame["review"] = [sheet_review_cell(marks.get(sid)) for sid in frame["segment_id"]]
     return frame[SHEET_COLUMNS]
 
 

@@ -29,6 +29,9 @@ class CoderStatus:
     unknown_codes: int  # assignments of codes the codebook does not have
     coding_now: bool  # a terminal session holds this coder's lock
     pseudo: bool  # keyword pre-coding (autocode), not a person
+    # coded segments whose words were edited by a re-ingest, until the coder confirms or re-codes them
+    review: tuple[str, ...] = ()
+    participants: int = 0  # participants with at least one segment coded by this coder
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class StatusReport:
     themes: dict[str, str]  # theme id -> name, in codebook order
     coders: tuple[CoderStatus, ...]
     gaps: tuple[CoderGap, ...]
+    participants: int = 0  # participants who speak in the participant segments (focus groups count each)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,9 +61,13 @@ def coding_status(project: Project) -> StatusReport:
     from slqual.coding.autocode import only_precoding
     from slqual.coding.frame import participant_frame
     from slqual.coding.lock import lock_holder
+    from slqual.review import all_marks
 
     codebook = project.load_codebook()
-    segment_ids = list(participant_frame(project)["segment_id"])
+    frame_all = participant_frame(project)
+    segment_ids = list(frame_all["segment_id"])
+    participant_of = dict(zip(frame_all["segment_id"], frame_all["participant_id"], strict=True))
+    marks = all_marks(project)
     known = set(segment_ids)
     themes = {t.id: t.name for t in codebook.themes}
     coders: list[CoderStatus] = []
@@ -94,6 +102,8 @@ def coding_status(project: Project) -> StatusReport:
                 unknown_codes=int((~in_book).sum()),
                 coding_now=lock_holder(project, coder) is not None,
                 pseudo=pseudo,
+                review=tuple(sorted(sid for sid in marks.get(coder, {}) if sid in known)),
+                participants=len({participant_of[sid] for sid in coded} - {""}),
             )
         )
     order = {sid: i for i, sid in enumerate(segment_ids)}
@@ -107,7 +117,13 @@ def coding_status(project: Project) -> StatusReport:
         )
         for a, b in itertools.combinations(people, 2)
     )
-    return StatusReport(segments=len(segment_ids), themes=themes, coders=tuple(coders), gaps=gaps)
+    return StatusReport(
+        segments=len(segment_ids),
+        themes=themes,
+        coders=tuple(coders),
+        gaps=gaps,
+        participants=len(set(participant_of.values()) - {""}),
+    )
 
 
 def _file_time(path: Path) -> str:
