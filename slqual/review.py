@@ -116,16 +116,3 @@ def sheet_review_cell(mark_: ReviewMark | None) -> str:
     if mark_ is None:
         return ""
     return f"words edited since you coded; type ok to keep the codes. It read: {mark_.old_text}"
-
-
-def confirm_from_sheet(project: Project, coder: str, path: Path, recoded: set[str]) -> list[str]:
-    """Clear the marks a filled sheet confirms (``ok`` in its ``review`` column) or re-coded."""
-    from slqual.coding.sheets import read_sheet
-
-    rows, _meta, _is_csv = read_sheet(path)
-    confirmed = {
-        str(row.get("segment_id", "")).strip()
-        for _number, row in rows
-        if str(row.get("review", "")).strip().lower() in CONFIRM_WORDS
-    }
-    return confirm(project, coder, sorted(confirmed | set(recoded)))

@@ -244,13 +244,24 @@ def import_sheet(project: Project, path: Path | str, coder: str, dry_run: bool =
         return SheetImport(str(path), coder, dry_run, False, problems=tuple(problems), notes=tuple(notes))
     if dry_run:
         return _apply(project, path, coder, answers, notes, dry_run=True)
-    from slqual.review import confirm_from_sheet
-
     with coder_lock(project, coder):
         CodingStore(project, coder).close()  # fold in answers a killed terminal session left in its journal
         result = _apply(project, path, coder, answers, notes, dry_run=False)
-        confirm_from_sheet(project, coder, path, {sid for sid, _ in (*result.added, *result.removed)})
+        _confirm_reviews(project, coder, path, {sid for sid, _ in (*result.added, *result.removed)})
         return result
+
+
+def _confirm_reviews(project: Project, coder: str, path: Path, recoded: set[str]) -> list[str]:
+    """Clear the review marks a filled sheet confirms (``ok`` in its ``review`` column) or re-coded."""
+    from slqual.review import CONFIRM_WORDS, confirm
+
+    rows, _meta, _is_csv = read_sheet(path)
+    confirmed = {
+        str(row.get("segment_id", "")).strip()
+        for _number, row in rows
+        if str(row.get("review", "")).strip().lower() in CONFIRM_WORDS
+    }
+    return confirm(project, coder, sorted(confirmed | set(recoded)))
 
 
 def _apply(
