@@ -26,8 +26,19 @@ if TYPE_CHECKING:
 SETTINGS_FILE = "slqual.yaml"
 UNITS = ("turn", "paragraph", "sentence")
 DEFAULT_INTERVIEWER = ("Interviewer", "Int", "I", "Q")
-# The shipped codebooks live beside the package in a source checkout.
-CODEBOOKS_DIR = Path(__file__).resolve().parent.parent / "codebooks"
+
+
+def _shipped_codebooks_dir() -> Path:
+    """The shipped codebooks: ``slqual/codebooks`` in a wheel, else the checkout's ``codebooks/``."""
+    from importlib.resources import files
+
+    installed = Path(str(files("slqual") / "codebooks"))
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "codebooks"  # a source checkout (editable install)
+
+
+CODEBOOKS_DIR = _shipped_codebooks_dir()
 DEFAULT_CODEBOOK = "shared_leadership"
 PARTICIPANTS_HEADER = "participant_id,group,role"
 PARTICIPANTS_EXAMPLE = "P01,clinical,GP"
