@@ -75,3 +75,12 @@ def test_errors_are_worded_by_the_pure_parser():
     with pytest.raises(YamlProblem, match="use spaces, not tabs") as caught:
         load_yaml("codes:\n\t- id: a\n")
     assert caught.value.line == 2
+
+
+def test_too_many_ids_are_refused_before_parsing():
+    rows = ["codes:"] + [f"  - {{id: c{i}, name: C}}" for i in range(yamlload.MAX_NODES + 1)]
+    start = time.process_time()
+    with pytest.raises(YamlProblem, match="more than 20,000 codes; this is too large to be a codebook"):
+        load_yaml("\n".join(rows) + "\n")
+    assert time.process_time() - start < 0.5  # parsing 20,000 codes takes seconds
+    assert len(yamlload._ID_KEY.findall(TEXT)) == 3  # block, flow and repeated ids all count

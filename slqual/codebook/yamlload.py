@@ -163,6 +163,8 @@ def load_yaml(text: str) -> Any:
             "check that this is the right file",
             None,
         )
+    if len(_ID_KEY.findall(text)) > MAX_NODES:  # the walk would stop there: spare the parse
+        raise YamlProblem(f"more than {MAX_NODES:,} codes; this is too large to be a codebook", None)
     if HAS_LIBYAML:
         try:
             return yaml.load(text, Loader=LineLoader)  # LineLoader is a CSafeLoader subclass
@@ -198,6 +200,8 @@ def load_yaml(text: str) -> Any:
         raise YamlProblem(TOO_DEEP, None) from None
 
 
+# An 'id:' key, in block ("- id:", "  id:") or flow ("{id:", ", id:") style.
+_ID_KEY = re.compile(r"(?m)(?:^[ \t-]*|[{,][ \t]*)id[ \t]*:")
 TOO_DEEP = "the file is nested too deeply to be a codebook; check for runaway indentation or brackets"
 
 
