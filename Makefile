@@ -10,6 +10,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# setuptools reports every editable install as a warning ("Editable installation ... be careful
+# with folders named like the package"): information for packagers that reads as a failed install.
+$(VENV)/.installed $(VENV)/.installed-test: export PYTHONWARNINGS = ignore:Editable installation
+
 # Reinstall when the package metadata changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .

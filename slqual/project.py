@@ -26,9 +26,21 @@ if TYPE_CHECKING:
 SETTINGS_FILE = "slqual.yaml"
 UNITS = ("turn", "paragraph", "sentence")
 DEFAULT_INTERVIEWER = ("Interviewer", "Int", "I", "Q")
-# The shipped codebooks live beside the package in a source checkout.
-CODEBOOKS_DIR = Path(__file__).resolve().parent.parent / "codebooks"
+
+
+def _shipped_codebooks_dir() -> Path:
+    """The shipped codebooks: ``slqual/codebooks`` in a wheel, else the checkout's ``codebooks/``."""
+    from importlib.resources import files
+
+    installed = Path(str(files("slqual") / "codebooks"))
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "codebooks"  # a source checkout (editable install)
+
+
+CODEBOOKS_DIR = _shipped_codebooks_dir()
 DEFAULT_CODEBOOK = "shared_leadership"
+IMPORTED_CODEBOOKS = (".csv", ".qdc")  # what 'slqual codebook import' reads
 PARTICIPANTS_HEADER = "participant_id,group,role"
 PARTICIPANTS_EXAMPLE = "P01,clinical,GP"
 # Coder names become file names in codings/: no path separators, no leading dot.
@@ -243,6 +255,12 @@ def resolve_codebook_source(name_or_path: str | None) -> Path:
     if candidate.suffix.lower() in (".yaml", ".yml") or candidate.exists():
         if not candidate.is_file():
             raise ProjectError(f"{candidate}: codebook file not found; check the path")
+        if candidate.suffix.lower() in IMPORTED_CODEBOOKS:
+            raise ProjectError(
+                f"{candidate}: a {candidate.suffix.lower()} codebook must be converted to slqual's YAML "
+                f"first: 'slqual codebook import {candidate} -o codebook.yaml', "
+                "then 'slqual init DIR --codebook codebook.yaml'"
+            )
         return candidate
     shipped = CODEBOOKS_DIR / f"{name}.yaml"
     if shipped.is_file():

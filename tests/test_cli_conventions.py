@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -109,3 +110,57 @@ def test_a_file_system_error_is_one_plain_line_with_exit_2(monkeypatch, tmp_path
     assert result.exit_code == 2
     assert "slqual.yaml: Permission denied; check that there is space on the disk" in result.output
     assert "internal error" not in result.output
+
+
+def _all_paths():
+    root = typer.main.get_command(app)
+
+    def walk(group, prefix):
+        for name, command in getattr(group, "commands", {}).items():
+            yield [*prefix, name]
+            yield from walk(command, [*prefix, name])
+
+    return [[], *walk(root, [])]
+
+
+TYPE_NAME = re.compile(
+    r"<(?:str|bool|int|float|path|file|dir|list\[[^\]]*\]|datetime|uuid)>"
+    r"|\b(?:TEXT|BOOLEAN|INTEGER|FLOAT|PATH|FILENAME|DIRECTORY)\b"
+)
+
+
+def test_no_help_shows_a_type_name_beside_a_flag(runner):
+    shown = []
+    for path in _all_paths():
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"}, terminal_width=200)
+        assert result.exit_code == 0, (path, result.output)
+        shown += [
+            f"slqual {' '.join(path)}: {line.strip()}"
+            for line in result.output.splitlines()
+            if TYPE_NAME.search(line) and re.search(r"(^|\s)-", line.strip("│ "))
+        ]
+    assert len(_all_paths()) > 15
+    assert shown == []
+
+
+def test_the_command_line_choices_are_the_library_values():
+    from slqual.cli.reconcile import UndecidedChoice
+    from slqual.cli.report import LevelChoice
+    from slqual.reconcile import Undecided
+    from slqual.reports import Level
+
+    assert [c.value for c in UndecidedChoice] == [u.value for u in Undecided]
+    assert sorted(c.value for c in LevelChoice) == sorted(lv.value for lv in Level)
+
+
+def test_options_with_a_few_values_list_them_in_help(runner):
+    for path, choices in ((["reconcile"], "<stop|keep|drop>"), (["report"], "<code|theme>")):
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"}, terminal_width=200)
+        assert choices in result.output, result.output
+    for args, message in (
+        (["reconcile", "r1", "r2", "--undecided", "maybe"], "'maybe' is not one of 'stop', 'keep', 'drop'"),
+        (["report", "--level", "subtheme"], "'subtheme' is not one of 'code', 'theme'"),
+    ):
+        result = runner.invoke(app, args, env={"COLUMNS": "200"}, terminal_width=200)
+        assert result.exit_code == 2
+        assert message in result.output

@@ -50,6 +50,16 @@ def test_init_takes_a_codebook_by_path(tmp_path):
     assert project.load_codebook().ids() == ["one"]
 
 
+@pytest.mark.parametrize("name", ["tags.csv", "nvivo.QDC"])
+def test_init_with_a_csv_or_qdc_codebook_points_to_codebook_import(tmp_path, runner, name):
+    source = tmp_path / name
+    source.write_text("tag,description\nA,b\n", encoding="utf-8")
+    result = runner.invoke(app, ["init", str(tmp_path / "s"), "--codebook", str(source)])
+    assert result.exit_code == 2
+    assert f"'slqual codebook import {source} -o codebook.yaml'" in " ".join(result.output.split())
+    assert not (tmp_path / "s").exists()
+
+
 def test_init_refuses_an_existing_project_and_changes_nothing(project, runner):
     before = {p: p.read_bytes() for p in project.root.iterdir() if p.is_file()}
     result = runner.invoke(app, ["init", str(project.root)])

@@ -74,7 +74,6 @@ def test_report_with_fisher_and_another_coder(study):
         (["--by", "site"], "no participant attribute 'site'"),
         (["--where", "group=clinical"], "has a single value (clinical)"),
         (["--format", "pdf"], "--format pdf: unknown report format"),
-        (["--level", "subtheme"], "--level subtheme: choose code or theme"),
         (["--where", "role"], "--where role: write the filter as attribute=value"),
         (["--test", "t"], "the only test available is 'fisher'"),
     ],

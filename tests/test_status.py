@@ -52,6 +52,17 @@ def test_counts_per_coder_and_theme(project):
     )
 
 
+def test_the_consensus_is_not_a_reviewer_in_the_gaps(project):
+    # reconcile writes the consensus with provenance columns, under any --into name
+    project.coder_path("agreed").write_text(
+        "segment_id,code,coder,coded_at,memo,exemplar,quote,source,decided_by,reason\n"
+        "P01-0002,motivation,agreed,2026-11-22T10:00:00Z,,,,agreed,,\n"
+    )
+    report = coding_status(project)
+    assert [c.coder for c in report.coders] == ["agreed", "r1", "r2"]  # its progress is still shown
+    assert [(g.coder_a, g.coder_b) for g in report.gaps] == [("r1", "r2")]
+
+
 def test_pseudo_coder_and_active_session(project):
     autocode(project)
     lock = acquire_lock(project, "r2")

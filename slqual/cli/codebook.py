@@ -235,7 +235,7 @@ def import_(
         str | None,
         typer.Option(
             "--title",
-            metavar="TEXT",
+            metavar="TITLE",
             help="The codebook's title (default: the file name).",
             show_default=False,
         ),

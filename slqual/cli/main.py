@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from slqual import __version__
 from slqual.cli.common import error
+from slqual.cli.helpfmt import plain_help
 from slqual.errors import SlqualError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -46,6 +47,10 @@ state = _State()
 
 class SlqualGroup(TyperGroup):
     """Turns library errors into one red line and the documented exit codes."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        plain_help(self)  # no `-h <bool>` or `--into <str>` in any --help
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)  # keep the workflow order, not alphabetical

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,6 +23,14 @@ if TYPE_CHECKING:
     from slqual.reconcile import ReconcileResult
 
 
+class UndecidedChoice(str, Enum):
+    """The values of slqual.reconcile.Undecided (a test keeps them equal) without importing pandas."""
+
+    stop = "stop"
+    keep = "keep"
+    drop = "drop"
+
+
 def reconcile(
     coders: Annotated[list[str], typer.Argument(help="The coders to reconcile, e.g. reviewer1 reviewer2.")],
     decisions: Annotated[
@@ -34,13 +43,13 @@ def reconcile(
         ),
     ] = None,
     undecided: Annotated[
-        str,
+        UndecidedChoice,
         typer.Option(
             "--undecided",
             help="Disagreements without a decision: stop (write nothing, list them), keep (keep the code) "
             "or drop (drop it).",
         ),
-    ] = "stop",
+    ] = UndecidedChoice.stop,
     into: Annotated[str, typer.Option("--into", help="The consensus coder's name.")] = "consensus",
     dry_run: Annotated[
         bool, typer.Option("--dry-run", metavar="", help="Show the counts, write nothing.")
@@ -59,14 +68,10 @@ def reconcile(
 
     Example: slqual reconcile reviewer1 reviewer2 --decisions disagreements.xlsx
     """
-    from slqual.errors import CodingsError
     from slqual.reconcile import Undecided
     from slqual.reconcile import reconcile as run_reconcile
 
-    try:
-        policy = Undecided(undecided)
-    except ValueError:
-        raise CodingsError(f"--undecided '{undecided}' is not one of stop, keep, drop") from None
+    policy = Undecided(undecided.value)
     result = run_reconcile(
         get_project(project_dir),
         coders,

@@ -34,17 +34,25 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+def _choices(param) -> list[str]:
+    """The values of an enum option (typer keeps them in the parameter's type descriptor)."""
+    descriptor = getattr(param, "type_descriptor", None)
+    choices = getattr(descriptor, "choices", None) or getattr(getattr(param, "type", None), "choices", None)
+    return [str(getattr(c, "value", c)) for c in choices or ()]
+
+
 def _option_row(param) -> str | None:
     if param.name in ("help",):
         return None
-    if type(param).__name__ == "TyperArgument":
+    if isinstance(param, typer.core.TyperArgument):
         name = f"`{(param.metavar or param.name).upper()}`"
         if getattr(param, "nargs", 1) == -1:
             name += " ..."
     else:
         secondary = getattr(param, "secondary_opts", []) or []
         name = ", ".join(f"`{o}`" for o in [*param.opts, *secondary])
-        metavar = "" if getattr(param, "is_flag", False) else (param.metavar or "")
+        # What --help shows beside the option (slqual.cli.helpfmt); the choices are listed below instead.
+        metavar = "" if _choices(param) else (param.display_type_rich(None) or "")
         if metavar:
             name += f" {metavar}"
     default = param.default
@@ -55,10 +63,10 @@ def _option_row(param) -> str | None:
         default_text = ""
     else:
         default_text = str(getattr(default, "value", default))
-    choices = getattr(getattr(param, "type", None), "choices", None)
+    choices = _choices(param)
     help_text = _cell(param.help or "")
     if choices:
-        help_text += f" One of: {', '.join(str(getattr(c, 'value', c)) for c in choices)}."
+        help_text += f" One of: {', '.join(choices)}."
     return f"| {name} | {_cell(default_text)} | {help_text} |"
 
 

@@ -8,6 +8,7 @@ re-dumping the file (which would lose the researchers' comments).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +62,7 @@ class LineList(list):
 
 def _span(node: yaml.Node) -> Span:
     if isinstance(node, yaml.ScalarNode):
-        style = node.style
+        style = node.style or None  # libyaml gives '' for plain scalars, PyYAML None
     else:
         style = "flow" if node.flow_style else "block"
     return Span(
@@ -73,8 +74,19 @@ def _span(node: yaml.Node) -> Span:
     )
 
 
-class LineLoader(yaml.SafeLoader):
+# libyaml (C) parses a large codebook tens of times faster than PyYAML's pure-Python parser and
+# limits nesting itself; both keep every node's position. The pure loader remains for machines
+# without libyaml and to word the error of a file libyaml refuses.
+HAS_LIBYAML = hasattr(yaml, "CSafeLoader")
+MAX_FLOW_DEPTH = 400  # brackets open at once; for the pure loader, which would recurse that deep
+
+
+class PureLineLoader(yaml.SafeLoader):
     """SafeLoader whose mappings and lists remember their position in the file."""
+
+
+class LineLoader(yaml.CSafeLoader if HAS_LIBYAML else yaml.SafeLoader):  # type: ignore[misc]
+    """The fastest safe loader available whose mappings and lists remember their position."""
 
 
 def _construct_map(loader: LineLoader, node: yaml.MappingNode):
@@ -110,8 +122,9 @@ def _construct_seq(loader: LineLoader, node: yaml.SequenceNode):
         data.item_spans.append(_span(item))
 
 
-LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+for _loader in (LineLoader, PureLineLoader):
+    _loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+    _loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
 def last_scalar_end(value: LineDict | LineList) -> int:
@@ -150,8 +163,19 @@ def load_yaml(text: str) -> Any:
             "check that this is the right file",
             None,
         )
+    if len(_ID_KEY.findall(text)) > MAX_NODES:  # the walk would stop there: spare the parse
+        raise YamlProblem(f"more than {MAX_NODES:,} codes; this is too large to be a codebook", None)
+    if HAS_LIBYAML:
+        try:
+            return yaml.load(text, Loader=LineLoader)  # LineLoader is a CSafeLoader subclass
+        except yaml.MarkedYAMLError as exc:
+            if "maximum nesting depth" in str(exc.problem):
+                raise YamlProblem(TOO_DEEP, None) from None
+            # libyaml's messages are terser (no '\t' for a tab): the pure parser words the problem.
+    elif _flow_depth(text) > MAX_FLOW_DEPTH:
+        raise YamlProblem(TOO_DEEP, None)
     try:
-        return yaml.load(text, Loader=LineLoader)  # LineLoader is a SafeLoader subclass
+        return yaml.load(text, Loader=PureLineLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "unreadable YAML"
@@ -173,7 +197,18 @@ def load_yaml(text: str) -> Any:
     except yaml.YAMLError as exc:
         raise YamlProblem(f"not valid YAML ({exc}); check the file's encoding and indentation", None) from exc
     except RecursionError:
-        raise YamlProblem(
-            "the file is nested too deeply to be a codebook; check for runaway indentation or brackets",
-            None,
-        ) from None
+        raise YamlProblem(TOO_DEEP, None) from None
+
+
+# An 'id:' key, in block ("- id:", "  id:") or flow ("{id:", ", id:") style.
+_ID_KEY = re.compile(r"(?m)(?:^[ \t-]*|[{,][ \t]*)id[ \t]*:")
+TOO_DEEP = "the file is nested too deeply to be a codebook; check for runaway indentation or brackets"
+
+
+def _flow_depth(text: str) -> int:
+    """Roughly the most brackets open at once (brackets in quotes and comments count too)."""
+    depth = deepest = 0
+    for match in re.finditer(r"[\[\]{}]", text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slqual.codings import read_coding
+from slqual.codings import PROVENANCE_COLUMNS, read_coding
 
 if TYPE_CHECKING:
     from slqual.project import Project
@@ -72,9 +72,12 @@ def coding_status(project: Project) -> StatusReport:
     themes = {t.id: t.name for t in codebook.themes}
     coders: list[CoderStatus] = []
     coded_sets: dict[str, set[str]] = {}
+    consensus: set[str] = set()
     for coder in project.coders():
         path = project.coder_file(coder)
-        frame = read_coding(path, coder)
+        frame = read_coding(path, coder, extra_columns=True)
+        if set(PROVENANCE_COLUMNS) <= set(frame.columns):  # written by reconcile: not a reviewer
+            consensus.add(coder)
         ids = set(frame["segment_id"])
         coded = ids & known
         coded_sets[coder] = coded
@@ -107,7 +110,7 @@ def coding_status(project: Project) -> StatusReport:
             )
         )
     order = {sid: i for i, sid in enumerate(segment_ids)}
-    people = [c.coder for c in coders if not c.pseudo]
+    people = [c.coder for c in coders if not c.pseudo and c.coder not in consensus]
     gaps = tuple(
         CoderGap(
             a,

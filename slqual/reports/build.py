@@ -40,7 +40,7 @@ def build_report(project: Project, options: ReportOptions | None = None) -> Repo
     options = options or ReportOptions()
     inputs = load_inputs(project, options)
     built = build_tables(inputs, options)
-    title = inputs.codebook.title or project.root.name
+    title = inputs.codebook.title or project.codebook_path.stem
     return Report(
         title=f"{title}: results",
         coder=inputs.coder,
