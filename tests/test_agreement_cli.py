@@ -354,7 +354,7 @@ def test_light_kappa_reason_names_the_coder_pair(tmp_path):
     outcome = run_agree(AgreeOptions(coders=("anna", "ben", "cleo"), project=study.root))
     skills = next(row for row in outcome.data["codes"] if row["code"] == "skills")
     assert skills["cohen_kappa"] is None
-    assert skills["undefined"]["cohen_kappa"].startswith("kappa for anna and ben: no coder applied")
+    assert skills["undefined"]["cohen_kappa"].startswith("kappa for anna and ben: neither of them applied")
     assert skills["krippendorff_alpha"] is not None  # defined: cleo applied it once
 
 

@@ -16,7 +16,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from slqual.agreement.nominal import Sums, UnitTerms, point_statistics, terms_from_labels
-from slqual.agreement.undefined import ALWAYS_USED, NEVER_USED, NO_BOTH, Stat, make_stat, safe_divide
+from slqual.agreement.undefined import (
+    ALWAYS_USED,
+    ALWAYS_USED_COMPARED,
+    NEVER_USED,
+    NEVER_USED_COMPARED,
+    NO_BOTH,
+    PAIR_ALWAYS,
+    PAIR_NEVER,
+    Stat,
+    make_stat,
+    safe_divide,
+)
 
 
 @dataclass(frozen=True)
@@ -51,8 +62,14 @@ class BinaryAgreement:
         return self.rated.shape[0]
 
 
-def binary_reason(category: int) -> str:
-    return NEVER_USED if category == 0 else ALWAYS_USED
+def binary_reason(category: int, scope: str = "all") -> str:
+    """Why a binary code has nothing to agree on (see ``nominal.CategoryReason``)."""
+    reasons = {
+        "all": (NEVER_USED, ALWAYS_USED),
+        "compared": (NEVER_USED_COMPARED, ALWAYS_USED_COMPARED),
+        "pair": (PAIR_NEVER, PAIR_ALWAYS),
+    }
+    return reasons[scope][category]
 
 
 def binary_labels(ratings: np.ndarray) -> np.ndarray:

@@ -31,7 +31,9 @@ from slqual.agreement.undefined import (
     NO_BOTH,
     NO_UNITS,
     ONE_CATEGORY,
+    ONE_CATEGORY_COMPARED,
     ONE_UNIT,
+    PAIR_ONE_CATEGORY,
     Stat,
     make_stat,
     safe_divide,
@@ -224,6 +226,9 @@ def values_from_sums(s: Sums, n_categories: int) -> dict[str, np.ndarray]:
     pairwise = cohen_from_tables(s.tables)
     pair_ok = pairwise["n"] >= 2
     pair_kappa = np.where(pair_ok, pairwise["kappa"], np.nan)
+    # One rule for every chance-corrected statistic: defined when the segments rated twice (the ones
+    # compared) hold at least two categories; Fleiss' and AC1's shares alone would say otherwise.
+    enough = enough & ((s.nq > 0).sum(axis=-1) >= 2)
     return {
         "percent_agreement": pa,
         "fleiss_kappa": np.where(enough, chance_corrected(pa, pe_fleiss), np.nan),
@@ -238,16 +243,34 @@ def values_from_sums(s: Sums, n_categories: int) -> dict[str, np.ndarray]:
     }
 
 
-CategoryReason = Callable[[int], str]
+# reason_for(category, scope): why a statistic is undefined when every rating in scope is ``category``;
+# scope "all": every rating of every segment, "compared": only the segments rated twice,
+# "pair": the segments two given coders both rated.
+CategoryReason = Callable[[int, str], str]
 
 
-def _one_category_reason(shares: np.ndarray, reason_for: CategoryReason) -> np.ndarray:
-    """Per code: the reason when all ratings are in one category, else None."""
-    used = shares > 0
+def nominal_reason(_category: int, scope: str) -> str:
+    return {"all": ONE_CATEGORY, "compared": ONE_CATEGORY_COMPARED}.get(scope, PAIR_ONE_CATEGORY)
+
+
+def _one_category_reason(
+    compared: np.ndarray, everywhere: np.ndarray, reason_for: CategoryReason
+) -> np.ndarray:
+    """Per code: the reason when all compared ratings (``compared`` counts, (K, Q)) are in one category.
+
+    The reason says whether that holds for every rating (``everywhere`` counts over all rated
+    segments) or only for the segments compared, so that it is true of the data.
+    """
+    used = compared > 0
     single = used.sum(axis=-1) == 1
     which = used.argmax(axis=-1)
+    alone = (everywhere > 0).sum(axis=-1) <= 1
     return np.array(
-        [reason_for(int(w)) if s else None for s, w in zip(single, which, strict=True)], dtype=object
+        [
+            reason_for(int(w), "all" if a else "compared") if s else None
+            for s, w, a in zip(single, which, alone, strict=True)
+        ],
+        dtype=object,
     )
 
 
@@ -260,17 +283,16 @@ def point_statistics(
     Returns the Stats, the plain sums and the raw values (including the
     pairwise kappas, shape (P, K)).
     """
-    reason_for = reason_for or (lambda _q: ONE_CATEGORY)
+    reason_for = reason_for or nominal_reason
     s = sum_terms(terms)
     v = values_from_sums(s, terms.n_categories)
     none = s.g2 == 0
     single = s.g2 == 1
-    fleiss_one = _one_category_reason(s.pi_num, reason_for)
-    alpha_one = _one_category_reason(s.nq, reason_for)
+    alpha_one = _one_category_reason(s.nq, s.pi_num, reason_for)
     base = [(none, NO_UNITS), (single, ONE_UNIT)]
     stats = {
         "percent_agreement": make_stat(v["percent_agreement"], [(none, NO_UNITS)]),
-        "fleiss_kappa": make_stat(v["fleiss_kappa"], [*base, *_as_rules(fleiss_one)]),
+        "fleiss_kappa": make_stat(v["fleiss_kappa"], [*base, *_as_rules(alpha_one)]),
         # With every rating in one category there is nothing to agree on: AC1 and Brennan-Prediger
         # would print 1.00 from their formulas, which reads as reliability that was never tested.
         "gwet_ac1": make_stat(v["gwet_ac1"], [*base, *_as_rules(alpha_one)]),
@@ -301,7 +323,9 @@ def _pair_reasons(tables: np.ndarray, reason_for: CategoryReason) -> list[tuple[
     cell = flat.argmax(axis=1)
     q = tables.shape[-1]
     diagonal = cell // q == cell % q
-    rules.extend((single & diagonal & (cell // q == category), reason_for(category)) for category in range(q))
+    rules.extend(
+        (single & diagonal & (cell // q == category), reason_for(category, "pair")) for category in range(q)
+    )
     return rules
 
 

@@ -20,6 +20,23 @@ ALWAYS_USED = (
     "every coder applied this code to every segment they coded, so there is no variation to agree on"
 )
 ONE_CATEGORY = "every rating fell into the same category, so there is no variation to agree on"
+# The same cases when the variation is only on segments fewer than two coders coded (never compared).
+NEVER_USED_COMPARED = (
+    "this code was applied only to segments that fewer than two coders coded, so among the segments "
+    "compared there is no variation to agree on"
+)
+ALWAYS_USED_COMPARED = (
+    "every coder applied this code to every segment that two or more coders coded (it was left out only "
+    "on segments fewer than two coders coded), so among the segments compared there is no variation to "
+    "agree on"
+)
+ONE_CATEGORY_COMPARED = (
+    "every rating of the segments two or more coders coded fell into the same category (the others occur "
+    "only on segments fewer than two coders coded), so there is no variation to agree on"
+)
+PAIR_NEVER = "neither of them applied this code to a segment they both coded, so there is no variation"
+PAIR_ALWAYS = "both applied this code to every segment they both coded, so there is no variation"
+PAIR_ONE_CATEGORY = "every segment they both coded got the same category from both, so there is no variation"
 NO_BOTH = "the two coders have no segment in common"
 NO_CODE_VARIES = "every code was either never used or always used"
 NO_CI = "no analytic interval for this statistic; run with --bootstrap N"
