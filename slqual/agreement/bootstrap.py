@@ -28,7 +28,13 @@ from slqual.agreement.overall import mean_defined, pooled_components, pooled_fro
 from slqual.agreement.undefined import safe_divide
 
 PER_CODE = STATISTICS
-OVERALL = ("percent_agreement", "pooled_kappa", "mean_alpha", "krippendorff_alpha_masi")
+OVERALL = (
+    "percent_agreement",
+    "percent_agreement_all_codes",
+    "pooled_kappa",
+    "mean_alpha",
+    "krippendorff_alpha_masi",
+)
 MIN_DEFINED_SHARE = 0.5
 CHUNK = 100  # replicates per batch
 
@@ -75,12 +81,17 @@ def bootstrap(
     replicates: int,
     seed: int | None = None,
     min_alpha: float | None = None,
+    used: np.ndarray | None = None,
 ) -> BootstrapResult:
-    """Percentile intervals for every per-code and overall statistic."""
+    """Percentile intervals for every per-code and overall statistic.
+
+    ``used`` (K,) marks the codes some coder applied: overall percent agreement is over those.
+    """
     active = terms.rated_by_anyone()
     terms = terms.subset(active)
     n_units, n_codes = terms.n_units, terms.n_codes
     n_coders = max(j for _, j in terms.pairs) + 1
+    keep = np.ones(n_codes, dtype=bool) if used is None else np.asarray(used, dtype=bool)
     if n_units == 0 or replicates <= 0:
         nan = np.full(n_codes, np.nan)
         empty = dict.fromkeys(PER_CODE, (nan, nan))
@@ -108,7 +119,8 @@ def bootstrap(
             for b in range(0, stop - start, step):
                 alpha_masi_samples[start + b : start + b + step] = alpha_masi(masi, weights[b : b + step])
     overall = {
-        "percent_agreement": safe_divide(pa_sum.sum(axis=1), g2_sum.sum(axis=1)),
+        "percent_agreement": safe_divide(pa_sum[:, keep].sum(axis=1), g2_sum[:, keep].sum(axis=1)),
+        "percent_agreement_all_codes": safe_divide(pa_sum.sum(axis=1), g2_sum.sum(axis=1)),
         "pooled_kappa": pooled_from_components(po, pe, used.astype(bool)),
         "mean_alpha": mean_defined(samples["krippendorff_alpha"]),
         "krippendorff_alpha_masi": alpha_masi_samples,

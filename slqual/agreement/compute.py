@@ -11,11 +11,28 @@ from slqual.agreement.bootstrap import BootstrapResult, bootstrap
 from slqual.agreement.build import Ratings, exclusive_labels
 from slqual.agreement.masi import alpha_masi_stat, prepare
 from slqual.agreement.nominal import point_statistics, terms_from_labels
-from slqual.agreement.overall import mean_defined, overall_percent_agreement, pair_summary, pooled_kappa
-from slqual.agreement.undefined import NO_CI, NO_CODE_VARIES, NO_UNITS, ONE_UNIT, Stat, make_stat
+from slqual.agreement.overall import (
+    mean_defined,
+    overall_percent_agreement,
+    pair_summary,
+    pooled_kappa,
+    segment_agreement,
+)
+from slqual.agreement.undefined import (
+    NO_CI,
+    NO_CODE_USED,
+    NO_CODE_VARIES,
+    NO_UNITS,
+    ONE_UNIT,
+    Stat,
+    degenerate_reasons,
+    make_stat,
+)
 
 NOMINAL_OVERALL = ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1")
 NOT_EXCLUSIVE = "defined only when every coder gave every segment exactly one code"
+NO_CODES = "there is no code to compare"
+RARE_BELOW = 5  # a code applied fewer times than this in total (all coders) is flagged too_rare
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,8 @@ class AgreementResult:
     pairs: tuple[PairResult, ...]
     boot: BootstrapResult | None
     min_alpha: float | None
+    used: np.ndarray  # (K,) bool: some coder applied the code to some segment
+    too_rare: np.ndarray  # (K,) bool: applied fewer than RARE_BELOW times in total
 
     @property
     def kappa_type(self) -> str:
@@ -69,8 +88,17 @@ def compute_agreement(
     alphas = per_code.stats["krippendorff_alpha"].value
     masi_data = prepare(ratings.present, ratings.rated)
     n_coders = len(ratings.coders)
+    applied = per_code.positives.sum(axis=0)
+    code_used = applied > 0
+    segments_value, _ = segment_agreement(ratings.present, ratings.rated)
     overall = {
-        "percent_agreement": _scalar(overall_percent_agreement(sums), few[:1]),
+        "percent_agreement": _scalar(
+            overall_percent_agreement(sums, code_used), [*few[:1], (not code_used.any(), NO_CODE_USED)]
+        ),
+        "percent_agreement_all_codes": _scalar(
+            overall_percent_agreement(sums), [*few[:1], (len(code_used) == 0, NO_CODES)]
+        ),
+        "percent_agreement_segments": _scalar(segments_value, few[:1]),
         "pooled_kappa": _scalar(pooled_kappa(sums, n_coders), few, NO_CODE_VARIES),
         "mean_alpha": _scalar(mean_defined(alphas), few, "no code has a defined alpha"),
         "krippendorff_alpha_masi": alpha_masi_stat(masi_data, overall_n),
@@ -100,8 +128,10 @@ def compute_agreement(
     boot = None
     bootstrap_ci: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if replicates > 0:
-        boot = bootstrap(per_code.terms, masi_data, replicates, seed, min_alpha)
-        bootstrap_ci = boot.per_code
+        boot = bootstrap(per_code.terms, masi_data, replicates, seed, min_alpha, code_used)
+        bootstrap_ci = {
+            name: _clean(stats[name].value, low, high) for name, (low, high) in boot.per_code.items()
+        }
         for name, (low, high) in boot.per_code.items():
             if stats[name].ci_method == "":
                 stats[name] = stats[name].with_interval(low, high, f"bootstrap-{replicates}")
@@ -121,7 +151,15 @@ def compute_agreement(
         pairs=pairs,
         boot=boot,
         min_alpha=min_alpha,
+        used=code_used,
+        too_rare=applied < RARE_BELOW,
     )
+
+
+def _clean(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap bounds with every degenerate interval removed (see ``undefined.degenerate_reasons``)."""
+    bad = degenerate_reasons(value, low, high) != None  # noqa: E711 - elementwise on an object array
+    return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
 
 def _pairs(ratings: Ratings, per_code: BinaryAgreement) -> tuple[PairResult, ...]:

@@ -18,6 +18,15 @@ SHORT = {
 
 
 INDENT = 2
+RARE_MARK = "†"
+
+
+def rare_note(data: dict) -> str:
+    """The footnote for codes flagged ``too_rare``."""
+    return (
+        f"{RARE_MARK} applied fewer than {data.get('too_rare_below', 5)} times in total by all coders: "
+        "statistics shown, but too few applications to be read as evidence of reliability"
+    )
 
 
 def code_tree(codes: list[dict]) -> list[dict]:
@@ -71,7 +80,9 @@ def csv_text(data: dict) -> str:
         "bias_index",
         "interpretation_kappa",
         "interpretation_alpha",
+        "too_rare",
         "undefined",
+        "ci_withheld",
     ]
     writer.writerow(header)
     for row in data["codes"]:
@@ -91,7 +102,9 @@ def csv_text(data: dict) -> str:
             _raw(row["bias_index"]),
             row["interpretation"].get("cohen_kappa", ""),
             row["interpretation"].get("krippendorff_alpha", ""),
+            int(row["too_rare"]),
             "; ".join(f"{k}: {v}" for k, v in row["undefined"].items()),
+            "; ".join(f"{k}: {v}" for k, v in row["ci_withheld"].items()),
         ]
         writer.writerow(line)
     return out.getvalue()
@@ -119,6 +132,9 @@ def markdown_text(data: dict) -> str:
                 why = row["undefined"].get(name, "")
                 mark = notes.setdefault(why, len(notes) + 1)
                 cells.append(f"–[^{mark}]")
+            elif name in row["ci_withheld"]:
+                mark = notes.setdefault(row["ci_withheld"][name], len(notes) + 1)
+                cells.append(f"{_cell(row[name])}[^{mark}]")
             else:
                 cells.append(_cell(row[name]))
         interp = ", ".join(
@@ -126,7 +142,8 @@ def markdown_text(data: dict) -> str:
             for k, v in row["interpretation"].items()
             if k in ("cohen_kappa", "krippendorff_alpha")
         )
-        lines.append(f"| {row['code']} | {row['n']} | " + " | ".join(cells) + f" | {interp} |")
+        n = f"{row['n']}{RARE_MARK if row['too_rare'] else ''}"
+        lines.append(f"| {row['code']} | {n} | " + " | ".join(cells) + f" | {interp} |")
     o = data["overall"]
     lines += [
         "",
@@ -134,7 +151,9 @@ def markdown_text(data: dict) -> str:
         f"alpha (MASI) {_cell(o['krippendorff_alpha_masi'])}, pooled kappa {_cell(o['pooled_kappa'])}, "
         f"mean alpha {_cell(o['mean_alpha'])}.",
     ]
-    if notes:
+    if notes or any(row["too_rare"] for row in data["codes"]):
         lines.append("")
-        lines += [f"[^{mark}]: {why}" for why, mark in notes.items()]
+    lines += [f"[^{mark}]: {why}" for why, mark in notes.items()]
+    if any(row["too_rare"] for row in data["codes"]):
+        lines.append(rare_note(data))
     return "\n".join(lines) + "\n"

@@ -318,7 +318,7 @@ def _as_rules(reasons: np.ndarray) -> list[tuple[np.ndarray, str]]:
 def _pair_reasons(tables: np.ndarray, reason_for: CategoryReason) -> list[tuple[np.ndarray, str]]:
     n = tables.sum(axis=(-2, -1))
     rules = [(n == 0, NO_BOTH), (n == 1, ONE_UNIT)]
-    flat = tables.reshape(tables.shape[0], -1)
+    flat = tables.reshape(tables.shape[0], tables.shape[-1] * tables.shape[-2])
     single = (flat > 0).sum(axis=1) == 1
     cell = flat.argmax(axis=1)
     q = tables.shape[-1]
@@ -352,16 +352,14 @@ def add_analytic_intervals(
 
 
 def _interval(value: np.ndarray, half_width: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """value ± half_width within [-1, 1]; none where the variance formula degenerates.
+    """value ± half_width within [-1, 1].
 
-    A zero standard error below perfect agreement (e.g. one coder never applied the
-    code, which makes kappa exactly 0) is not certainty: the large-sample formula has
-    nothing to work with there, so no interval is given rather than a [0, 0] one.
+    A zero standard error (e.g. one coder never applied the code, which makes kappa exactly 0, or
+    perfect agreement on a code applied once) is not certainty: the large-sample formula has nothing
+    to work with there. ``Stat.with_interval`` withholds such a zero-width interval with the reason.
     """
-    degenerate = (half_width < 1e-6) & (value < 1)  # zero up to rounding in the variance sums
-    low = np.where(degenerate, np.nan, np.clip(value - half_width, -1, 1))
-    high = np.where(degenerate, np.nan, np.clip(value + half_width, -1, 1))
-    return low, high
+    half_width = np.where(half_width < 1e-6, 0.0, half_width)  # zero up to rounding in the variance sums
+    return np.clip(value - half_width, -1, 1), np.clip(value + half_width, -1, 1)
 
 
 def fce_standard_error(tables: np.ndarray) -> np.ndarray:

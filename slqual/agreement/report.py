@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from slqual.agreement.compute import AgreementResult
+from slqual.agreement.compute import RARE_BELOW, AgreementResult
 from slqual.agreement.nominal import STATISTICS
-from slqual.agreement.undefined import NO_CI, Stat
+from slqual.agreement.undefined import NO_CI, Stat, degenerate_reasons
 
 PER_CODE = STATISTICS
 EXTRA = ("prevalence", "prevalence_index", "bias_index")
 OVERALL = (
     "percent_agreement",
+    "percent_agreement_all_codes",
+    "percent_agreement_segments",
     "krippendorff_alpha_masi",
     "pooled_kappa",
     "mean_alpha",
@@ -71,7 +73,7 @@ def _num(value: float | None) -> float | None:
 
 def _block(stats: dict[str, Stat], names: tuple[str, ...], k: int) -> dict:
     """Values, intervals, interval methods, undefined reasons and interpretations for one row."""
-    values, ci, method, undefined, bands = {}, {}, {}, {}, {}
+    values, ci, method, undefined, withheld, bands = {}, {}, {}, {}, {}, {}
     for name in names:
         stat = stats[name]
         value = stat.get(k)
@@ -82,10 +84,19 @@ def _block(stats: dict[str, Stat], names: tuple[str, ...], k: int) -> dict:
             method[name] = stat.ci_method
         if stat.why(k) is not None:
             undefined[name] = stat.why(k)
+        if stat.withheld_why(k) is not None:
+            withheld[name] = stat.withheld_why(k)
         band = interpret(name, value)
         if band is not None:
             bands[name] = band
-    return {**values, "ci": ci, "ci_method": method, "undefined": undefined, "interpretation": bands}
+    return {
+        **values,
+        "ci": ci,
+        "ci_method": method,
+        "ci_withheld": withheld,
+        "undefined": undefined,
+        "interpretation": bands,
+    }
 
 
 def to_dict(result: AgreementResult) -> dict:
@@ -113,6 +124,7 @@ def to_dict(result: AgreementResult) -> dict:
             "n": int(pc.n[k]),
             "positives": {coder: int(pc.positives[c, k]) for c, coder in enumerate(r.coders)},
             "rated": {coder: int(pc.rated[c, k]) for c, coder in enumerate(r.coders)},
+            "too_rare": bool(result.too_rare[k]),
             **block,
             "below_min_alpha": None
             if result.min_alpha is None or alpha is None
@@ -127,10 +139,13 @@ def to_dict(result: AgreementResult) -> dict:
             row["p_alpha_below_min"] = None if np.isnan(below) else _num(below)
         codes.append(row)
     overall = {"n": result.overall_n, **_block(result.overall, OVERALL, 0)}
+    overall["codes_used"] = int(result.used.sum())
     overall["exclusive"] = r.exclusive
     overall["n_categories"] = result.n_categories
     if result.boot is not None:
-        overall["ci_bootstrap"] = {name: _interval(lo, hi) for name, (lo, hi) in result.boot.overall.items()}
+        overall["ci_bootstrap"] = {
+            name: _interval(lo, hi, overall[name]) for name, (lo, hi) in result.boot.overall.items()
+        }
     pairwise = [
         {
             "coders": list(p.coders),
@@ -169,11 +184,14 @@ def to_dict(result: AgreementResult) -> dict:
         "pairwise": pairwise,
         "notes": list(r.notes),
         "no_interval_reason": NO_CI,
+        "too_rare_below": RARE_BELOW,
     }
 
 
-def _interval(low: float, high: float) -> list[float] | None:
+def _interval(low: float, high: float, value: float | None = None) -> list[float] | None:
     if np.isnan(low) or np.isnan(high):
+        return None
+    if value is not None and degenerate_reasons(np.array([value]), np.array([low]), np.array([high]))[0]:
         return None
     return [_num(low), _num(high)]
 
