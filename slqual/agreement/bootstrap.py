@@ -103,9 +103,19 @@ def bootstrap(
     alpha_masi_samples = np.full(replicates, np.nan)
     arrays = pattern_arrays(terms)
     step = CHUNK  # replicates per MASI batch, so that its (subsets x set sizes x batch) arrays stay small
+    exact_de = True
     if masi is not None:
         masi = _masi_subset(masi, active)
-        step = max(1, min(CHUNK, 20_000_000 // max(1, masi.largest_moment * len(masi.groups))))
+        exact_de = masi.exact_bootstrap(replicates)
+        if masi.how == "moments":
+            step = max(1, min(CHUNK, 20_000_000 // max(1, masi.largest_moment * len(masi.groups))))
+        else:  # (replicates x sampled pairs) weights per batch
+            step = max(
+                1,
+                min(
+                    CHUNK, 20_000_000 // max(1, 0 if masi.pair_distance is None else len(masi.pair_distance))
+                ),
+            )
     for (start, stop), chunk_seed in zip(chunks, seeds, strict=True):
         weights = unit_weights(np.random.default_rng(chunk_seed), stop - start, n_units)
         sums = sums_from_histogram(pattern_histogram(terms, weights), arrays, terms.n_categories)
@@ -117,7 +127,9 @@ def bootstrap(
         po[start:stop], pe[start:stop], used[start:stop] = pooled_components(sums, n_coders)
         if masi is not None:
             for b in range(0, stop - start, step):
-                alpha_masi_samples[start + b : start + b + step] = alpha_masi(masi, weights[b : b + step])
+                alpha_masi_samples[start + b : start + b + step] = alpha_masi(
+                    masi, weights[b : b + step], exact_de
+                )
     overall = {
         "percent_agreement": safe_divide(pa_sum[:, keep].sum(axis=1), g2_sum[:, keep].sum(axis=1)),
         "percent_agreement_all_codes": safe_divide(pa_sum.sum(axis=1), g2_sum.sum(axis=1)),
@@ -139,12 +151,17 @@ def bootstrap(
 
 
 def _masi_subset(masi: MasiData, active: np.ndarray) -> MasiData:
-    return MasiData(
+    """The MASI data on the active units; the sampled pairs' segments renumbered (all are active)."""
+    from dataclasses import replace
+
+    new_index = np.cumsum(active) - 1
+    pairs = {}
+    if masi.pair_unit_a is not None:
+        pairs = {"pair_unit_a": new_index[masi.pair_unit_a], "pair_unit_b": new_index[masi.pair_unit_b]}
+    return replace(
+        masi,
         unit_values=masi.unit_values[np.nonzero(active)[0]],
         unit_do=masi.unit_do[active],
         unit_n=masi.unit_n[active],
-        sizes=masi.sizes,
-        groups=masi.groups,
-        moments=masi.moments,
-        pair_similarity=masi.pair_similarity,
+        **pairs,
     )

@@ -42,6 +42,7 @@ class PairResult:
     percent_agreement: Stat
     pooled_kappa: Stat
     krippendorff_alpha_masi: Stat
+    masi_method: str = "exact"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class AgreementResult:
     pairs: tuple[PairResult, ...]
     boot: BootstrapResult | None
     min_alpha: float | None
+    masi_method: str  # "exact" or "sampled"
+    masi_mc_se: float | None  # Monte Carlo standard error of the sampled MASI alpha
     used: np.ndarray  # (K,) bool: some coder applied the code to some segment
     too_rare: np.ndarray  # (K,) bool: applied fewer than RARE_BELOW times in total
 
@@ -86,7 +89,8 @@ def compute_agreement(
     few = [(overall_n == 0, NO_UNITS), (overall_n == 1, ONE_UNIT)]
     sums = per_code.sums
     alphas = per_code.stats["krippendorff_alpha"].value
-    masi_data = prepare(ratings.present, ratings.rated)
+    masi_seed = 0 if seed is None else seed
+    masi_data = prepare(ratings.present, ratings.rated, seed=masi_seed)
     n_coders = len(ratings.coders)
     applied = per_code.positives.sum(axis=0)
     code_used = applied > 0
@@ -123,7 +127,7 @@ def compute_agreement(
     else:
         for name in NOMINAL_OVERALL:
             overall[name] = _scalar(np.nan, [], NOT_EXCLUSIVE)
-    pairs = _pairs(ratings, per_code) if n_coders >= 3 else ()
+    pairs = _pairs(ratings, per_code, masi_seed) if n_coders >= 3 else ()
     stats = dict(per_code.stats)
     boot = None
     bootstrap_ci: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -151,6 +155,8 @@ def compute_agreement(
         pairs=pairs,
         boot=boot,
         min_alpha=min_alpha,
+        masi_method=masi_data.method,
+        masi_mc_se=masi_data.mc_se if overall["krippendorff_alpha_masi"].get() is not None else None,
         used=code_used,
         too_rare=applied < RARE_BELOW,
     )
@@ -162,14 +168,14 @@ def _clean(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.nda
     return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
 
-def _pairs(ratings: Ratings, per_code: BinaryAgreement) -> tuple[PairResult, ...]:
+def _pairs(ratings: Ratings, per_code: BinaryAgreement, seed: int = 0) -> tuple[PairResult, ...]:
     summary = pair_summary(per_code.sums)
     out = []
     for p, (i, j) in enumerate(per_code.pairs):
         both = ratings.rated[:, i] & ratings.rated[:, j]
         n = int(both.sum())
         few = [(n == 0, NO_UNITS), (n == 1, ONE_UNIT)]
-        masi = prepare(ratings.present[:, [i, j]], ratings.rated[:, [i, j]])
+        masi = prepare(ratings.present[:, [i, j]], ratings.rated[:, [i, j]], seed=seed)
         out.append(
             PairResult(
                 coders=(ratings.coders[i], ratings.coders[j]),
@@ -177,6 +183,7 @@ def _pairs(ratings: Ratings, per_code: BinaryAgreement) -> tuple[PairResult, ...
                 percent_agreement=_scalar(summary["percent_agreement"][p], few[:1]),
                 pooled_kappa=_scalar(summary["pooled_kappa"][p], few, NO_CODE_VARIES),
                 krippendorff_alpha_masi=alpha_masi_stat(masi, n),
+                masi_method=masi.method,
             )
         )
     return tuple(out)

@@ -140,6 +140,8 @@ def to_dict(result: AgreementResult) -> dict:
         codes.append(row)
     overall = {"n": result.overall_n, **_block(result.overall, OVERALL, 0)}
     overall["codes_used"] = int(result.used.sum())
+    overall["krippendorff_alpha_masi_method"] = result.masi_method
+    overall["krippendorff_alpha_masi_mc_se"] = _num(result.masi_mc_se)
     overall["exclusive"] = r.exclusive
     overall["n_categories"] = result.n_categories
     if result.boot is not None:
@@ -150,6 +152,7 @@ def to_dict(result: AgreementResult) -> dict:
         {
             "coders": list(p.coders),
             "n": p.n,
+            "krippendorff_alpha_masi_method": p.masi_method,
             **{
                 name: _num(getattr(p, name).get())
                 for name in ("percent_agreement", "pooled_kappa", "krippendorff_alpha_masi")
