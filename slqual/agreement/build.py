@@ -145,6 +145,8 @@ def build_ratings(
     column_of = {c: i for i, c in enumerate(codes)}
     if level == "theme":
         column_of = {node: column_of[codebook.theme_of(node)] for node in codebook.nodes}
+    known_codes = pd.Index(list(column_of))
+    column_array = np.array(list(column_of.values()), dtype=np.int64)
     n_units, n_coders, n_codes = len(units), len(coders), len(codes)
     present = np.zeros((n_units, n_coders, n_codes), dtype=bool)
     rated = np.zeros((n_units, n_coders), dtype=bool)
@@ -152,11 +154,11 @@ def build_ratings(
         frame = frames[coder]
         rows = unit_index.get_indexer(frame["segment_id"])
         rated[rows[rows >= 0], c] = True
-        applied = frame["code"] != ""
-        cols = frame["code"][applied].map(column_of).to_numpy(dtype=float, na_value=np.nan)
-        urows = rows[applied.to_numpy()]
-        ok = ~np.isnan(cols) & (urows >= 0)
-        present[urows[ok], c, cols[ok].astype(int)] = True
+        applied = (frame["code"] != "").to_numpy()
+        found = known_codes.get_indexer(frame["code"].to_numpy()[applied])
+        urows = rows[applied]
+        ok = (found >= 0) & (urows >= 0)
+        present[urows[ok], c, column_array[found[ok]]] = True
     ratings = np.where(rated[:, :, None], present.astype(float), np.nan)
     per_unit = present.sum(axis=2)
     exclusive = bool(rated.any() and (per_unit[rated] == 1).all())

@@ -24,7 +24,7 @@ import numpy as np
 SUBSET_BUDGET = 5_000_000  # subsets of distinct sets for the moments method
 PAIR_BUDGET = 20_000_000  # pairs of distinct sets for the blocked exact method
 BOOT_PAIR_BUDGET = 200_000_000  # distinct-set pairs x replicates for an exact D_e in the bootstrap
-SAMPLE_PAIRS = 2_000_000  # ordered value pairs sampled for the point estimate
+SAMPLE_PAIRS = 1_000_000  # ordered value pairs sampled for the point estimate
 BOOT_SAMPLE_PAIRS = 200_000  # of those, the pairs reweighted per bootstrap resample
 BLOCK_ELEMENTS = 4_000_000  # (rows x sets x words) per block of the blocked comparison
 
