@@ -252,7 +252,7 @@ def test_methods_paragraph_reports_what_was_computed(runner, study):
     assert result.exit_code == 0
     text = result.stdout
     assert f"slqual {__version__}" in text
-    assert "Two coders (reviewer1 and reviewer2) independently coded all 6 segments" in text
+    assert "Two coders (reviewer1 and reviewer2) independently coded all six segments" in text
     assert "Krippendorff" in text and "Fleiss, Cohen and Everitt (1969)" in text
 
 

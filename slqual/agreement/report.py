@@ -171,6 +171,7 @@ def to_dict(result: AgreementResult) -> dict:
         "level": r.level,
         "unit": "segment",
         "units": len(r.units),
+        "coverage": _coverage(r.rated),
         "kappa_type": result.kappa_type,
         "confidence_level": 0.95,
         "bootstrap": None
@@ -182,6 +183,7 @@ def to_dict(result: AgreementResult) -> dict:
             "alpha_tentative": ALPHA_TENTATIVE,
             "kappa_bands": "Landis & Koch (1977)",
         },
+        "interval_methods": {name: result.stats[name].ci_method or None for name in PER_CODE},
         "codes": codes,
         "overall": overall,
         "pairwise": pairwise,
@@ -189,6 +191,12 @@ def to_dict(result: AgreementResult) -> dict:
         "no_interval_reason": NO_CI,
         "too_rare_below": RARE_BELOW,
     }
+
+
+def _coverage(rated: np.ndarray) -> dict[str, int]:
+    """How many segments were coded by exactly k coders, for k = 0 .. number of coders."""
+    counts = np.bincount(rated.sum(axis=1), minlength=rated.shape[1] + 1)
+    return {str(k): int(c) for k, c in enumerate(counts)}
 
 
 def _interval(low: float, high: float, value: float | None = None) -> list[float] | None:

@@ -108,6 +108,31 @@ def _check_disagreements_target(options: AgreeOptions) -> None:
         )
 
 
+def reconciled_into_consensus(root: Path) -> bool:
+    """Whether ``codings/consensus.csv`` exists and the audit log records a reconcile into it."""
+    import json
+
+    if not (root / "codings" / "consensus.csv").is_file():
+        return False
+    log = root / ".slqual" / "audit.log"
+    try:
+        lines = log.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    for line in lines:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if (
+            isinstance(event, dict)
+            and event.get("action") == "reconcile"
+            and event.get("into") == "consensus"
+        ):
+            return True
+    return False
+
+
 def run_agree(options: AgreeOptions) -> AgreeOutcome:
     """Read, compute and report; writes only the disagreements file when one is asked for."""
     from slqual.agreement.build import build_ratings
@@ -140,6 +165,7 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     result = compute_agreement(ratings, options.replicates, options.seed, options.min_alpha)
     data = to_dict(result)
     data["segment_unit"] = project.settings.unit if project is not None else None
+    data["consensus_from_reconcile"] = project is not None and reconciled_into_consensus(project.root)
     table = disagreements_table(ratings, context)
     written = None
     if options.disagreements is not None:
