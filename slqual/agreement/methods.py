@@ -106,7 +106,8 @@ def coverage_sentence(data: dict) -> str:
         text = f"{who} independently coded the segments: " + "; ".join(parts)
         text += f"; the {_count(compared, 'segment')} coded by two or more coders were compared"
     if alone:
-        text += f"; {_count(alone, 'segment')} coded by only one coder {'was' if alone == 1 else 'were'} not compared"
+        verb = "was" if alone == 1 else "were"
+        text += f"; {_count(alone, 'segment')} coded by only one coder {verb} not compared"
     if nobody:
         text += f"; {_count(nobody, 'segment')} {'was' if nobody == 1 else 'were'} coded by no one"
     return text + "."
@@ -157,7 +158,6 @@ def interval_sentence(data: dict) -> str:
 
 def methods_paragraph(data: dict) -> str:
     """The paragraph for ``slqual agree --methods``, from ``report.to_dict`` output."""
-    coders = data["coders"]
     codes = data["codes"]
     overall = data["overall"]
     level = "code" if data["level"] == "code" else "theme"
@@ -225,7 +225,7 @@ def methods_paragraph(data: dict) -> str:
         rare = [row["code"] for row in codes if row.get("too_rare")]
         if rare:
             parts.append(
-                f"{_count(len(rare), level).capitalize()} {'was' if len(rare) == 1 else 'were'} applied fewer "
+                f"{_upper(_count(len(rare), level))} {'was' if len(rare) == 1 else 'were'} applied fewer "
                 f"than {_count(data.get('too_rare_below', 5))} times in total; "
                 f"{'its statistics are' if len(rare) == 1 else 'their statistics are'} reported but not "
                 "taken as evidence of reliability."
