@@ -15,8 +15,10 @@ from typing import Any
 # Text a spreadsheet would run as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML (docx, xlsx, html) cannot hold: control characters (tab, newline and return
-# are allowed), the non-characters U+FFFE and U+FFFF, and lone surrogates.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# are allowed), the non-characters U+FFFE and U+FFFF, and lone surrogates. A vertical tab is
+# Word's line break (Shift+Enter) and a form feed its page break: both stay breaks, as new lines.
+_NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile("[\x0b\x0c]")
 EXCEL_CELL_LIMIT = 32_767  # characters
 CUT_NOTE = (
     " \u2026 [cut here: an Excel cell holds at most 32,767 characters; the full text is in segments.csv]"
@@ -24,8 +26,8 @@ CUT_NOTE = (
 
 
 def xml_safe(text: str) -> str:
-    """Text without the characters XML-based formats refuse."""
-    return _NOT_XML.sub("", text)
+    """Text without the characters XML-based formats refuse (Word's breaks become new lines)."""
+    return _NOT_XML.sub("", _BREAKS.sub("\n", text))
 
 
 def looks_like_formula(value: object) -> bool:

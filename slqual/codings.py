@@ -3,47 +3,51 @@
 An empty ``code`` means "read, and no code applies"; a segment with no row has
 not been coded by that coder. These files are the researchers' work: they are
 only ever replaced atomically, and the previous version is kept.
+
+A consensus coder's file, written by ``slqual reconcile``, carries three more
+columns (``PROVENANCE_COLUMNS``): ``source`` (agreed, decided or policy),
+``decided_by`` and ``reason``. They are read like any column a coder added by
+hand: ``read_coding(..., extra_columns=True)`` keeps them, so sessions, sheet
+imports and renames that rewrite the file keep them too.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from slqual.csvfiles import csv_separator
 from slqual.errors import CodingsError
 from slqual.fileio import atomic_write_csv, keep_history
+from slqual.project import check_coder_name
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from slqual.project import Project
 
-CODING_COLUMNS = ["segment_id", "code", "coder", "coded_at", "memo", "exemplar"]
+# check_coder_name and csv_separator live with the project and the CSV readers; named here too for callers.
+__all__ = [
+    "CODING_COLUMNS",
+    "check_coder_name",
+    "csv_separator",
+    "empty_coding",
+    "read_coding",
+    "read_project_codings",
+    "write_coding",
+]
+
+# quote: the exact words to quote from the segment (parts joined with "..."); empty lets the report choose.
+CODING_COLUMNS = ["segment_id", "code", "coder", "coded_at", "memo", "exemplar", "quote"]
 REQUIRED_COLUMNS = ["segment_id", "code"]
-CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-
-def check_coder_name(name: str) -> str:
-    """Coder names become file names: letters, digits, '-', '_' and '.' only."""
-    if not CODER_NAME.match(name or ""):
-        raise CodingsError(
-            f"coder name '{name}' cannot be used; use letters, digits, '-', '_' or '.', e.g. reviewer1"
-        )
-    return name
+# How each row of a consensus came to be (written by reconcile; kept like any extra column).
+PROVENANCE_COLUMNS = ["source", "decided_by", "reason"]
 
 
 def empty_coding() -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame({c: pd.Series(dtype=str) for c in CODING_COLUMNS})
-
-
-def csv_separator(path: Path | str) -> str:
-    """',' or ';': Excel in many languages saves CSV with ';' between cells (judged by the header)."""
-    with open(path, encoding="utf-8-sig", errors="replace") as handle:
-        first = handle.readline()
-    return ";" if first.count(";") > first.count(",") else ","
 
 
 def read_coding(path: Path | str, coder: str | None = None, *, extra_columns: bool = False) -> pd.DataFrame:

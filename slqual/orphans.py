@@ -52,7 +52,7 @@ def coded_rows(project: Project, segment_ids: set[str]) -> dict[str, pd.DataFram
 
     found = {}
     for coder in project.coders():
-        frame = read_coding(project.coder_path(coder), coder, extra_columns=True)
+        frame = read_coding(project.coder_file(coder), coder, extra_columns=True)
         hit = frame[frame["segment_id"].isin(segment_ids)]
         if len(hit):
             found[coder] = frame

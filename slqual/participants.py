@@ -15,7 +15,7 @@ def read_participants(path: Path | str) -> pd.DataFrame:
     """Read participants.csv as text columns; ids must be present and unique."""
     import pandas as pd
 
-    from slqual.codings import csv_separator  # Excel writes ';' in many countries
+    from slqual.csvfiles import csv_separator  # Excel writes ';' in many countries
 
     path = Path(path)
     if not path.is_file():

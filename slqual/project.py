@@ -8,13 +8,14 @@ a repository: an explicit ``--project`` folder, else the nearest
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from slqual.errors import ProjectError
+from slqual.errors import CodingsError, ProjectError
 from slqual.fileio import INTERNAL_DIR, atomic_write_bytes, atomic_write_text, utc_now_iso
 
 if TYPE_CHECKING:
@@ -30,6 +31,17 @@ CODEBOOKS_DIR = Path(__file__).resolve().parent.parent / "codebooks"
 DEFAULT_CODEBOOK = "shared_leadership"
 PARTICIPANTS_HEADER = "participant_id,group,role"
 PARTICIPANTS_EXAMPLE = "P01,clinical,GP"
+# Coder names become file names in codings/: no path separators, no leading dot.
+CODER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def check_coder_name(name: str) -> str:
+    """Coder names become file names: letters, digits, '-', '_' and '.' only."""
+    if not CODER_NAME.match(name or ""):
+        raise CodingsError(
+            f"coder name '{name}' cannot be used; use letters, digits, '-', '_' or '.', e.g. reviewer1"
+        )
+    return name
 
 
 @dataclass(frozen=True)
@@ -104,8 +116,12 @@ class Project:
         return self.root / INTERNAL_DIR
 
     def coder_path(self, coder: str) -> Path:
-        """The file of one coder's assignments: ``codings/<coder>.csv``."""
-        return self.codings_dir / f"{coder}.csv"
+        """The file of one coder's assignments: ``codings/<coder>.csv`` (the name is checked first)."""
+        return self.codings_dir / f"{check_coder_name(coder)}.csv"
+
+    def coder_file(self, name: str) -> Path:
+        """The file of a coder listed by :meth:`coders` (a copied file may have any name)."""
+        return self.codings_dir / f"{name}.csv"
 
     def coders(self) -> list[str]:
         """Names of the coders that have a file in ``codings/``, sorted."""
@@ -192,7 +208,18 @@ def open_project(root: Path | str) -> Project:
         raise ProjectError(
             f"{root}: not a slqual project (no {SETTINGS_FILE}); create one with 'slqual init {root}'"
         )
-    return Project(root=root, settings=load_settings(settings_path))
+    project = Project(root=root, settings=load_settings(settings_path))
+    _tidy(project)
+    return project
+
+
+def _tidy(project: Project) -> None:
+    """Remove what killed runs left behind: slqual's own temporary files, never anyone's work."""
+    from slqual.fileio import remove_stale_temporaries
+
+    internal = project.internal_dir
+    for folder in (project.root, project.codings_dir, internal, internal / "locks", internal / "journal"):
+        remove_stale_temporaries(folder)
 
 
 def find_project(explicit: Path | str | None = None, start: Path | str | None = None) -> Project:

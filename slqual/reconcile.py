@@ -6,28 +6,50 @@ the team recorded in the disagreements file that ``slqual agree
 --disagreements`` writes (its ``decision`` and ``reason`` columns), or, where
 the team chose so, by a stated policy for the undecided ones. Every decision
 is recorded: in a decisions log beside the audit log, and in the consensus
-row's memo.
+file itself, whose ``source``, ``decided_by`` and ``reason`` columns say how
+each row came to be. The coders' memos travel into the consensus memo.
+
+The consensus coder's file is written under that coder's lock, so a terminal
+session coding it cannot overwrite the consensus (nor the consensus the session).
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slqual.codings import check_coder_name, csv_separator, read_project_codings, write_coding
+from slqual.codings import (
+    CODING_COLUMNS,
+    PROVENANCE_COLUMNS,
+    check_coder_name,
+    read_project_codings,
+    write_coding,
+)
+from slqual.decisions import DROP_WORDS, KEEP_WORDS, Decision, read_decisions
 from slqual.errors import CodingsError
 from slqual.fileio import atomic_write_csv, timestamp, utc_now_iso
+
+__all__ = [
+    "DROP_WORDS",
+    "KEEP_WORDS",
+    "Decision",
+    "ReconcileResult",
+    "Undecided",
+    "read_decisions",
+    "reconcile",
+]
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from slqual.project import Project
 
-KEEP_WORDS = {"keep", "include", "yes", "y", "1", "apply", "applied", "true", "agree"}
-DROP_WORDS = {"drop", "exclude", "no", "n", "0", "remove", "false", "reject"}
 LOG_COLUMNS = ["segment_id", "code", "applied_by", "not_applied_by", "decision", "reason", "source"]
+NO_DECISION = "no decision recorded"
 
 
 class Undecided(str, Enum):
@@ -52,6 +74,7 @@ class ReconcileResult:
     written: Path | None
     log_path: Path | None
     kept_previous: Path | None
+    notes: tuple[str, ...] = ()  # e.g. a killed session's answers folded in before the write
 
     def to_dict(self) -> dict:
         return {
@@ -67,59 +90,8 @@ class ReconcileResult:
             "written": str(self.written) if self.written else None,
             "log": str(self.log_path) if self.log_path else None,
             "kept_previous": str(self.kept_previous) if self.kept_previous else None,
+            "notes": list(self.notes),
         }
-
-
-def read_decisions(path: Path | str) -> dict[tuple[str, str], tuple[bool, str]]:
-    """Read the filled disagreements file: (segment_id, code) -> (keep?, reason).
-
-    Blank decisions are left out (undecided). Every unreadable decision is
-    reported at once with its row number.
-    """
-    import zipfile
-
-    import pandas as pd
-
-    path = Path(path)
-    if not path.is_file():
-        raise CodingsError(
-            f"{path}: decisions file not found; make it with 'slqual agree ... --disagreements FILE'"
-        )
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
-        else:  # a CSV the team may have saved from a spreadsheet, with ';' between cells
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=csv_separator(path)
-            )
-    # A damaged file: pandas' parser and decoding errors are ValueErrors; a damaged .xlsx raises
-    # BadZipFile, KeyError (a part missing) or SyntaxError (its XML cut short).
-    except (OSError, ValueError, KeyError, SyntaxError, zipfile.BadZipFile) as exc:
-        raise CodingsError(f"{path}: cannot be read as a CSV or Excel file ({exc})") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in ("segment_id", "code", "decision") if c not in frame.columns]
-    if missing:
-        raise CodingsError(
-            f"{path}: missing column(s) {', '.join(missing)}; "
-            "use the file that 'slqual agree --disagreements' wrote"
-        )
-    reasons = frame["reason"] if "reason" in frame.columns else pd.Series("", index=frame.index)
-    decisions: dict[tuple[str, str], tuple[bool, str]] = {}
-    problems = []
-    for row, (segment, code, decision, reason) in enumerate(
-        zip(frame["segment_id"], frame["code"], frame["decision"], reasons, strict=True), start=2
-    ):
-        word = decision.strip().lower()
-        if not word:
-            continue
-        if word not in KEEP_WORDS | DROP_WORDS:
-            problems.append(f"row {row}: decision '{decision}' (use keep or drop)")
-            continue
-        decisions[(segment.strip(), code.strip())] = (word in KEEP_WORDS, reason.strip())
-    if problems:
-        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        raise CodingsError(f"{path}: {shown}")
-    return decisions
 
 
 def reconcile(
@@ -153,8 +125,9 @@ def reconcile(
     common = set.intersection(*(set(s) for s in code_sets.values()))
     all_coded = set.union(*(set(s) for s in code_sets.values()))
     segment_order = _segment_order(project, all_coded)
+    everyone = ", ".join(coders)
 
-    consensus: dict[str, set[str]] = {}
+    consensus: dict[str, list[Row]] = {}
     log_rows = []
     pending = []
     agreed_segments = decided = by_policy = 0
@@ -164,25 +137,25 @@ def reconcile(
         agreed = set.intersection(*sets)
         disputed = set.union(*sets) - agreed
         agreed_segments += not disputed
-        final = set(agreed)
+        rows = [Row(code, "agreed", everyone, "") for code in agreed]
+        dropped: list[Row] = []
         for code in sorted(disputed, key=code_rank.__getitem__):
             applied = [c for c in coders if code in code_sets[c][segment]]
             others = [c for c in coders if c not in applied]
             key = (segment, code)
             if key in decisions:
-                keep, reason = decisions[key]
+                decision = decisions[key]
+                keep, row = decision.keep, Row(code, "decided", decision.decided_by, decision.reason)
                 used_decisions.add(key)
                 decided += 1
-                source = "decision"
             elif undecided is Undecided.stop:
                 pending.append(key)
                 continue
             else:
-                keep, reason = undecided is Undecided.keep, f"undecided: policy '{undecided.value}'"
+                keep = undecided is Undecided.keep
+                row = Row(code, "policy", f"--undecided {undecided.value}", NO_DECISION)
                 by_policy += 1
-                source = "policy"
-            if keep:
-                final.add(code)
+            (rows if keep else dropped).append(row)
             log_rows.append(
                 {
                     "segment_id": segment,
@@ -190,19 +163,14 @@ def reconcile(
                     "applied_by": ";".join(applied),
                     "not_applied_by": ";".join(others),
                     "decision": "keep" if keep else "drop",
-                    "reason": reason,
-                    "source": source,
+                    "reason": row.reason,
+                    "source": "decision" if row.source == "decided" else "policy",
                 }
             )
-        consensus[segment] = final
+        consensus[segment] = sorted(rows, key=lambda r: code_rank[r.code]) or [_none_row(dropped, everyone)]
 
-    stray = sorted(set(decisions) - used_decisions)
-    if stray:
-        segment, code = stray[0]
-        raise CodingsError(
-            f"{decisions_file}: segment {segment}, code {code} is not a disagreement between "
-            f"{', '.join(coders)} (the codings may have changed); make the file again with 'slqual agree'"
-        )
+    if decisions:
+        _check_stray(decisions, used_decisions, decisions_file, coders)
     disagreements = decided + by_policy + len(pending)
     result = ReconcileResult(
         coders=tuple(coders),
@@ -220,13 +188,14 @@ def reconcile(
     )
     if pending or dry_run:
         return result
+    frame = _consensus_frame(consensus, codings, into)
+    with _consensus_lock(project, into) as notes:
+        import pandas as pd
 
-    import pandas as pd
-
-    # The decisions log first: a consensus file is never there without the record of how it was made.
-    log_path = project.internal_dir / "reconcile" / f"{into}-decisions-{timestamp()}.csv"
-    atomic_write_csv(log_path, pd.DataFrame(log_rows, columns=LOG_COLUMNS))
-    kept = write_coding(project, into, _consensus_frame(consensus, codings, code_rank, log_rows, into))
+        # The decisions log first: a consensus file is never there without the record of how it was made.
+        log_path = project.internal_dir / "reconcile" / f"{into}-decisions-{timestamp()}.csv"
+        atomic_write_csv(log_path, pd.DataFrame(log_rows, columns=LOG_COLUMNS))
+        kept = write_coding(project, into, frame)
     project.audit(
         "reconcile",
         coders=list(coders),
@@ -237,7 +206,90 @@ def reconcile(
         decisions_file=str(decisions_file) if decisions_file else None,
         log=str(log_path.relative_to(project.root)),
     )
-    return replace(result, written=project.coder_path(into), log_path=log_path, kept_previous=kept)
+    return replace(
+        result,
+        written=project.coder_path(into),
+        log_path=log_path,
+        kept_previous=kept,
+        notes=tuple(notes),
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    """One consensus row in the making: the code ('' = no code applies) and how it came to be."""
+
+    code: str
+    source: str  # agreed | decided | policy
+    decided_by: str
+    reason: str
+
+
+def _none_row(dropped: list[Row], everyone: str) -> Row:
+    """The "no code applies" row of a segment left without codes, and why it has none.
+
+    Agreed when no coder applied a code; otherwise decided when the team dropped at
+    least one of the codes (policy when the --undecided rule dropped them all), with
+    each dropped code and its reason.
+    """
+    if not dropped:
+        return Row("", "agreed", everyone, "")
+    source = "decided" if any(r.source == "decided" for r in dropped) else "policy"
+    deciders = "; ".join(dict.fromkeys(r.decided_by for r in dropped))
+    reason = "; ".join(f"dropped {r.code}" + (f" ({r.reason})" if r.reason else "") for r in dropped)
+    return Row("", source, deciders, reason)
+
+
+def _check_stray(
+    decisions: dict[tuple[str, str], Decision],
+    used: set[tuple[str, str]],
+    path: Path | str | None,
+    coders: list[str],
+) -> None:
+    """Every decision for a segment and code that is not (or no longer) a disagreement, in one message."""
+    stray = sorted((d.row, key) for key, d in decisions.items() if key not in used)
+    if not stray:
+        return
+    listed = ", ".join(f"row {row} ({segment}, {code})" for row, (segment, code) in stray)
+    raise CodingsError(
+        f"{path}: {len(stray)} decision(s) name a segment and code that is not a disagreement "
+        f"between {', '.join(coders)} (the codings changed since the file was made, "
+        "or a segment is not coded by every coder): "
+        f"{listed}. Nothing was written. Make the file again with 'slqual agree {' '.join(coders)} "
+        f"--disagreements {Path(str(path)).name} --force': it carries the decisions that still apply "
+        "and lists the others"
+    )
+
+
+@contextlib.contextmanager
+def _consensus_lock(project: Project, into: str) -> Iterator[list[str]]:
+    """Hold the consensus coder's lock, after folding in what a killed session left in its journal.
+
+    Yields the notes to show (a stale lock taken over, answers folded in). Refuses, naming the
+    session, while a terminal session codes as ``into``: its next answer would overwrite the
+    consensus from memory.
+    """
+    from slqual.coding.lock import acquire_lock
+    from slqual.coding.store import CodingStore
+
+    path = project.coder_path(into)
+    try:
+        lock = acquire_lock(project, into)
+    except CodingsError as exc:
+        raise CodingsError(f"{path}: not written, nothing changed: {exc}") from exc
+    try:
+        notes = [lock.note] if lock.note else []
+        store = CodingStore(project, into)  # replays a killed session's journal into the file
+        store.close()
+        if store.recovered:
+            notes.append(
+                f"{path}: {store.recovered} answer(s) a session for '{into}' had saved in its journal "
+                "(it ended without closing) were folded into the file first; "
+                "that file is kept in .slqual/history/"
+            )
+        yield notes
+    finally:
+        lock.release()
 
 
 def _code_sets(frame: pd.DataFrame) -> dict[str, set[str]]:
@@ -257,30 +309,55 @@ def _segment_order(project: Project, segment_ids: set[str]) -> list[str]:
     return sorted(segment_ids)
 
 
+def _memos(codings: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Each segment's coders' memos as one: once when every coder wrote the same, else each prefixed.
+
+    E.g. ``reviewer1: forms, forms | reviewer2: red tape``; coders with the same memo share
+    a prefix (``r1, r2: ...``); a coder's different memos on one segment are joined with '; '.
+    """
+    by_segment: dict[str, dict[str, list[str]]] = {}
+    for coder, frame in codings.items():
+        for segment, memo in zip(frame["segment_id"], frame["memo"], strict=True):
+            memos = by_segment.setdefault(segment, {}).setdefault(coder, [])
+            memo = memo.strip()
+            if memo and memo not in memos:
+                memos.append(memo)
+    joined = {}
+    for segment, per_coder in by_segment.items():
+        groups: dict[str, list[str]] = {}
+        for coder, memos in per_coder.items():
+            if memos:
+                groups.setdefault("; ".join(memos), []).append(coder)
+        if len(groups) == 1 and len(next(iter(groups.values()))) == len(codings):
+            joined[segment] = next(iter(groups))
+        elif groups:
+            joined[segment] = " | ".join(f"{', '.join(who)}: {memo}" for memo, who in groups.items())
+    return joined
+
+
 def _consensus_frame(
-    consensus: dict[str, set[str]],
-    codings: dict[str, pd.DataFrame],
-    code_rank: dict[str, int],
-    log_rows: list[dict],
-    into: str,
+    consensus: dict[str, list[Row]], codings: dict[str, pd.DataFrame], into: str
 ) -> pd.DataFrame:
     import pandas as pd
 
     exemplar = set()
     for frame in codings.values():
         exemplar |= set(frame.loc[frame["exemplar"].str.strip() == "1", "segment_id"])
-    reasons = {(r["segment_id"], r["code"]): r["reason"] for r in log_rows if r["decision"] == "keep"}
+    memos = _memos(codings)
     now = utc_now_iso()
     rows = [
         {
             "segment_id": segment,
-            "code": code,
+            "code": row.code,
             "coder": into,
             "coded_at": now,
-            "memo": reasons.get((segment, code), ""),
+            "memo": memos.get(segment, ""),
             "exemplar": "1" if segment in exemplar else "",
+            "source": row.source,
+            "decided_by": row.decided_by,
+            "reason": row.reason,
         }
-        for segment, codes in consensus.items()
-        for code in sorted(codes, key=code_rank.__getitem__) or [""]
+        for segment, segment_rows in consensus.items()
+        for row in segment_rows
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[*CODING_COLUMNS, *PROVENANCE_COLUMNS])

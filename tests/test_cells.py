@@ -20,7 +20,7 @@ def test_ordinary_text_is_left_alone():
 
 
 def test_xml_safe_drops_control_characters_and_lone_surrogates_only():
-    assert xml_safe("a\x0bb\x00c\ud800d\uffff\te\nf") == "abcd\te\nf"
+    assert xml_safe("a\x0bb\x00c\ud800d\uffff\te\nf") == "a\nbcd\te\nf"
     assert xml_safe("curly “quotes” – dash") == "curly “quotes” – dash"
 
 

@@ -179,6 +179,7 @@ def test_a_coder_file_saved_by_european_excel_is_read(project):
             "coded_at": "2026-01-01T00:00:00Z",
             "memo": "first, then; second",
             "exemplar": "1",
+            "quote": "",
         }
     ]
 
@@ -196,7 +197,7 @@ def test_columns_a_researcher_added_survive_answers(project):
         assert store.extra_columns == ["notes"]  # the empty, unnamed trailing column is not kept
         store.save(Answer("P01-0005", ("barriers",)))
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "segment_id,code,coder,coded_at,memo,exemplar,notes"
+    assert lines[0] == "segment_id,code,coder,coded_at,memo,exemplar,quote,notes"
     assert lines[1].endswith(",ask Sam") and lines[3].startswith("P01-0005,barriers,r1,")
     assert lines[3].endswith(",")
 

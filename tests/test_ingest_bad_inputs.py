@@ -312,8 +312,8 @@ def test_force_keeps_columns_a_coder_added_by_hand_in_the_orphaned_file(study):
     result = ingest(study, force=True)
     [moved] = result.orphaned
     orphaned = (study.root / moved.moved_to).read_text(encoding="utf-8").splitlines()
-    assert orphaned[0].startswith("segment_id,code,coder,coded_at,memo,exemplar,my_note,old_text")
-    assert orphaned[1].startswith("P07-0004,motivation,reviewer2,,,,ask about this,")
+    assert orphaned[0].startswith("segment_id,code,coder,coded_at,memo,exemplar,quote,my_note,old_text")
+    assert orphaned[1].startswith("P07-0004,motivation,reviewer2,,,,,ask about this,")
 
 
 def test_force_keeps_columns_a_coder_added_by_hand_in_the_coder_file(study):
@@ -334,8 +334,8 @@ def test_force_keeps_columns_a_coder_added_by_hand_in_the_coder_file(study):
     [moved] = ingest(study, force=True).orphaned
     assert moved.segment_ids == ("P07-0004",)
     kept = coder_file.read_text(encoding="utf-8").splitlines()
-    assert kept[0] == "segment_id,code,coder,coded_at,memo,exemplar,my_note"
-    assert kept[1:] == ["P07-0002,motivation,reviewer2,,,,keep me"]
+    assert kept[0] == "segment_id,code,coder,coded_at,memo,exemplar,quote,my_note"
+    assert kept[1:] == ["P07-0002,motivation,reviewer2,,,,,keep me"]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slqual.errors import AgreementError, ProjectError
-from slqual.fileio import keep_history
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -137,7 +136,7 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     """Read, compute and report; writes only the disagreements file when one is asked for."""
     from slqual.agreement.build import build_ratings
     from slqual.agreement.compute import compute_agreement
-    from slqual.agreement.disagreements import disagreements_table, write_disagreements
+    from slqual.agreement.disagreements import disagreements_table, write_disagreements_file
     from slqual.agreement.methods import methods_paragraph
     from slqual.agreement.report import to_dict
 
@@ -167,11 +166,10 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     data["segment_unit"] = project.settings.unit if project is not None else None
     data["consensus_from_reconcile"] = project is not None and reconciled_into_consensus(project.root)
     table = disagreements_table(ratings, context)
-    written = None
+    written, carried = None, ()
     if options.disagreements is not None:
-        if project is not None:
-            keep_history(project.root, Path(options.disagreements))
-        written = write_disagreements(table, options.disagreements)
+        root = project.root if project is not None else None
+        written, table, carried = write_disagreements_file(table, options.disagreements, ratings.coders, root)
     if project is not None:
         project.audit(
             "agree",
@@ -187,5 +185,5 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
         disagreements=table,
         disagreements_path=written,
         methods=methods_paragraph(data),
-        notes=ratings.notes,
+        notes=(*ratings.notes, *carried),
     )

@@ -303,7 +303,7 @@ def rename(
 
     Example: slqual codebook rename barriers.time_pressure barriers.time
     """
-    from slqual.codebook.edit import rename_code
+    from slqual.recode import rename_code
 
     result = rename_code(get_project(project), old, new)
     info(f"Renamed '{old}' to '{new}' in {result.codebook}")
@@ -322,7 +322,7 @@ def merge(
 
     Example: slqual codebook merge skills.understanding.early_communication skills.understanding.collaboration
     """
-    from slqual.codebook.edit import merge_codes
+    from slqual.recode import merge_codes
 
     if len(codes) < 2:
         raise typer.BadParameter("give the codes to merge and then the code to merge them into")

@@ -15,6 +15,7 @@ from slqual.cli.common import (
     info,
     print_json,
     stdout,
+    warn,
 )
 
 if TYPE_CHECKING:
@@ -51,8 +52,10 @@ def reconcile(
 
     Codes all coders applied are kept. Each disagreement is settled by the decision
     recorded in the disagreements file; with --undecided keep or drop, the rest by that
-    policy. Writes codings/consensus.csv (the previous one is kept in .slqual/history/)
-    and logs every decision in .slqual/reconcile/.
+    policy. Writes codings/consensus.csv, whose source, decided_by and reason columns
+    say how each row came to be (the previous file is kept in .slqual/history/), and
+    logs every decision in .slqual/reconcile/. Refuses while a 'slqual code' session
+    codes as the consensus coder.
 
     Example: slqual reconcile reviewer1 reviewer2 --decisions disagreements.xlsx
     """
@@ -72,6 +75,8 @@ def reconcile(
         into=into,
         dry_run=dry_run,
     )
+    for note in result.notes:
+        warn(note)
     if output is TableOrJson.json:
         print_json(result.to_dict())
     else:

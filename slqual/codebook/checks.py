@@ -40,6 +40,10 @@ ID_PATTERN = re.compile(rf"{ID_PART}(?:\.{ID_PART})*")
 REGEX_PREFIX = "re:"
 # Half of a character pair (a "\ud800" escape in a quoted YAML string): no file format can hold it.
 BROKEN_CHARACTER = re.compile("[\ud800-\udfff]")
+# Control characters (an escape sequence that colours the terminal, Word's line break \v) break
+# terminals, SVG figures and Word files; tab and new line are ordinary text.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_NAMES = {"\x0b": "a line break from Word (Shift+Enter)", "\x0c": "a page break", "\x1b": "an escape"}
 MAX_ISSUES = 200  # past this many problems the check stops: the rest are likely the same mistake
 
 
@@ -319,6 +323,16 @@ class _Checker:
             self.check_characters(item, key, node_id, line)
 
     def check_characters(self, value: Any, key: str, node_id: str | None, line: int | None) -> None:
+        control = CONTROL_CHARACTER.search(value) if isinstance(value, str) else None
+        if control:
+            char = control.group()
+            what = CONTROL_NAMES.get(char, "a control character")
+            self.add(
+                line,
+                node_id,
+                f"'{key}' holds a control character (U+{ord(char):04X}, {what}); "
+                "delete it, or use a real new line in a '|' block for a line break",
+            )
         if isinstance(value, str) and BROKEN_CHARACTER.search(value):
             self.add(
                 line,

@@ -21,7 +21,7 @@ def unknown_code_issues(project: Project, codebook: Codebook) -> list[Issue]:
     ids = codebook.ids()
     issues: list[Issue] = []
     for coder in project.coders():
-        path = project.coder_path(coder)
+        path = project.coder_file(coder)
         frame = read_coding(path, coder)
         for index, code in enumerate(frame["code"].tolist()):
             if not code or code in codebook:

@@ -193,9 +193,9 @@ def autocode(project: Project, coder: str = AUTO_CODER) -> AutocodeResult:
     for sid in frame["segment_id"]:
         hits = matches[sid]
         if not hits:
-            rows.append([sid, "", coder, now, f"{MEMO_PREFIX}: no keyword matched", ""])
+            rows.append([sid, "", coder, now, f"{MEMO_PREFIX}: no keyword matched", "", ""])
         rows.extend(
-            [sid, code, coder, now, f"{MEMO_PREFIX}: matched '{keyword}'", ""] for code, keyword in hits
+            [sid, code, coder, now, f"{MEMO_PREFIX}: matched '{keyword}'", "", ""] for code, keyword in hits
         )
     import pandas as pd
 

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slqual.codings import check_coder_name
 from slqual.errors import CodingsError
 from slqual.fileio import utc_now_iso
+from slqual.processes import process_alive
+from slqual.project import check_coder_name
 
 if TYPE_CHECKING:
     from slqual.project import Project
@@ -64,18 +65,6 @@ def _read(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else {}
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # running, but as another user
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def lock_holder(project: Project, coder: str) -> dict[str, Any] | None:
     """Who holds the coder's lock right now (pid, host, started), or None when nobody does."""
     path = lock_path(project, coder)
@@ -94,7 +83,7 @@ def _holder_active(holder: dict[str, Any], path: Path) -> bool:
     if holder.get("host") != socket.gethostname():
         return True  # cannot see another machine's processes: assume it is still coding
     try:
-        return _alive(int(holder.get("pid", -1)))
+        return process_alive(int(holder.get("pid", -1)))
     except (TypeError, ValueError):
         return False
 
@@ -123,10 +112,19 @@ def acquire_lock(project: Project, coder: str) -> CoderLock:
             continue
         token = uuid.uuid4().hex
         data = {"pid": os.getpid(), "host": socket.gethostname(), "started": utc_now_iso(), "token": token}
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(data))
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(data))
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            # An empty lock would make every other command wait for a session that never starts.
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise CodingsError(
+                f"{path}: the lock for '{coder}' could not be written ({exc.strerror or exc}); "
+                "check that there is space on the disk and that you may write to the project folder"
+            ) from exc
         return CoderLock(path=path, coder=coder, token=token, note=note)
     raise CodingsError(f"{path}: could not take the lock for '{coder}'; try again in a moment")
 

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slqual.cells import csv_text, excel_text, from_csv_text, looks_like_formula
+from slqual.cells import csv_text, excel_text, from_csv_text, looks_like_formula, xml_safe
 from slqual.codings import check_coder_name, csv_separator, read_coding
 from slqual.errors import CodingsError
 from slqual.fileio import atomic_write_bytes, atomic_write_text, utc_now_iso
@@ -277,7 +277,7 @@ def _write_rows(sheet: Any, rows: list[list[str]]) -> None:
     """Write text cells; text that looks like a formula stays text."""
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
-            cell = sheet.cell(r, c, value)
+            cell = sheet.cell(r, c, xml_safe(value) if isinstance(value, str) else value)
             if looks_like_formula(value):
                 cell.data_type = "s"
                 cell.quotePrefix = True

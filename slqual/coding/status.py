@@ -65,7 +65,7 @@ def coding_status(project: Project) -> StatusReport:
     coders: list[CoderStatus] = []
     coded_sets: dict[str, set[str]] = {}
     for coder in project.coders():
-        path = project.coder_path(coder)
+        path = project.coder_file(coder)
         frame = read_coding(path, coder)
         ids = set(frame["segment_id"])
         coded = ids & known

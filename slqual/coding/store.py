@@ -42,6 +42,7 @@ class Answer:
     memo: str = ""
     exemplar: bool = False
     coded_at: str = ""
+    quote: str = ""  # the words to quote from the segment, as the coder marked them
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +51,7 @@ class Answer:
             "memo": self.memo,
             "exemplar": self.exemplar,
             "coded_at": self.coded_at,
+            "quote": self.quote,
         }
 
     @classmethod
@@ -60,6 +62,7 @@ class Answer:
             memo=str(data.get("memo", "")),
             exemplar=bool(data.get("exemplar", False)),
             coded_at=str(data.get("coded_at", "")),
+            quote=str(data.get("quote", "")),
         )
 
 
@@ -75,6 +78,7 @@ def answer_rows(answer: Answer, coder: str) -> list[dict[str, str]]:
         "coded_at": answer.coded_at,
         "memo": answer.memo,
         "exemplar": "1" if answer.exemplar else "",
+        "quote": answer.quote,
     }
     return [{**base, "code": code} for code in (answer.codes or ("",))]
 
@@ -91,12 +95,13 @@ def read_coder_rows(path: Path, coder: str) -> tuple[list[dict[str, str]], list[
 
 
 def rows_to_answer(segment_id: str, rows: list[dict[str, str]]) -> Answer:
-    """Fold a segment's CSV rows back into one answer (memo: first non-empty; exemplar: any)."""
+    """Fold a segment's CSV rows back into one answer (memo, quote: first non-empty; exemplar: any)."""
     codes = tuple(dict.fromkeys(r["code"] for r in rows if r["code"]))
     memo = next((r["memo"] for r in rows if r["memo"]), "")
     exemplar = any(r["exemplar"].strip() == "1" for r in rows)
     coded_at = max((r["coded_at"] for r in rows), default="")
-    return Answer(segment_id, codes, memo, exemplar, coded_at)
+    quote = next((r.get("quote", "") for r in rows if r.get("quote")), "")
+    return Answer(segment_id, codes, memo, exemplar, coded_at, quote)
 
 
 STOP_SIGNALS = tuple(

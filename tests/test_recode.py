@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from slqual.codebook import load_codebook
-from slqual.codebook.edit import IN_PLACE, REDUMPED, merge_codes, rename_code
 from slqual.codebook.usage import check_project_codebook
 from slqual.codings import read_coding
 from slqual.errors import CodebookError
 from slqual.project import init_project
+from slqual.recode import IN_PLACE, REDUMPED, merge_codes, rename_code
 
 DATA = Path(__file__).parent / "data" / "codebooks"
 
@@ -158,7 +158,7 @@ def test_an_unreadable_coder_file_stops_everything_before_writing(study):
 
 
 def test_a_failed_write_restores_the_files_already_written(study, monkeypatch):
-    import slqual.codebook.edit as edit
+    import slqual.recode as edit
 
     real = edit.atomic_write_bytes
     calls = {"n": 0}

@@ -238,7 +238,7 @@ def _coder_changes(
     counts: dict[str, int] = {}
     collapsed = 0
     for coder in project.coders():
-        path = project.coder_path(coder)
+        path = project.coder_file(coder)
         if read_coding(path, coder).empty:  # read_coding also checks the file is usable
             continue
         raw = pd.read_csv(
@@ -262,7 +262,7 @@ def _coders_idle(project: Project) -> Iterator[None]:
     """
     from slqual.coding.lock import coder_lock
     from slqual.coding.store import CodingStore, journal_path
-    from slqual.codings import CODER_NAME
+    from slqual.project import CODER_NAME
 
     with contextlib.ExitStack() as stack:
         # A file whose name is no coder name ('reviewer1 - Copy.csv') can have no session to wait for.
