@@ -15,13 +15,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from slqual.agreement.conger import TWO_CODERS, conger_kappa
 from slqual.agreement.nominal import Sums, UnitTerms, point_statistics, terms_from_labels
+from slqual.agreement.specific import NO_NEGATIVE, NO_POSITIVE, specific_agreement
 from slqual.agreement.undefined import (
     ALWAYS_USED,
     ALWAYS_USED_COMPARED,
     NEVER_USED,
     NEVER_USED_COMPARED,
     NO_BOTH,
+    NO_UNITS,
     PAIR_ALWAYS,
     PAIR_NEVER,
     Stat,
@@ -96,6 +99,7 @@ def binary_agreement(ratings: np.ndarray, coders: tuple[str, ...] | None = None)
         raise ValueError("agreement needs at least two coders")
     terms = terms_from_labels(labels, 2)
     stats, sums, values = point_statistics(terms, binary_reason, coders)
+    stats.update(extra_stats(sums, values, stats["fleiss_kappa"], labels.shape[1]))
     rated = (labels >= 0).sum(axis=0)
     positives = (labels == 1).sum(axis=0)
     prevalence = make_stat(values["pi"][..., 1], [(sums.g1 == 0, "no coder coded any segment")])
@@ -113,6 +117,31 @@ def binary_agreement(ratings: np.ndarray, coders: tuple[str, ...] | None = None)
         terms=terms,
         sums=sums,
     )
+
+
+EXTRA_STATISTICS = ("conger_kappa", "positive_agreement", "negative_agreement")
+
+
+def extra_values(sums: Sums, values: dict[str, np.ndarray], n_coders: int) -> dict[str, np.ndarray]:
+    """Conger's kappa (three or more coders) and specific agreement from the sums (also per replicate)."""
+    defined = ~np.isnan(values["fleiss_kappa"])  # the common rule for chance-corrected statistics
+    conger = conger_kappa(sums, values["percent_agreement"], defined)
+    if n_coders < 3:
+        conger = np.full_like(conger, np.nan)
+    return {"conger_kappa": conger, **specific_agreement(sums.tables)}
+
+
+def extra_stats(sums: Sums, values: dict[str, np.ndarray], fleiss: Stat, n_coders: int) -> dict[str, Stat]:
+    """The extra statistics as Stats, undefined by the same rule and reasons as Fleiss' kappa."""
+    raw = extra_values(sums, values, n_coders)
+    same = [(fleiss.reason == why, why) for why in sorted({r for r in fleiss.reason if r is not None})]
+    none = sums.g2 == 0
+    conger_rules = [(none, NO_UNITS), (np.full(len(fleiss), n_coders < 3), TWO_CODERS), *same]
+    return {
+        "conger_kappa": make_stat(raw["conger_kappa"], conger_rules),
+        "positive_agreement": make_stat(raw["positive_agreement"], [(none, NO_UNITS)], NO_POSITIVE),
+        "negative_agreement": make_stat(raw["negative_agreement"], [(none, NO_UNITS)], NO_NEGATIVE),
+    }
 
 
 def prevalence_bias(tables: np.ndarray) -> tuple[Stat, Stat]:

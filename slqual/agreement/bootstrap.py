@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from slqual.agreement.binary import EXTRA_STATISTICS, extra_values
 from slqual.agreement.masi import MasiData, alpha_masi
 from slqual.agreement.nominal import (
     STATISTICS,
@@ -27,7 +28,7 @@ from slqual.agreement.nominal import (
 from slqual.agreement.overall import mean_defined, pooled_components, pooled_from_components
 from slqual.agreement.undefined import safe_divide
 
-PER_CODE = STATISTICS
+PER_CODE = STATISTICS + EXTRA_STATISTICS
 OVERALL = (
     "percent_agreement",
     "percent_agreement_all_codes",
@@ -120,6 +121,7 @@ def bootstrap(
         weights = unit_weights(np.random.default_rng(chunk_seed), stop - start, n_units)
         sums = sums_from_histogram(pattern_histogram(terms, weights), arrays, terms.n_categories)
         values = values_from_sums(sums, terms.n_categories)
+        values.update(extra_values(sums, values, n_coders))
         for name in PER_CODE:
             samples[name][start:stop] = values[name]
         pa_sum[start:stop] = sums.pa

@@ -14,6 +14,9 @@ SHORT = {
     "krippendorff_alpha": "alpha",
     "gwet_ac1": "AC1",
     "brennan_prediger": "B-P",
+    "conger_kappa": "Conger k",
+    "positive_agreement": "ppos",
+    "negative_agreement": "pneg",
 }
 
 
@@ -81,6 +84,10 @@ def csv_text(data: dict) -> str:
         "interpretation_kappa",
         "interpretation_alpha",
         "too_rare",
+        "a",
+        "b",
+        "c",
+        "d",
         "undefined",
         "ci_withheld",
     ]
@@ -103,6 +110,7 @@ def csv_text(data: dict) -> str:
             row["interpretation"].get("cohen_kappa", ""),
             row["interpretation"].get("krippendorff_alpha", ""),
             int(row["too_rare"]),
+            *[row["counts"][name] for name in "abcd"],
             "; ".join(f"{k}: {v}" for k, v in row["undefined"].items()),
             "; ".join(f"{k}: {v}" for k, v in row["ci_withheld"].items()),
         ]

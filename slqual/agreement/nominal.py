@@ -124,7 +124,8 @@ class Sums:
     pa: sum of the per-unit share of agreeing pairs (…, K);
     nq: pairable values per category over units rated at least twice (…, K, Q);
     do: sum of disagreeing ordered pairs / (raters - 1) (…, K);
-    tables: per coder pair the joint counts (P, …, K, Q, Q).
+    tables: per coder pair the joint counts (P, …, K, Q, Q);
+    coder_counts: per coder the ratings in each category over the units they rated (C, …, K, Q).
     """
 
     g1: np.ndarray
@@ -134,6 +135,7 @@ class Sums:
     nq: np.ndarray
     do: np.ndarray
     tables: np.ndarray
+    coder_counts: np.ndarray | None = None
 
 
 def pattern_arrays(terms: UnitTerms) -> dict[str, np.ndarray]:
@@ -158,6 +160,8 @@ def pattern_arrays(terms: UnitTerms) -> dict[str, np.ndarray]:
         both = (labels[:, i] >= 0) & (labels[:, j] >= 0)
         cell = np.where(both, labels[:, i] * q + labels[:, j], -1)
         out[f"pair{p}"] = (cell[:, None] == cells[None, :]).astype(float)
+    for coder in range(labels.shape[1]):
+        out[f"coder{coder}"] = (labels[:, coder][:, None] == np.arange(q)[None, :]).astype(float)
     return out
 
 
@@ -180,14 +184,16 @@ def pattern_histogram(terms: UnitTerms, weights: np.ndarray | None = None) -> np
 def sums_from_histogram(hist: np.ndarray, arrays: dict[str, np.ndarray], n_categories: int) -> Sums:
     """Sums of the unit terms from a pattern histogram (…, K, n_patterns)."""
     q = n_categories
-    parts = {name: hist @ a for name, a in arrays.items() if not name.startswith("pair")}
+    parts = {name: hist @ a for name, a in arrays.items() if not name.startswith(("pair", "coder"))}
     pairs = [hist @ a for name, a in arrays.items() if name.startswith("pair")]
     tables = (
         np.stack([t.reshape(*t.shape[:-1], q, q) for t in pairs])
         if pairs
         else np.zeros((0, *hist.shape[:-1], q, q))
     )
-    return Sums(tables=tables, **parts)
+    coders = [hist @ a for name, a in arrays.items() if name.startswith("coder")]
+    coder_counts = np.stack(coders) if coders else None
+    return Sums(tables=tables, coder_counts=coder_counts, **parts)
 
 
 def sum_terms(terms: UnitTerms, weights: np.ndarray | None = None) -> Sums:

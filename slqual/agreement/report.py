@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from slqual.agreement.binary import EXTRA_STATISTICS
 from slqual.agreement.compute import RARE_BELOW, AgreementResult
 from slqual.agreement.nominal import STATISTICS
+from slqual.agreement.specific import pair_counts
 from slqual.agreement.undefined import NO_CI, Stat, degenerate_reasons
 
-PER_CODE = STATISTICS
+PER_CODE = STATISTICS + EXTRA_STATISTICS
 EXTRA = ("prevalence", "prevalence_index", "bias_index")
 OVERALL = (
     "percent_agreement",
@@ -26,7 +28,7 @@ OVERALL = (
     "krippendorff_alpha",
     "gwet_ac1",
 )
-KAPPAS = ("cohen_kappa", "fleiss_kappa", "gwet_ac1", "brennan_prediger", "pooled_kappa")
+KAPPAS = ("cohen_kappa", "fleiss_kappa", "conger_kappa", "gwet_ac1", "brennan_prediger", "pooled_kappa")
 ALPHAS = ("krippendorff_alpha", "krippendorff_alpha_masi", "mean_alpha")
 ALPHA_RELIABLE, ALPHA_TENTATIVE = 0.800, 0.667
 LANDIS_KOCH = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial"))
@@ -111,6 +113,7 @@ def to_dict(result: AgreementResult) -> dict:
         "prevalence_index": pc.prevalence_index,
         "bias_index": pc.bias_index,
     }
+    counts = pair_counts(pc.sums.tables)  # (P, K) each
     codes = []
     for k, code in enumerate(r.codes):
         block = _block(stats, PER_CODE + EXTRA, k)
@@ -126,10 +129,19 @@ def to_dict(result: AgreementResult) -> dict:
             "rated": {coder: int(pc.rated[c, k]) for c, coder in enumerate(r.coders)},
             "too_rare": bool(result.too_rare[k]),
             **block,
+            "counts": {name: _count_value(v[:, k].sum()) for name, v in counts.items()},
             "below_min_alpha": None
             if result.min_alpha is None or alpha is None
             else alpha < result.min_alpha,
         }
+        if len(pc.pairs) > 1:
+            row["pair_counts"] = [
+                {
+                    "coders": [r.coders[i], r.coders[j]],
+                    **{name: _count_value(v[p, k]) for name, v in counts.items()},
+                }
+                for p, (i, j) in enumerate(pc.pairs)
+            ]
         if result.bootstrap_ci:
             row["ci_bootstrap"] = {
                 name: _interval(low[k], high[k]) for name, (low, high) in result.bootstrap_ci.items()
@@ -191,6 +203,11 @@ def to_dict(result: AgreementResult) -> dict:
         "no_interval_reason": NO_CI,
         "too_rare_below": RARE_BELOW,
     }
+
+
+def _count_value(value: float) -> int | float:
+    """A count as an int (a float only when weighted)."""
+    return int(value) if float(value).is_integer() else _num(value)
 
 
 def _coverage(rated: np.ndarray) -> dict[str, int]:
