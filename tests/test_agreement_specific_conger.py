@@ -1,4 +1,4 @@
-"""Specific positive/negative agreement with the 2x2 counts, and Conger's kappa (issue 10, beyond the peers)."""
+"""Specific positive and negative agreement with the 2x2 counts, and Conger's kappa (issue 10)."""
 
 from __future__ import annotations
 
