@@ -89,23 +89,29 @@ def binary_labels(ratings: np.ndarray) -> np.ndarray:
     return labels
 
 
-def binary_agreement(ratings: np.ndarray, coders: tuple[str, ...] | None = None) -> BinaryAgreement:
+def binary_agreement(
+    ratings: np.ndarray, coders: tuple[str, ...] | None = None, weights: np.ndarray | None = None
+) -> BinaryAgreement:
     """All per-code statistics for binary presence ratings (see module docstring).
 
-    ``coders`` names the coders in the reasons for undefined values.
+    ``coders`` names the coders in the reasons for undefined values; ``weights`` (U,) weighs the
+    segments (``--weight words``; see ``nominal.point_statistics``).
     """
     labels = binary_labels(ratings)
     if labels.shape[1] < 2:
         raise ValueError("agreement needs at least two coders")
     terms = terms_from_labels(labels, 2)
-    stats, sums, values = point_statistics(terms, binary_reason, coders)
-    stats.update(extra_stats(sums, values, stats["fleiss_kappa"], labels.shape[1]))
+    stats, sums, values = point_statistics(terms, binary_reason, coders, weights)
+    raters = (labels >= 0).sum(axis=1)  # (U, K)
+    n = (raters >= 2).sum(axis=0)
+    stats.update(extra_stats(sums, values, stats["fleiss_kappa"], labels.shape[1], n))
     rated = (labels >= 0).sum(axis=0)
     positives = (labels == 1).sum(axis=0)
-    prevalence = make_stat(values["pi"][..., 1], [(sums.g1 == 0, "no coder coded any segment")])
+    anyone = (raters >= 1).sum(axis=0)
+    prevalence = make_stat(values["pi"][..., 1], [(anyone == 0, "no coder coded any segment")])
     pi_idx, bi_idx = prevalence_bias(sums.tables)
     return BinaryAgreement(
-        n=sums.g2.astype(int),
+        n=n.astype(int),
         rated=rated,
         positives=positives,
         stats=stats,
@@ -131,11 +137,15 @@ def extra_values(sums: Sums, values: dict[str, np.ndarray], n_coders: int) -> di
     return {"conger_kappa": conger, **specific_agreement(sums.tables)}
 
 
-def extra_stats(sums: Sums, values: dict[str, np.ndarray], fleiss: Stat, n_coders: int) -> dict[str, Stat]:
-    """The extra statistics as Stats, undefined by the same rule and reasons as Fleiss' kappa."""
+def extra_stats(
+    sums: Sums, values: dict[str, np.ndarray], fleiss: Stat, n_coders: int, n: np.ndarray
+) -> dict[str, Stat]:
+    """The extra statistics as Stats, undefined by the same rule and reasons as Fleiss' kappa.
+
+    ``n`` (K,): segments rated by two or more coders."""
     raw = extra_values(sums, values, n_coders)
     same = [(fleiss.reason == why, why) for why in sorted({r for r in fleiss.reason if r is not None})]
-    none = sums.g2 == 0
+    none = n == 0
     conger_rules = [(none, NO_UNITS), (np.full(len(fleiss), n_coders < 3), TWO_CODERS), *same]
     return {
         "conger_kappa": make_stat(raw["conger_kappa"], conger_rules),

@@ -55,7 +55,7 @@ class BootstrapResult:
     below: np.ndarray | None
 
 
-def unit_weights(rng: np.random.Generator, n_replicates: int, n_units: int) -> np.ndarray:
+def draw_weights(rng: np.random.Generator, n_replicates: int, n_units: int) -> np.ndarray:
     """(B, U) counts of how often each unit is drawn in each replicate."""
     draws = rng.integers(0, n_units, size=(n_replicates, n_units))
     offsets = (np.arange(n_replicates) * n_units)[:, None]
@@ -83,13 +83,17 @@ def bootstrap(
     seed: int | None = None,
     min_alpha: float | None = None,
     used: np.ndarray | None = None,
+    unit_weights: np.ndarray | None = None,
 ) -> BootstrapResult:
     """Percentile intervals for every per-code and overall statistic.
 
     ``used`` (K,) marks the codes some coder applied: overall percent agreement is over those.
+    ``unit_weights`` (U,) weighs the segments (``--weight words``): a resample's weight of a segment
+    is how often it was drawn times its weight; whether a statistic is defined still counts segments.
     """
     active = terms.rated_by_anyone()
     terms = terms.subset(active)
+    word_weights = None if unit_weights is None else np.asarray(unit_weights, dtype=float)[active]
     n_units, n_codes = terms.n_units, terms.n_codes
     n_coders = max(j for _, j in terms.pairs) + 1
     keep = np.ones(n_codes, dtype=bool) if used is None else np.asarray(used, dtype=bool)
@@ -118,9 +122,15 @@ def bootstrap(
                 ),
             )
     for (start, stop), chunk_seed in zip(chunks, seeds, strict=True):
-        weights = unit_weights(np.random.default_rng(chunk_seed), stop - start, n_units)
+        draws = draw_weights(np.random.default_rng(chunk_seed), stop - start, n_units)
+        weights = draws if word_weights is None else draws * word_weights[None, :]
         sums = sums_from_histogram(pattern_histogram(terms, weights), arrays, terms.n_categories)
-        values = values_from_sums(sums, terms.n_categories)
+        counts = (
+            None
+            if word_weights is None
+            else sums_from_histogram(pattern_histogram(terms, draws), arrays, terms.n_categories)
+        )
+        values = values_from_sums(sums, terms.n_categories, counts)
         values.update(extra_values(sums, values, n_coders))
         for name in PER_CODE:
             samples[name][start:stop] = values[name]
@@ -160,6 +170,8 @@ def _masi_subset(masi: MasiData, active: np.ndarray) -> MasiData:
     pairs = {}
     if masi.pair_unit_a is not None:
         pairs = {"pair_unit_a": new_index[masi.pair_unit_a], "pair_unit_b": new_index[masi.pair_unit_b]}
+    if masi.unit_weights is not None:
+        pairs["unit_weights"] = masi.unit_weights[active]
     return replace(
         masi,
         unit_values=masi.unit_values[np.nonzero(active)[0]],

@@ -180,6 +180,11 @@ def build_ratings(
     )
 
 
+def word_counts(texts: pd.Series) -> np.ndarray:
+    """Each segment's length in words (runs of non-space characters), the weights of --weight words."""
+    return texts.fillna("").astype(str).str.split().str.len().to_numpy(dtype=float)
+
+
 def exclusive_labels(ratings: Ratings) -> np.ndarray:
     """For mutually exclusive codes: (U, C) labels, the index of the one code, -1 when not rated."""
     labels = np.where(ratings.rated, ratings.present.argmax(axis=2), -1)

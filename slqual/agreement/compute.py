@@ -59,6 +59,7 @@ class AgreementResult:
     pairs: tuple[PairResult, ...]
     boot: BootstrapResult | None
     min_alpha: float | None
+    weight: str  # "segments" or "words"
     masi_method: str  # "exact" or "sampled"
     masi_mc_se: float | None  # Monte Carlo standard error of the sampled MASI alpha
     used: np.ndarray  # (K,) bool: some coder applied the code to some segment
@@ -81,20 +82,26 @@ def compute_agreement(
     replicates: int = 0,
     seed: int | None = None,
     min_alpha: float | None = None,
+    weights: np.ndarray | None = None,
 ) -> AgreementResult:
-    """All statistics; with ``replicates`` > 0 also bootstrap intervals for every one of them."""
-    per_code = binary_agreement(ratings.ratings, ratings.coders)
+    """All statistics; with ``replicates`` > 0 also bootstrap intervals for every one of them.
+
+    ``weights`` (U,): weigh each segment (its length in words, ``--weight words``); every statistic
+    is then a weighted one, counts of segments (n) stay counts, and intervals come only from the
+    bootstrap.
+    """
+    per_code = binary_agreement(ratings.ratings, ratings.coders, weights)
     r = ratings.rated.sum(axis=1)
     overall_n = int((r >= 2).sum())
     few = [(overall_n == 0, NO_UNITS), (overall_n == 1, ONE_UNIT)]
     sums = per_code.sums
     alphas = per_code.stats["krippendorff_alpha"].value
     masi_seed = 0 if seed is None else seed
-    masi_data = prepare(ratings.present, ratings.rated, seed=masi_seed)
+    masi_data = prepare(ratings.present, ratings.rated, seed=masi_seed, weights=weights)
     n_coders = len(ratings.coders)
     applied = per_code.positives.sum(axis=0)
     code_used = applied > 0
-    segments_value, _ = segment_agreement(ratings.present, ratings.rated)
+    segments_value, _ = segment_agreement(ratings.present, ratings.rated, weights)
     overall = {
         "percent_agreement": _scalar(
             overall_percent_agreement(sums, code_used), [*few[:1], (not code_used.any(), NO_CODE_USED)]
@@ -117,7 +124,9 @@ def compute_agreement(
         n_categories = len(used)
         if n_categories >= 2:
             nominal, _, _ = point_statistics(
-                terms_from_labels(remap[labels][:, :, None], n_categories), coders=ratings.coders
+                terms_from_labels(remap[labels][:, :, None], n_categories),
+                coders=ratings.coders,
+                weights=weights,
             )
             for name in NOMINAL_OVERALL:
                 overall[name] = nominal[name]
@@ -127,12 +136,12 @@ def compute_agreement(
     else:
         for name in NOMINAL_OVERALL:
             overall[name] = _scalar(np.nan, [], NOT_EXCLUSIVE)
-    pairs = _pairs(ratings, per_code, masi_seed) if n_coders >= 3 else ()
+    pairs = _pairs(ratings, per_code, masi_seed, weights) if n_coders >= 3 else ()
     stats = dict(per_code.stats)
     boot = None
     bootstrap_ci: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if replicates > 0:
-        boot = bootstrap(per_code.terms, masi_data, replicates, seed, min_alpha, code_used)
+        boot = bootstrap(per_code.terms, masi_data, replicates, seed, min_alpha, code_used, weights)
         bootstrap_ci = {
             name: _clean(stats[name].value, low, high) for name, (low, high) in boot.per_code.items()
         }
@@ -155,6 +164,7 @@ def compute_agreement(
         pairs=pairs,
         boot=boot,
         min_alpha=min_alpha,
+        weight="segments" if weights is None else "words",
         masi_method=masi_data.method,
         masi_mc_se=masi_data.mc_se if overall["krippendorff_alpha_masi"].get() is not None else None,
         used=code_used,
@@ -168,14 +178,16 @@ def _clean(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.nda
     return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
 
-def _pairs(ratings: Ratings, per_code: BinaryAgreement, seed: int = 0) -> tuple[PairResult, ...]:
+def _pairs(
+    ratings: Ratings, per_code: BinaryAgreement, seed: int = 0, weights: np.ndarray | None = None
+) -> tuple[PairResult, ...]:
     summary = pair_summary(per_code.sums)
     out = []
     for p, (i, j) in enumerate(per_code.pairs):
         both = ratings.rated[:, i] & ratings.rated[:, j]
         n = int(both.sum())
         few = [(n == 0, NO_UNITS), (n == 1, ONE_UNIT)]
-        masi = prepare(ratings.present[:, [i, j]], ratings.rated[:, [i, j]], seed=seed)
+        masi = prepare(ratings.present[:, [i, j]], ratings.rated[:, [i, j]], seed=seed, weights=weights)
         out.append(
             PairResult(
                 coders=(ratings.coders[i], ratings.coders[j]),

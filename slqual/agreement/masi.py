@@ -90,6 +90,7 @@ class MasiData:
     pair_unit_a: np.ndarray | None = None
     pair_unit_b: np.ndarray | None = None
     costs: dict | None = None
+    unit_weights: np.ndarray | None = None  # (U,) segment weights (--weight words), None: equal
 
     @property
     def method(self) -> str:
@@ -104,8 +105,9 @@ class MasiData:
         """Monte Carlo standard error of alpha (delta method on the sampled D_e), None when exact."""
         if self.de_se is None:
             return None
-        n = float(self.unit_n.sum())
-        d_o = float(self.unit_do.sum()) / n if n else float("nan")
+        w = np.ones(len(self.unit_n)) if self.unit_weights is None else self.unit_weights
+        n = float(w @ self.unit_n)
+        d_o = float(w @ self.unit_do) / n if n else float("nan")
         if not self.de_sampled or not np.isfinite(d_o):
             return None
         return d_o / self.de_sampled**2 * self.de_se
@@ -125,11 +127,19 @@ class MasiData:
         return max(next(iter(m.values())).shape[0] for m in self.moments if m)
 
 
-def prepare(present: np.ndarray, rated: np.ndarray, method: str | None = None, seed: int = 0) -> MasiData:
+def prepare(
+    present: np.ndarray,
+    rated: np.ndarray,
+    method: str | None = None,
+    seed: int = 0,
+    weights: np.ndarray | None = None,
+) -> MasiData:
     """present: bool (U, C, K) codes each coder applied; rated: bool (U, C) coder coded the unit.
 
     ``method`` forces "moments", "blocked" or "sampled" (tests); by default the cheapest within
-    its budget (``masi_pairs.choose_method``). ``seed`` seeds the pair sample.
+    its budget (``masi_pairs.choose_method``). ``seed`` seeds the pair sample. ``weights`` (U,)
+    weighs each segment's values (``--weight words``): a value counts as often as its segment has
+    words, in D_o and in D_e.
     """
     from scipy import sparse
 
@@ -176,6 +186,7 @@ def prepare(present: np.ndarray, rated: np.ndarray, method: str | None = None, s
         "unit_n": r * pairable,
         "sizes": sizes,
         "groups": groups,
+        "unit_weights": None if weights is None else np.asarray(weights, dtype=float),
     }
     how, costs = masi_pairs.choose_method(sizes)
     how = method or how
@@ -194,8 +205,18 @@ def prepare(present: np.ndarray, rated: np.ndarray, method: str | None = None, s
         inter = masi_pairs.intersections(words[sa], words[sb])
         distance = 1.0 - masi_lookup(sizes[sa], sizes[sb], inter)
         if how == "sampled":
-            sample["de_sampled"] = float(distance.mean())
-            sample["de_se"] = float(distance.std(ddof=1) / np.sqrt(len(distance)))
+            if weights is None:
+                sample["de_sampled"] = float(distance.mean())
+                sample["de_se"] = float(distance.std(ddof=1) / np.sqrt(len(distance)))
+            else:  # a ratio estimator: pairs weighted by their two segments' weights
+                pw = (
+                    np.asarray(weights, dtype=float)[unit_of[first]]
+                    * np.asarray(weights, float)[unit_of[second]]
+                )
+                de = float(pw @ distance / pw.sum()) if pw.sum() > 0 else float("nan")
+                sample["de_sampled"] = de
+                spread = np.std(pw * (distance - de), ddof=1) / max(float(pw.mean()), 1e-300)
+                sample["de_se"] = float(spread / np.sqrt(len(distance)))
         keep = slice(0, masi_pairs.BOOT_SAMPLE_PAIRS)
         sample["pair_distance"] = distance[keep]
         sample["pair_unit_a"] = unit_of[first[keep]]
@@ -266,7 +287,10 @@ def alpha_masi(data: MasiData, weights: np.ndarray | None = None, exact_de: bool
     (``masi_pairs.reweighted_de``), so that its cost does not grow with the data.
     """
     n_units = data.unit_values.shape[0]
-    w = np.ones((1, n_units)) if weights is None else np.asarray(weights, dtype=float)
+    if weights is None:
+        w = np.ones((1, n_units)) if data.unit_weights is None else data.unit_weights[None, :]
+    else:
+        w = np.asarray(weights, dtype=float)
     n = w @ data.unit_n.astype(float)
     d_o = safe_divide(w @ data.unit_do, n)
     if data.how == "sampled" and weights is None:

@@ -213,6 +213,13 @@ def methods_paragraph(data: dict) -> str:
             f"missing ratings){extra}, Krippendorff's alpha (nominal), Gwet's AC1 and the Brennan-Prediger "
             f"coefficient{specific}, with the prevalence and bias indices of Byrt, Bishop and Carlin (1993)."
         )
+        if data.get("weight") == "words":
+            parts.append(
+                "Every statistic was computed with each segment weighted by its length in words, so that "
+                "a long answer counts for more than a short one (segment counts are still numbers of "
+                "segments); analytic intervals were therefore not used, as their variance formulas "
+                "assume equally weighted segments."
+            )
         if single:
             parts.append(
                 f"The {_count(single, 'segment')} coded by only one coder {'was' if single == 1 else 'were'} "

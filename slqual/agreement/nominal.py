@@ -218,10 +218,15 @@ def cohen_from_tables(tables: np.ndarray) -> dict[str, np.ndarray]:
     return {"n": n, "po": po, "pe": pe, "kappa": kappa}
 
 
-def values_from_sums(s: Sums, n_categories: int) -> dict[str, np.ndarray]:
-    """Every statistic's value from the sums; NaN where it is undefined."""
+def values_from_sums(s: Sums, n_categories: int, counts: Sums | None = None) -> dict[str, np.ndarray]:
+    """Every statistic's value from the sums; NaN where it is undefined.
+
+    ``counts``: the same sums over units counted once each, when ``s`` is weighted (``--weight
+    words``): whether a statistic is defined depends on how many segments there are, not on words.
+    """
     q = n_categories
-    enough = s.g2 >= 2
+    counts = s if counts is None else counts
+    enough = counts.g2 >= 2
     pa = safe_divide(s.pa, s.g2)
     pi = safe_divide(s.pi_num, s.g1[..., None])
     pe_fleiss = (pi * pi).sum(axis=-1)
@@ -230,11 +235,11 @@ def values_from_sums(s: Sums, n_categories: int) -> dict[str, np.ndarray]:
     de_num = n_pairable**2 - (s.nq**2).sum(axis=-1)
     alpha = 1.0 - safe_divide((n_pairable - 1) * s.do, np.where(de_num > TINY, de_num, 0.0))
     pairwise = cohen_from_tables(s.tables)
-    pair_ok = pairwise["n"] >= 2
+    pair_ok = counts.tables.sum(axis=(-2, -1)) >= 2
     pair_kappa = np.where(pair_ok, pairwise["kappa"], np.nan)
     # One rule for every chance-corrected statistic: defined when the segments rated twice (the ones
     # compared) hold at least two categories; Fleiss' and AC1's shares alone would say otherwise.
-    enough = enough & ((s.nq > 0).sum(axis=-1) >= 2)
+    enough = enough & ((counts.nq > 0).sum(axis=-1) >= 2)
     return {
         "percent_agreement": pa,
         "fleiss_kappa": np.where(enough, chance_corrected(pa, pe_fleiss), np.nan),
@@ -281,20 +286,27 @@ def _one_category_reason(
 
 
 def point_statistics(
-    terms: UnitTerms, reason_for: CategoryReason | None = None, coders: tuple[str, ...] | None = None
+    terms: UnitTerms,
+    reason_for: CategoryReason | None = None,
+    coders: tuple[str, ...] | None = None,
+    weights: np.ndarray | None = None,
 ) -> tuple[dict[str, Stat], Sums, dict[str, np.ndarray]]:
     """All statistics for every code, with reasons where undefined and analytic intervals.
 
-    ``coders`` names the coders in reasons (default: coder 1, coder 2, ...).
-    Returns the Stats, the plain sums and the raw values (including the
+    ``coders`` names the coders in reasons (default: coder 1, coder 2, ...). ``weights`` (U,)
+    weighs each unit (segment length in words): every sum over units becomes a weighted sum, the
+    rules for undefined still count segments, and no analytic interval is given (their variance
+    formulas assume equally weighted segments; the bootstrap gives intervals).
+    Returns the Stats, the (weighted) sums and the raw values (including the
     pairwise kappas, shape (P, K)).
     """
     reason_for = reason_for or nominal_reason
-    s = sum_terms(terms)
-    v = values_from_sums(s, terms.n_categories)
-    none = s.g2 == 0
-    single = s.g2 == 1
-    alpha_one = _one_category_reason(s.nq, s.pi_num, reason_for)
+    counts = sum_terms(terms)
+    s = counts if weights is None else _squeeze(sum_terms(terms, np.asarray(weights, float)[None, :]))
+    v = values_from_sums(s, terms.n_categories, counts)
+    none = counts.g2 == 0
+    single = counts.g2 == 1
+    alpha_one = _one_category_reason(counts.nq, counts.pi_num, reason_for)
     base = [(none, NO_UNITS), (single, ONE_UNIT)]
     stats = {
         "percent_agreement": make_stat(v["percent_agreement"], [(none, NO_UNITS)]),
@@ -305,7 +317,7 @@ def point_statistics(
         "brennan_prediger": make_stat(v["brennan_prediger"], [*base, *_as_rules(alpha_one)]),
         "krippendorff_alpha": make_stat(v["krippendorff_alpha"], [*base, *_as_rules(alpha_one)]),
     }
-    pair_reasons = [_pair_reasons(s.tables[p], reason_for) for p in range(len(terms.pairs))]
+    pair_reasons = [_pair_reasons(counts.tables[p], reason_for) for p in range(len(terms.pairs))]
     # A code with no variation at all explains every pair's undefined kappa; name it before any pair.
     kappa_rules = [*base, *_as_rules(alpha_one)]
     for p, (i, j) in enumerate(terms.pairs):
@@ -313,8 +325,25 @@ def point_statistics(
         prefix = "" if len(terms.pairs) == 1 else f"kappa for {first} and {second}: "
         kappa_rules.extend((mask, prefix + why) for mask, why in pair_reasons[p])
     stats["cohen_kappa"] = make_stat(v["cohen_kappa"], kappa_rules)
-    stats = add_analytic_intervals(stats, terms, s, v)
+    if weights is None:
+        stats = add_analytic_intervals(stats, terms, s, v)
     return stats, s, v
+
+
+def _squeeze(s: Sums) -> Sums:
+    """Sums computed with one row of weights (1, ...) as plain sums."""
+    from dataclasses import fields
+
+    out = {}
+    for f in fields(s):
+        value = getattr(s, f.name)
+        if value is None:
+            out[f.name] = None
+        elif f.name in ("tables", "coder_counts"):
+            out[f.name] = value[:, 0]
+        else:
+            out[f.name] = value[0]
+    return Sums(**out)
 
 
 def _as_rules(reasons: np.ndarray) -> list[tuple[np.ndarray, str]]:

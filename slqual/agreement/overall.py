@@ -21,11 +21,13 @@ def overall_percent_agreement(s: Sums, used: np.ndarray | None = None) -> np.nda
     return safe_divide(np.where(keep, s.pa, 0.0).sum(axis=-1), np.where(keep, s.g2, 0.0).sum(axis=-1))
 
 
-def segment_agreement(present: np.ndarray, rated: np.ndarray) -> tuple[float, int]:
+def segment_agreement(
+    present: np.ndarray, rated: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[float, int]:
     """Share of coder pairs giving a segment the identical set of codes, averaged over segments rated twice.
 
     Returns (value, segments compared); NaN when no segment was rated twice. "No code applies" from both
-    coders is agreement (two empty sets are identical).
+    coders is agreement (two empty sets are identical). ``weights`` (U,) weighs the segments.
     """
     n_units, n_coders = rated.shape
     agree = np.zeros(n_units)
@@ -38,7 +40,10 @@ def segment_agreement(present: np.ndarray, rated: np.ndarray) -> tuple[float, in
             pairs += both
     compared = pairs > 0
     n = int(compared.sum())
-    return (float(np.mean(agree[compared] / pairs[compared])) if n else float("nan")), n
+    w = np.ones(n_units) if weights is None else np.asarray(weights, dtype=float)
+    share = np.where(compared, agree / np.where(compared, pairs, 1), 0.0)
+    total = float(w[compared].sum())
+    return (float(w @ share) / total if n and total > 0 else float("nan")), n
 
 
 def pooled_components(s: Sums, n_coders: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -182,6 +182,7 @@ def to_dict(result: AgreementResult) -> dict:
         "coders": list(r.coders),
         "level": r.level,
         "unit": "segment",
+        "weight": result.weight,
         "units": len(r.units),
         "coverage": _coverage(r.rated),
         "kappa_type": result.kappa_type,

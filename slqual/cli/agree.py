@@ -30,6 +30,11 @@ class Level(str, Enum):
     theme = "theme"
 
 
+class Weight(str, Enum):
+    segments = "segments"
+    words = "words"
+
+
 def agree(
     coders: Annotated[
         list[str],
@@ -42,6 +47,13 @@ def agree(
         Level, typer.Option("--level", help="Compare codes, or themes (any code under a theme).")
     ] = Level.code,
     output_format: FormatOption = OutputFormat.table,
+    weight: Annotated[
+        Weight,
+        typer.Option(
+            "--weight",
+            help="Count each segment once, or weigh it by its length in words (needs a project).",
+        ),
+    ] = Weight.segments,
     replicates: Annotated[
         int,
         typer.Option(
@@ -105,6 +117,7 @@ def agree(
             min_alpha=min_alpha,
             disagreements=disagreements,
             force=force,
+            weight=weight.value,
         )
     )
     for note in outcome.notes:
