@@ -53,6 +53,7 @@ class Ratings:
     in_project: bool
     notes: tuple[str, ...] = ()
     parents: tuple[str, ...] = ()
+    domains: tuple = ()  # cu_alpha.Domain per codebook node marked exclusive: true (code level)
 
 
 def _listing(items: list[str]) -> str:
@@ -177,7 +178,29 @@ def build_ratings(
         in_project=codebook is not None,
         notes=tuple(notes),
         parents=tuple(parents),
+        domains=exclusive_domains(codebook, codes) if codebook is not None and level == "code" else (),
     )
+
+
+def exclusive_domains(codebook: Codebook, codes: list[str]) -> tuple:
+    """Every node marked ``exclusive: true`` with children, as a ``cu_alpha.Domain`` over ``codes``."""
+    from slqual.agreement.cu_alpha import Domain
+
+    column = {c: i for i, c in enumerate(codes)}
+    out = []
+    for node in codebook.nodes.values():
+        if not (getattr(node, "exclusive", False) and node.children):
+            continue
+        child_of = np.full(len(codes), -1, dtype=np.int64)
+        for index, child in enumerate(node.children):
+            stack = [child]
+            while stack:
+                current = stack.pop()
+                if current.id in column:
+                    child_of[column[current.id]] = index
+                stack.extend(current.children)
+        out.append(Domain(node.id, node.name, tuple(c.id for c in node.children), child_of))
+    return tuple(out)
 
 
 def word_counts(texts: pd.Series) -> np.ndarray:

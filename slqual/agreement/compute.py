@@ -9,6 +9,7 @@ import numpy as np
 from slqual.agreement.binary import BinaryAgreement, binary_agreement
 from slqual.agreement.bootstrap import BootstrapResult, bootstrap
 from slqual.agreement.build import Ratings, exclusive_labels
+from slqual.agreement.cu_alpha import cu_alpha
 from slqual.agreement.masi import alpha_masi_stat, prepare
 from slqual.agreement.nominal import point_statistics, terms_from_labels
 from slqual.agreement.overall import (
@@ -62,6 +63,7 @@ class AgreementResult:
     weight: str  # "segments" or "words"
     masi_method: str  # "exact" or "sampled"
     masi_mc_se: float | None  # Monte Carlo standard error of the sampled MASI alpha
+    cu_alpha: tuple  # cu_alpha.CuAlpha per exclusive codebook node
     used: np.ndarray  # (K,) bool: some coder applied the code to some segment
     too_rare: np.ndarray  # (K,) bool: applied fewer than RARE_BELOW times in total
 
@@ -167,6 +169,7 @@ def compute_agreement(
         weight="segments" if weights is None else "words",
         masi_method=masi_data.method,
         masi_mc_se=masi_data.mc_se if overall["krippendorff_alpha_masi"].get() is not None else None,
+        cu_alpha=cu_alpha(ratings.present, ratings.rated, ratings.domains, ratings.coders, weights),
         used=code_used,
         too_rare=applied < RARE_BELOW,
     )

@@ -66,6 +66,22 @@ def code_tree(codes: list[dict]) -> list[dict]:
     return out
 
 
+def cu_alpha_lines(data: dict) -> list[str]:
+    """One line per exclusive theme: its cu-alpha, n, and the reason or the conflicts."""
+    out = []
+    for cu in data.get("cu_alpha", []):
+        value = "undefined" if cu["krippendorff_alpha"] is None else f"{cu['krippendorff_alpha']:.3f}"
+        text = (
+            f"cu-alpha for {cu['theme']} (which of its {len(cu['categories'])} codes, n = {cu['n']}): {value}"
+        )
+        if cu["undefined"]:
+            text += f" ({cu['undefined']})"
+        if cu["conflicts"]:
+            text += f"; {cu['conflicts']} rating(s) with two of its codes on one segment were left out"
+        out.append(text)
+    return out
+
+
 def _cell(value: float | None, digits: int = 3) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
@@ -159,6 +175,7 @@ def markdown_text(data: dict) -> str:
         f"alpha (MASI) {_cell(o['krippendorff_alpha_masi'])}, pooled kappa {_cell(o['pooled_kappa'])}, "
         f"mean alpha {_cell(o['mean_alpha'])}.",
     ]
+    lines += [f"{line}." for line in cu_alpha_lines(data)]
     if notes or any(row["too_rare"] for row in data["codes"]):
         lines.append("")
     lines += [f"[^{mark}]: {why}" for why, mark in notes.items()]

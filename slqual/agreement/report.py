@@ -200,6 +200,19 @@ def to_dict(result: AgreementResult) -> dict:
         "codes": codes,
         "overall": overall,
         "pairwise": pairwise,
+        "cu_alpha": [
+            {
+                "theme": cu.domain.node,
+                "name": cu.domain.name,
+                "categories": list(cu.domain.children),
+                "n": cu.n,
+                "krippendorff_alpha": _num(cu.alpha.get()),
+                "undefined": cu.alpha.why(),
+                "conflicts": cu.conflicts,
+                "interpretation": alpha_band(cu.alpha.get()),
+            }
+            for cu in result.cu_alpha
+        ],
         "notes": list(r.notes),
         "no_interval_reason": NO_CI,
         "too_rare_below": RARE_BELOW,

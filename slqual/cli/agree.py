@@ -250,6 +250,9 @@ def _render_table(data: dict) -> None:
             f"Fleiss κ {overall('fleiss_kappa')}, α {overall('krippendorff_alpha')}, "
             f"AC1 {overall('gwet_ac1')}"
         )
+    from slqual.agreement.formats import cu_alpha_lines
+
+    lines += [escape(line) for line in cu_alpha_lines(data)]
     for line in lines:
         stdout.print(line)
     if data["pairwise"]:
