@@ -83,3 +83,14 @@ def test_sparse_data_keeps_the_exact_method():
     overall = to_dict(compute_agreement(_ratings(present, rated)))["overall"]
     assert overall["krippendorff_alpha_masi_method"] == "exact"
     assert overall["krippendorff_alpha_masi_mc_se"] is None
+
+
+def test_a_bootstrap_past_its_cost_cap_is_refused_before_any_work():
+    from slqual.agreement.bootstrap import check_cost
+    from slqual.errors import AgreementError
+
+    check_cost(1000, 50_000, 40)
+    with pytest.raises(
+        AgreementError, match=r"--bootstrap 100000 over 50,000 segments .* use --bootstrap \d+"
+    ):
+        check_cost(100_000, 50_000, 40)

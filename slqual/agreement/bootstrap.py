@@ -37,6 +37,9 @@ OVERALL = (
     "krippendorff_alpha_masi",
 )
 MIN_DEFINED_SHARE = 0.5
+# Cost cap: replicates x segments x codes (each replicate sums every segment's terms for every code).
+# 1000 replicates of 50,000 segments x 40 codes (2e9) take a few seconds; the cap is about a minute.
+COST_CAP = 25_000_000_000
 CHUNK = 100  # replicates per batch
 
 
@@ -61,6 +64,20 @@ def draw_weights(rng: np.random.Generator, n_replicates: int, n_units: int) -> n
     offsets = (np.arange(n_replicates) * n_units)[:, None]
     counts = np.bincount((draws + offsets).ravel(), minlength=n_replicates * n_units)
     return counts.reshape(n_replicates, n_units).astype(float)
+
+
+def check_cost(replicates: int, n_units: int, n_codes: int) -> None:
+    """Refuse, before any work, a bootstrap whose predicted cost passes ``COST_CAP``."""
+    from slqual.errors import AgreementError
+
+    cost = float(replicates) * max(n_units, 1) * max(n_codes, 1)
+    if cost > COST_CAP:
+        most = max(1, int(COST_CAP // (max(n_units, 1) * max(n_codes, 1))))
+        raise AgreementError(
+            f"--bootstrap {replicates} over {n_units:,} segments and {n_codes:,} codes would take too long "
+            f"(about {cost / COST_CAP:.0f} minutes); use --bootstrap {most} or fewer, which is ample for "
+            "95% intervals"
+        )
 
 
 def percentile_interval(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -97,6 +114,7 @@ def bootstrap(
     n_units, n_codes = terms.n_units, terms.n_codes
     n_coders = max(j for _, j in terms.pairs) + 1
     keep = np.ones(n_codes, dtype=bool) if used is None else np.asarray(used, dtype=bool)
+    check_cost(replicates, n_units, n_codes)
     if n_units == 0 or replicates <= 0:
         nan = np.full(n_codes, np.nan)
         empty = dict.fromkeys(PER_CODE, (nan, nan))
