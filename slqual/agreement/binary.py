@@ -40,8 +40,10 @@ class BinaryAgreement:
     n: (K,) units rated by at least two coders; rated, positives: (C, K) units
     each coder rated / applied the code to; stats: the statistics of
     ``nominal.STATISTICS`` (``cohen_kappa`` is Light's mean of pairwise kappas
-    when there are three or more coders); prevalence: (K,) share of all
-    ratings that apply the code; pair_kappa: (P, K) Cohen's kappa per coder pair.
+    when there are three or more coders); prevalence: (K,) pi for "applied", the
+    mean over segments rated at least once of the share of the segment's coders
+    who applied the code (not the share of all ratings); pair_kappa: (P, K)
+    Cohen's kappa per coder pair.
     """
 
     n: np.ndarray
@@ -159,6 +161,8 @@ def prevalence_bias(tables: np.ndarray) -> tuple[Stat, Stat]:
 
     a: both coders applied the code, d: neither did, b and c: one did and the
     other did not. With three or more coders: the mean over coder pairs.
+    For two coders, kappa = (PABAK - PI^2 + BI^2) / (1 - PI^2 + BI^2); that identity
+    does not hold for the pairwise means of three or more coders.
     ``tables`` is (P, K, 2, 2) with category 1 = applied.
     """
     n = tables.sum(axis=(-2, -1))
