@@ -186,6 +186,7 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
             level=options.level,
             bootstrap=options.replicates,
             seed=options.seed,
+            weight=options.weight,
             disagreements=str(written) if written else None,
         )
     return AgreeOutcome(
