@@ -94,3 +94,14 @@ def test_a_bootstrap_past_its_cost_cap_is_refused_before_any_work():
         AgreementError, match=r"--bootstrap 100000 over 50,000 segments .* use --bootstrap \d+"
     ):
         check_cost(100_000, 50_000, 40)
+
+
+def test_too_many_coders_is_refused_with_the_bound():
+    import pandas as pd
+
+    from slqual.agreement.build import MAX_CODERS, build_ratings
+    from slqual.errors import AgreementError
+
+    frame = pd.DataFrame({"segment_id": ["s1"], "code": ["x"], "coder": [""]})
+    with pytest.raises(AgreementError, match=rf"bounded at {MAX_CODERS} coders"):
+        build_ratings({f"c{i}": frame for i in range(MAX_CODERS + 1)})

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 LEVELS = ("code", "theme")
 MAX_LISTED = 5
+# Every statistic with coder pairs (Light's kappa, pairwise tables, MASI) grows with the square of the
+# number of coders; past this many the pairwise work would not finish in reasonable time.
+MAX_CODERS = 40
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,12 @@ def build_ratings(
         raise AgreementError(f"level '{level}' is not one of {', '.join(LEVELS)}")
     if len(codings) < 2:
         raise AgreementError("agreement needs at least two coders; name two or more coder files")
+    if len(codings) > MAX_CODERS:
+        raise AgreementError(
+            f"{len(codings)} coders were named; agreement compares every pair of coders, which is "
+            f"bounded at {MAX_CODERS} coders ({MAX_CODERS * (MAX_CODERS - 1) // 2} pairs); compare "
+            "smaller groups of coders"
+        )
     if level == "theme" and codebook is None:
         raise AgreementError(
             "--level theme needs a project's codebook; run inside a project or use --project"

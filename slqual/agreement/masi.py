@@ -148,26 +148,25 @@ def prepare(
     n_units, n_coders, n_codes = present.shape
     r = rated.sum(axis=1)
     pairable = r >= 2
-    sizes_uc = present.sum(axis=2)
+    # Every coder's set of codes per unit as 64-bit words: intersections by popcount, sets as sort keys.
+    words_uc = masi_pairs.pack(present.reshape(n_units * n_coders, n_codes)).reshape(n_units, n_coders, -1)
+    sizes_uc = masi_pairs.popcount(words_uc).sum(axis=2).astype(np.int64)
     unit_do = np.zeros(n_units)
     for i, j in combinations(range(n_coders), 2):
         both = rated[:, i] & rated[:, j] & pairable
-        inter = (present[:, i] & present[:, j]).sum(axis=1)
+        inter = masi_pairs.intersections(words_uc[:, i], words_uc[:, j])
         distance = 1.0 - masi_lookup(sizes_uc[:, i], sizes_uc[:, j], inter)
         unit_do += np.where(both, 2.0 * distance, 0.0)  # ordered pairs (i, j) and (j, i)
     unit_do = np.nan_to_num(safe_divide(unit_do, np.where(pairable, r - 1, 0)))
     # Distinct pairable sets, ordered by size so that each size is a contiguous block.
     unit_of, coder_of = np.nonzero(rated & pairable[:, None])
-    values = present[unit_of, coder_of]
-    packed = np.packbits(values, axis=1) if n_codes else np.zeros((len(values), 1), np.uint8)
-    if packed.shape[1] <= 8:  # up to 64 codes: one integer per set sorts fast
-        padded = np.zeros((len(packed), 8), dtype=np.uint8)
-        padded[:, : packed.shape[1]] = packed
-        keys = padded.view(np.uint64).ravel()
+    value_words = words_uc[unit_of, coder_of]
+    if value_words.shape[1] == 1:  # up to 64 codes: one integer per set sorts fast
+        keys = value_words.ravel()
     else:
-        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+        keys = np.ascontiguousarray(value_words).view(np.dtype((np.void, 8 * value_words.shape[1]))).ravel()
     _, first, value_id = np.unique(keys, return_index=True, return_inverse=True)
-    distinct = values[first]
+    distinct = present[unit_of[first], coder_of[first]]
     sizes = distinct.sum(axis=1)
     order = np.argsort(sizes, kind="stable")
     rank = np.empty_like(order)
