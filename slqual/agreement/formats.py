@@ -141,17 +141,19 @@ def _raw(value: float | None) -> str:
 def markdown_text(data: dict) -> str:
     """A Markdown table per code plus the overall line, with footnotes for undefined values."""
     kappa = "kappa" if data["kappa_type"] == "cohen" else "Light's kappa"
-    names = [SHORT[n] if n != "cohen_kappa" else kappa for n in PER_CODE]
+    # Conger's kappa exists for three or more coders only; with two its column would be all dashes.
+    shown = [n for n in PER_CODE if not (n == "conger_kappa" and data["kappa_type"] == "cohen")]
+    names = [SHORT[n] if n != "cohen_kappa" else kappa for n in shown]
     lines = [
         f"Agreement of {', '.join(data['coders'])} per {data['level']} (unit: segment)",
         "",
         "| code | n | " + " | ".join(names) + " | interpretation |",
-        "|---|---:|" + "---:|" * len(PER_CODE) + "---|",
+        "|---|---:|" + "---:|" * len(shown) + "---|",
     ]
     notes: dict[str, int] = {}
     for row in data["codes"]:
         cells = []
-        for name in PER_CODE:
+        for name in shown:
             if row[name] is None:
                 why = row["undefined"].get(name, "")
                 mark = notes.setdefault(why, len(notes) + 1)
