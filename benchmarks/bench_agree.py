@@ -18,6 +18,7 @@ and scikit-learn (40 codes x 3 coder pairs of Cohen's kappa). Run:
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -128,16 +129,17 @@ def timed(function, repeat: int = 3) -> float:
     return best
 
 
-# Runs a command and prints its children's peak resident set (kB on Linux), so that each figure is
-# that one command's, not the largest of every command the benchmark ran.
+# Runs a command and prints its children's peak resident set (kB on Linux) and CPU seconds, so that
+# each figure is that one command's, not the largest of every command the benchmark ran. CPU time is
+# printed beside wall time because a shared machine stretches wall time but hardly the CPU work.
 PEAK = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_utime + u.ru_stime, u.ru_maxrss)"
 )
 
 
-def run_cli(root: Path, coders: list[str], *extra: str) -> tuple[float, float]:
-    """(seconds, peak memory in GB) of one `slqual agree --format json` run."""
+def run_cli(root: Path, coders: list[str], *extra: str) -> tuple[float, float, float]:
+    """(wall seconds, peak memory in GB, CPU seconds) of one `slqual agree --format json` run."""
     slqual = shutil.which("slqual", path=str(Path(sys.executable).parent)) or "slqual"
     start = time.perf_counter()
     out = subprocess.run(
@@ -147,7 +149,8 @@ def run_cli(root: Path, coders: list[str], *extra: str) -> tuple[float, float]:
         check=True,
     )
     seconds = time.perf_counter() - start
-    return seconds, int(out.stdout.split()[-1]) / 1024**2
+    cpu, peak = out.stdout.split()[-2:]
+    return seconds, int(peak) / 1024**2, float(cpu)
 
 
 def report(label: str, seconds: float, target: float | None, unit: str = "s") -> None:
@@ -163,9 +166,11 @@ def command_case(label: str, present: np.ndarray, rated: np.ndarray, target: flo
     with tempfile.TemporaryDirectory() as tmp:
         root, coders = write_study(Path(tmp), present, rated)
         runs = [run_cli(root, coders, *extra) for _ in range(1 if extra else 2)]
-    seconds, memory = min(r[0] for r in runs), max(r[1] for r in runs)
+    seconds, memory, cpu = min(r[0] for r in runs), max(r[1] for r in runs), min(r[2] for r in runs)
     report(f"{label}: slqual agree --format json {' '.join(extra)}".rstrip(), seconds, target)
+    report(f"{label}: the same, CPU time (user + system)", cpu, None)
     report(f"{label}: peak memory", memory, TARGETS["memory_gb"], "GB")
+    print(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     return seconds < target and memory < TARGETS["memory_gb"]
 
 

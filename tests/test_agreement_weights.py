@@ -71,3 +71,12 @@ def test_weighting_in_a_project_changes_the_numbers_not_the_counts(tmp_path):
             AgreeOptions(coders=("reviewer1", "reviewer2"), project=study.root, weight="words")
         ).methods
     )
+
+
+def test_tables_say_the_segments_were_weighted(tmp_path):
+    study = make_project(tmp_path)
+    args = ["agree", "reviewer1", "reviewer2", "-p", str(study.root), "--weight", "words"]
+    for fmt in ("table", "md"):
+        result = CliRunner().invoke(app, [*args, "-f", fmt])
+        assert result.exit_code == 0, result.output
+        assert "weighted by its length in words" in result.stdout

@@ -145,7 +145,8 @@ def markdown_text(data: dict) -> str:
     shown = [n for n in PER_CODE if not (n == "conger_kappa" and data["kappa_type"] == "cohen")]
     names = [SHORT[n] if n != "cohen_kappa" else kappa for n in shown]
     lines = [
-        f"Agreement of {', '.join(data['coders'])} per {data['level']} (unit: segment)",
+        f"Agreement of {', '.join(data['coders'])} per {data['level']} (unit: segment"
+        + (", each weighted by its length in words)" if data.get("weight") == "words" else ")"),
         "",
         "| code | n | " + " | ".join(names) + " | interpretation |",
         "|---|---:|" + "---:|" * len(shown) + "---|",

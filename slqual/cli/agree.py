@@ -159,7 +159,8 @@ def _render_table(data: dict) -> None:
     kappa_title = "κ" if data["kappa_type"] == "cohen" else "Light κ"
     table = Table(
         title=f"Agreement per {data['level']}: {', '.join(data['coders'])} "
-        f"(unit: segment, {_segments(data['units'])})",
+        f"(unit: segment, {_segments(data['units'])}"
+        + (", each weighted by its length in words)" if data.get("weight") == "words" else ")"),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
