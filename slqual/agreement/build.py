@@ -100,11 +100,17 @@ def build_ratings(
     coders = tuple(codings)
     notes: list[str] = []
     frames = {}
+    # Hash tables built once, each id looked up once per file.
+    unit_lookup = None if units is None else pd.Index(units)
+    if unit_lookup is not None and not unit_lookup.is_unique:
+        raise AgreementError("the segment list has repeated segment ids; run 'slqual ingest' again")
+    node_lookup = None if codebook is None else pd.Index(list(codebook.nodes))
     for coder, frame in codings.items():
         where = sources.get(coder, coder)
         frame = frame.assign(_row=np.arange(len(frame)) + 2)
-        if codebook is not None:
-            unknown = frame[(frame["code"] != "") & ~frame["code"].isin(list(codebook.nodes))]
+        if node_lookup is not None:
+            code_values = frame["code"].to_numpy(dtype=object)
+            unknown = frame[(code_values != "") & (node_lookup.get_indexer(code_values) < 0)]
             if len(unknown):
                 listed = _listing(
                     [f"row {r}: '{c}'" for r, c in zip(unknown["_row"], unknown["code"], strict=True)]
@@ -112,8 +118,9 @@ def build_ratings(
                 raise AgreementError(
                     f"{where}: code(s) not in the codebook ({listed}); fix them or add them to the codebook"
                 )
-        if units is not None:
-            outside = frame[~frame["segment_id"].isin(units)]
+        if unit_lookup is not None:
+            inside = unit_lookup.get_indexer(frame["segment_id"].to_numpy(dtype=object)) >= 0
+            outside = frame[~inside]
             if len(outside):
                 strangers = outside[~outside["segment_id"].isin(known_segments or set())]
                 if known_segments is not None and len(strangers):
@@ -131,7 +138,7 @@ def build_ratings(
                     f"{coder}: {outside['segment_id'].nunique()} segment(s) that are not participant "
                     f"segments were left out ({_listing(sorted(set(outside['segment_id'])))})"
                 )
-                frame = frame[frame["segment_id"].isin(units)]
+                frame = frame[inside]
         frames[coder] = frame
     if units is None:
         units = sorted(set().union(*(set(f["segment_id"]) for f in frames.values())))
