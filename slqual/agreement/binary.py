@@ -82,13 +82,10 @@ def binary_labels(ratings: np.ndarray) -> np.ndarray:
     ratings = np.asarray(ratings, dtype=float)
     if ratings.ndim != 3:
         raise ValueError("ratings must be shaped (units, coders, codes)")
-    observed = ratings[~np.isnan(ratings)]
-    if observed.size and not np.isin(observed, (0.0, 1.0)).all():
+    zero, one = ratings == 0, ratings == 1
+    if not (zero | one | np.isnan(ratings)).all():
         raise ValueError("binary ratings must be 0, 1 or NaN")
-    labels = np.full(ratings.shape, -1, dtype=np.int8)
-    labels[ratings == 0] = 0
-    labels[ratings == 1] = 1
-    return labels
+    return one.astype(np.int8) - (~(zero | one)).astype(np.int8)  # 1, 0, or -1 for missing
 
 
 def binary_agreement(
