@@ -254,7 +254,7 @@ def test_methods_paragraph_reports_what_was_computed(runner, study):
     assert result.exit_code == 0
     text = result.stdout
     assert f"slqual {__version__}" in text
-    assert "Two coders (reviewer1 and reviewer2) independently coded all 6 segments" in text
+    assert "Two coders (reviewer1 and reviewer2) independently coded all six segments" in text
     assert "Krippendorff" in text and "Fleiss, Cohen and Everitt (1969)" in text
 
 
@@ -356,7 +356,7 @@ def test_light_kappa_reason_names_the_coder_pair(tmp_path):
     outcome = run_agree(AgreeOptions(coders=("anna", "ben", "cleo"), project=study.root))
     skills = next(row for row in outcome.data["codes"] if row["code"] == "skills")
     assert skills["cohen_kappa"] is None
-    assert skills["undefined"]["cohen_kappa"].startswith("kappa for anna and ben: no coder applied")
+    assert skills["undefined"]["cohen_kappa"].startswith("kappa for anna and ben: neither of them applied")
     assert skills["krippendorff_alpha"] is not None  # defined: cleo applied it once
 
 

@@ -241,9 +241,12 @@ def test_no_zero_width_interval_when_one_coder_never_applies_the_code():
     assert result.stats["cohen_kappa"].interval() is None
 
 
-def test_perfect_agreement_keeps_its_interval():
+def test_perfect_agreement_on_a_rare_code_withholds_its_zero_width_interval():
     ratings = np.zeros((7, 2, 1))
     ratings[[1, 4], :, 0] = 1.0
     result = _no_warnings(ratings)
     assert result.stats["cohen_kappa"].get() == 1.0
-    assert result.stats["cohen_kappa"].interval() == [1.0, 1.0]
+    assert result.stats["cohen_kappa"].interval() is None  # [1, 1] would claim certainty (issue 10)
+    assert (
+        result.stats["cohen_kappa"].withheld_why().startswith("interval withheld: it would have zero width")
+    )

@@ -15,8 +15,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from slqual.agreement.conger import TWO_CODERS, conger_kappa
 from slqual.agreement.nominal import Sums, UnitTerms, point_statistics, terms_from_labels
-from slqual.agreement.undefined import ALWAYS_USED, NEVER_USED, NO_BOTH, Stat, make_stat, safe_divide
+from slqual.agreement.specific import NO_NEGATIVE, NO_POSITIVE, specific_agreement
+from slqual.agreement.undefined import (
+    ALWAYS_USED,
+    ALWAYS_USED_COMPARED,
+    NEVER_USED,
+    NEVER_USED_COMPARED,
+    NO_BOTH,
+    NO_UNITS,
+    PAIR_ALWAYS,
+    PAIR_NEVER,
+    Stat,
+    make_stat,
+    safe_divide,
+)
 
 
 @dataclass(frozen=True)
@@ -26,8 +40,10 @@ class BinaryAgreement:
     n: (K,) units rated by at least two coders; rated, positives: (C, K) units
     each coder rated / applied the code to; stats: the statistics of
     ``nominal.STATISTICS`` (``cohen_kappa`` is Light's mean of pairwise kappas
-    when there are three or more coders); prevalence: (K,) share of all
-    ratings that apply the code; pair_kappa: (P, K) Cohen's kappa per coder pair.
+    when there are three or more coders); prevalence: (K,) pi for "applied", the
+    mean over segments rated at least once of the share of the segment's coders
+    who applied the code (not the share of all ratings); pair_kappa: (P, K)
+    Cohen's kappa per coder pair.
     """
 
     n: np.ndarray
@@ -51,8 +67,14 @@ class BinaryAgreement:
         return self.rated.shape[0]
 
 
-def binary_reason(category: int) -> str:
-    return NEVER_USED if category == 0 else ALWAYS_USED
+def binary_reason(category: int, scope: str = "all") -> str:
+    """Why a binary code has nothing to agree on (see ``nominal.CategoryReason``)."""
+    reasons = {
+        "all": (NEVER_USED, ALWAYS_USED),
+        "compared": (NEVER_USED_COMPARED, ALWAYS_USED_COMPARED),
+        "pair": (PAIR_NEVER, PAIR_ALWAYS),
+    }
+    return reasons[scope][category]
 
 
 def binary_labels(ratings: np.ndarray) -> np.ndarray:
@@ -60,31 +82,35 @@ def binary_labels(ratings: np.ndarray) -> np.ndarray:
     ratings = np.asarray(ratings, dtype=float)
     if ratings.ndim != 3:
         raise ValueError("ratings must be shaped (units, coders, codes)")
-    observed = ratings[~np.isnan(ratings)]
-    if observed.size and not np.isin(observed, (0.0, 1.0)).all():
+    zero, one = ratings == 0, ratings == 1
+    if not (zero | one | np.isnan(ratings)).all():
         raise ValueError("binary ratings must be 0, 1 or NaN")
-    labels = np.full(ratings.shape, -1, dtype=np.int8)
-    labels[ratings == 0] = 0
-    labels[ratings == 1] = 1
-    return labels
+    return one.astype(np.int8) - (~(zero | one)).astype(np.int8)  # 1, 0, or -1 for missing
 
 
-def binary_agreement(ratings: np.ndarray, coders: tuple[str, ...] | None = None) -> BinaryAgreement:
+def binary_agreement(
+    ratings: np.ndarray, coders: tuple[str, ...] | None = None, weights: np.ndarray | None = None
+) -> BinaryAgreement:
     """All per-code statistics for binary presence ratings (see module docstring).
 
-    ``coders`` names the coders in the reasons for undefined values.
+    ``coders`` names the coders in the reasons for undefined values; ``weights`` (U,) weighs the
+    segments (``--weight words``; see ``nominal.point_statistics``).
     """
     labels = binary_labels(ratings)
     if labels.shape[1] < 2:
         raise ValueError("agreement needs at least two coders")
     terms = terms_from_labels(labels, 2)
-    stats, sums, values = point_statistics(terms, binary_reason, coders)
+    stats, sums, values = point_statistics(terms, binary_reason, coders, weights)
+    raters = (labels >= 0).sum(axis=1)  # (U, K)
+    n = (raters >= 2).sum(axis=0)
+    stats.update(extra_stats(sums, values, stats["fleiss_kappa"], labels.shape[1], n))
     rated = (labels >= 0).sum(axis=0)
     positives = (labels == 1).sum(axis=0)
-    prevalence = make_stat(values["pi"][..., 1], [(sums.g1 == 0, "no coder coded any segment")])
+    anyone = (raters >= 1).sum(axis=0)
+    prevalence = make_stat(values["pi"][..., 1], [(anyone == 0, "no coder coded any segment")])
     pi_idx, bi_idx = prevalence_bias(sums.tables)
     return BinaryAgreement(
-        n=sums.g2.astype(int),
+        n=n.astype(int),
         rated=rated,
         positives=positives,
         stats=stats,
@@ -98,11 +124,42 @@ def binary_agreement(ratings: np.ndarray, coders: tuple[str, ...] | None = None)
     )
 
 
+EXTRA_STATISTICS = ("conger_kappa", "positive_agreement", "negative_agreement")
+
+
+def extra_values(sums: Sums, values: dict[str, np.ndarray], n_coders: int) -> dict[str, np.ndarray]:
+    """Conger's kappa (three or more coders) and specific agreement from the sums (also per replicate)."""
+    defined = ~np.isnan(values["fleiss_kappa"])  # the common rule for chance-corrected statistics
+    conger = conger_kappa(sums, values["percent_agreement"], defined)
+    if n_coders < 3:
+        conger = np.full_like(conger, np.nan)
+    return {"conger_kappa": conger, **specific_agreement(sums.tables)}
+
+
+def extra_stats(
+    sums: Sums, values: dict[str, np.ndarray], fleiss: Stat, n_coders: int, n: np.ndarray
+) -> dict[str, Stat]:
+    """The extra statistics as Stats, undefined by the same rule and reasons as Fleiss' kappa.
+
+    ``n`` (K,): segments rated by two or more coders."""
+    raw = extra_values(sums, values, n_coders)
+    same = [(fleiss.reason == why, why) for why in sorted({r for r in fleiss.reason if r is not None})]
+    none = n == 0
+    conger_rules = [(none, NO_UNITS), (np.full(len(fleiss), n_coders < 3), TWO_CODERS), *same]
+    return {
+        "conger_kappa": make_stat(raw["conger_kappa"], conger_rules),
+        "positive_agreement": make_stat(raw["positive_agreement"], [(none, NO_UNITS)], NO_POSITIVE),
+        "negative_agreement": make_stat(raw["negative_agreement"], [(none, NO_UNITS)], NO_NEGATIVE),
+    }
+
+
 def prevalence_bias(tables: np.ndarray) -> tuple[Stat, Stat]:
     """Byrt, Bishop & Carlin (1993): prevalence index |a - d| / n and bias index |b - c| / n.
 
     a: both coders applied the code, d: neither did, b and c: one did and the
     other did not. With three or more coders: the mean over coder pairs.
+    For two coders, kappa = (PABAK - PI^2 + BI^2) / (1 - PI^2 + BI^2); that identity
+    does not hold for the pairwise means of three or more coders.
     ``tables`` is (P, K, 2, 2) with category 1 = applied.
     """
     n = tables.sum(axis=(-2, -1))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from slqual.agreement.binary import EXTRA_STATISTICS, extra_values
 from slqual.agreement.masi import MasiData, alpha_masi
 from slqual.agreement.nominal import (
     STATISTICS,
@@ -27,9 +28,18 @@ from slqual.agreement.nominal import (
 from slqual.agreement.overall import mean_defined, pooled_components, pooled_from_components
 from slqual.agreement.undefined import safe_divide
 
-PER_CODE = STATISTICS
-OVERALL = ("percent_agreement", "pooled_kappa", "mean_alpha", "krippendorff_alpha_masi")
+PER_CODE = STATISTICS + EXTRA_STATISTICS
+OVERALL = (
+    "percent_agreement",
+    "percent_agreement_all_codes",
+    "pooled_kappa",
+    "mean_alpha",
+    "krippendorff_alpha_masi",
+)
 MIN_DEFINED_SHARE = 0.5
+# Cost cap: replicates x segments x codes (each replicate sums every segment's terms for every code).
+# 1000 replicates of 50,000 segments x 40 codes (2e9) take a few seconds; the cap is about a minute.
+COST_CAP = 25_000_000_000
 CHUNK = 100  # replicates per batch
 
 
@@ -48,12 +58,26 @@ class BootstrapResult:
     below: np.ndarray | None
 
 
-def unit_weights(rng: np.random.Generator, n_replicates: int, n_units: int) -> np.ndarray:
+def draw_weights(rng: np.random.Generator, n_replicates: int, n_units: int) -> np.ndarray:
     """(B, U) counts of how often each unit is drawn in each replicate."""
     draws = rng.integers(0, n_units, size=(n_replicates, n_units))
     offsets = (np.arange(n_replicates) * n_units)[:, None]
     counts = np.bincount((draws + offsets).ravel(), minlength=n_replicates * n_units)
     return counts.reshape(n_replicates, n_units).astype(float)
+
+
+def check_cost(replicates: int, n_units: int, n_codes: int) -> None:
+    """Refuse, before any work, a bootstrap whose predicted cost passes ``COST_CAP``."""
+    from slqual.errors import AgreementError
+
+    cost = float(replicates) * max(n_units, 1) * max(n_codes, 1)
+    if cost > COST_CAP:
+        most = max(1, int(COST_CAP // (max(n_units, 1) * max(n_codes, 1))))
+        raise AgreementError(
+            f"--bootstrap {replicates} over {n_units:,} segments and {n_codes:,} codes would take too long "
+            f"(about {cost / COST_CAP:.0f} minutes); use --bootstrap {most} or fewer, which is ample for "
+            "95% intervals"
+        )
 
 
 def percentile_interval(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -75,12 +99,22 @@ def bootstrap(
     replicates: int,
     seed: int | None = None,
     min_alpha: float | None = None,
+    used: np.ndarray | None = None,
+    unit_weights: np.ndarray | None = None,
 ) -> BootstrapResult:
-    """Percentile intervals for every per-code and overall statistic."""
+    """Percentile intervals for every per-code and overall statistic.
+
+    ``used`` (K,) marks the codes some coder applied: overall percent agreement is over those.
+    ``unit_weights`` (U,) weighs the segments (``--weight words``): a resample's weight of a segment
+    is how often it was drawn times its weight; whether a statistic is defined still counts segments.
+    """
     active = terms.rated_by_anyone()
     terms = terms.subset(active)
+    word_weights = None if unit_weights is None else np.asarray(unit_weights, dtype=float)[active]
     n_units, n_codes = terms.n_units, terms.n_codes
     n_coders = max(j for _, j in terms.pairs) + 1
+    keep = np.ones(n_codes, dtype=bool) if used is None else np.asarray(used, dtype=bool)
+    check_cost(replicates, n_units, n_codes)
     if n_units == 0 or replicates <= 0:
         nan = np.full(n_codes, np.nan)
         empty = dict.fromkeys(PER_CODE, (nan, nan))
@@ -92,13 +126,30 @@ def bootstrap(
     alpha_masi_samples = np.full(replicates, np.nan)
     arrays = pattern_arrays(terms)
     step = CHUNK  # replicates per MASI batch, so that its (subsets x set sizes x batch) arrays stay small
+    exact_de = True
     if masi is not None:
         masi = _masi_subset(masi, active)
-        step = max(1, min(CHUNK, 20_000_000 // max(1, masi.largest_moment * len(masi.groups))))
+        exact_de = masi.exact_bootstrap(replicates)
+        if masi.how == "moments":
+            step = max(1, min(CHUNK, 20_000_000 // max(1, masi.largest_moment * len(masi.groups))))
+        else:  # (replicates x sampled pairs) weights per batch
+            step = max(
+                1,
+                min(
+                    CHUNK, 20_000_000 // max(1, 0 if masi.pair_distance is None else len(masi.pair_distance))
+                ),
+            )
     for (start, stop), chunk_seed in zip(chunks, seeds, strict=True):
-        weights = unit_weights(np.random.default_rng(chunk_seed), stop - start, n_units)
+        draws = draw_weights(np.random.default_rng(chunk_seed), stop - start, n_units)
+        weights = draws if word_weights is None else draws * word_weights[None, :]
         sums = sums_from_histogram(pattern_histogram(terms, weights), arrays, terms.n_categories)
-        values = values_from_sums(sums, terms.n_categories)
+        counts = (
+            None
+            if word_weights is None
+            else sums_from_histogram(pattern_histogram(terms, draws), arrays, terms.n_categories)
+        )
+        values = values_from_sums(sums, terms.n_categories, counts)
+        values.update(extra_values(sums, values, n_coders))
         for name in PER_CODE:
             samples[name][start:stop] = values[name]
         pa_sum[start:stop] = sums.pa
@@ -106,9 +157,12 @@ def bootstrap(
         po[start:stop], pe[start:stop], used[start:stop] = pooled_components(sums, n_coders)
         if masi is not None:
             for b in range(0, stop - start, step):
-                alpha_masi_samples[start + b : start + b + step] = alpha_masi(masi, weights[b : b + step])
+                alpha_masi_samples[start + b : start + b + step] = alpha_masi(
+                    masi, weights[b : b + step], exact_de
+                )
     overall = {
-        "percent_agreement": safe_divide(pa_sum.sum(axis=1), g2_sum.sum(axis=1)),
+        "percent_agreement": safe_divide(pa_sum[:, keep].sum(axis=1), g2_sum[:, keep].sum(axis=1)),
+        "percent_agreement_all_codes": safe_divide(pa_sum.sum(axis=1), g2_sum.sum(axis=1)),
         "pooled_kappa": pooled_from_components(po, pe, used.astype(bool)),
         "mean_alpha": mean_defined(samples["krippendorff_alpha"]),
         "krippendorff_alpha_masi": alpha_masi_samples,
@@ -127,12 +181,19 @@ def bootstrap(
 
 
 def _masi_subset(masi: MasiData, active: np.ndarray) -> MasiData:
-    return MasiData(
+    """The MASI data on the active units; the sampled pairs' segments renumbered (all are active)."""
+    from dataclasses import replace
+
+    new_index = np.cumsum(active) - 1
+    pairs = {}
+    if masi.pair_unit_a is not None:
+        pairs = {"pair_unit_a": new_index[masi.pair_unit_a], "pair_unit_b": new_index[masi.pair_unit_b]}
+    if masi.unit_weights is not None:
+        pairs["unit_weights"] = masi.unit_weights[active]
+    return replace(
+        masi,
         unit_values=masi.unit_values[np.nonzero(active)[0]],
         unit_do=masi.unit_do[active],
         unit_n=masi.unit_n[active],
-        sizes=masi.sizes,
-        groups=masi.groups,
-        moments=masi.moments,
-        pair_similarity=masi.pair_similarity,
+        **pairs,
     )

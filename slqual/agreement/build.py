@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 LEVELS = ("code", "theme")
 MAX_LISTED = 5
+# Every statistic with coder pairs (Light's kappa, pairwise tables, MASI) grows with the square of the
+# number of coders; past this many the pairwise work would not finish in reasonable time.
+MAX_CODERS = 40
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Ratings:
     in_project: bool
     notes: tuple[str, ...] = ()
     parents: tuple[str, ...] = ()
+    domains: tuple = ()  # cu_alpha.Domain per codebook node marked exclusive: true (code level)
 
 
 def _listing(items: list[str]) -> str:
@@ -82,6 +86,12 @@ def build_ratings(
         raise AgreementError(f"level '{level}' is not one of {', '.join(LEVELS)}")
     if len(codings) < 2:
         raise AgreementError("agreement needs at least two coders; name two or more coder files")
+    if len(codings) > MAX_CODERS:
+        raise AgreementError(
+            f"{len(codings)} coders were named; agreement compares every pair of coders, which is "
+            f"bounded at {MAX_CODERS} coders ({MAX_CODERS * (MAX_CODERS - 1) // 2} pairs); compare "
+            "smaller groups of coders"
+        )
     if level == "theme" and codebook is None:
         raise AgreementError(
             "--level theme needs a project's codebook; run inside a project or use --project"
@@ -90,11 +100,17 @@ def build_ratings(
     coders = tuple(codings)
     notes: list[str] = []
     frames = {}
+    # Hash tables built once, each id looked up once per file.
+    unit_lookup = None if units is None else pd.Index(units)
+    if unit_lookup is not None and not unit_lookup.is_unique:
+        raise AgreementError("the segment list has repeated segment ids; run 'slqual ingest' again")
+    node_lookup = None if codebook is None else pd.Index(list(codebook.nodes))
     for coder, frame in codings.items():
         where = sources.get(coder, coder)
         frame = frame.assign(_row=np.arange(len(frame)) + 2)
-        if codebook is not None:
-            unknown = frame[(frame["code"] != "") & ~frame["code"].isin(list(codebook.nodes))]
+        if node_lookup is not None:
+            code_values = frame["code"].to_numpy(dtype=object)
+            unknown = frame[(code_values != "") & (node_lookup.get_indexer(code_values) < 0)]
             if len(unknown):
                 listed = _listing(
                     [f"row {r}: '{c}'" for r, c in zip(unknown["_row"], unknown["code"], strict=True)]
@@ -102,8 +118,9 @@ def build_ratings(
                 raise AgreementError(
                     f"{where}: code(s) not in the codebook ({listed}); fix them or add them to the codebook"
                 )
-        if units is not None:
-            outside = frame[~frame["segment_id"].isin(units)]
+        if unit_lookup is not None:
+            inside = unit_lookup.get_indexer(frame["segment_id"].to_numpy(dtype=object)) >= 0
+            outside = frame[~inside]
             if len(outside):
                 strangers = outside[~outside["segment_id"].isin(known_segments or set())]
                 if known_segments is not None and len(strangers):
@@ -121,7 +138,7 @@ def build_ratings(
                     f"{coder}: {outside['segment_id'].nunique()} segment(s) that are not participant "
                     f"segments were left out ({_listing(sorted(set(outside['segment_id'])))})"
                 )
-                frame = frame[frame["segment_id"].isin(units)]
+                frame = frame[inside]
         frames[coder] = frame
     if units is None:
         units = sorted(set().union(*(set(f["segment_id"]) for f in frames.values())))
@@ -145,6 +162,8 @@ def build_ratings(
     column_of = {c: i for i, c in enumerate(codes)}
     if level == "theme":
         column_of = {node: column_of[codebook.theme_of(node)] for node in codebook.nodes}
+    known_codes = pd.Index(list(column_of))
+    column_array = np.array(list(column_of.values()), dtype=np.int64)
     n_units, n_coders, n_codes = len(units), len(coders), len(codes)
     present = np.zeros((n_units, n_coders, n_codes), dtype=bool)
     rated = np.zeros((n_units, n_coders), dtype=bool)
@@ -152,11 +171,11 @@ def build_ratings(
         frame = frames[coder]
         rows = unit_index.get_indexer(frame["segment_id"])
         rated[rows[rows >= 0], c] = True
-        applied = frame["code"] != ""
-        cols = frame["code"][applied].map(column_of).to_numpy(dtype=float, na_value=np.nan)
-        urows = rows[applied.to_numpy()]
-        ok = ~np.isnan(cols) & (urows >= 0)
-        present[urows[ok], c, cols[ok].astype(int)] = True
+        applied = (frame["code"] != "").to_numpy()
+        found = known_codes.get_indexer(frame["code"].to_numpy()[applied])
+        urows = rows[applied]
+        ok = (found >= 0) & (urows >= 0)
+        present[urows[ok], c, column_array[found[ok]]] = True
     ratings = np.where(rated[:, :, None], present.astype(float), np.nan)
     per_unit = present.sum(axis=2)
     exclusive = bool(rated.any() and (per_unit[rated] == 1).all())
@@ -175,7 +194,34 @@ def build_ratings(
         in_project=codebook is not None,
         notes=tuple(notes),
         parents=tuple(parents),
+        domains=exclusive_domains(codebook, codes) if codebook is not None and level == "code" else (),
     )
+
+
+def exclusive_domains(codebook: Codebook, codes: list[str]) -> tuple:
+    """Every node marked ``exclusive: true`` with children, as a ``cu_alpha.Domain`` over ``codes``."""
+    from slqual.agreement.cu_alpha import Domain
+
+    column = {c: i for i, c in enumerate(codes)}
+    out = []
+    for node in codebook.nodes.values():
+        if not (getattr(node, "exclusive", False) and node.children):
+            continue
+        child_of = np.full(len(codes), -1, dtype=np.int64)
+        for index, child in enumerate(node.children):
+            stack = [child]
+            while stack:
+                current = stack.pop()
+                if current.id in column:
+                    child_of[column[current.id]] = index
+                stack.extend(current.children)
+        out.append(Domain(node.id, node.name, tuple(c.id for c in node.children), child_of))
+    return tuple(out)
+
+
+def word_counts(texts: pd.Series) -> np.ndarray:
+    """Each segment's length in words (runs of non-space characters), the weights of --weight words."""
+    return texts.fillna("").astype(str).str.split().str.len().to_numpy(dtype=float)
 
 
 def exclusive_labels(ratings: Ratings) -> np.ndarray:

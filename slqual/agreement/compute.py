@@ -9,13 +9,31 @@ import numpy as np
 from slqual.agreement.binary import BinaryAgreement, binary_agreement
 from slqual.agreement.bootstrap import BootstrapResult, bootstrap
 from slqual.agreement.build import Ratings, exclusive_labels
+from slqual.agreement.cu_alpha import cu_alpha
 from slqual.agreement.masi import alpha_masi_stat, prepare
 from slqual.agreement.nominal import point_statistics, terms_from_labels
-from slqual.agreement.overall import mean_defined, overall_percent_agreement, pair_summary, pooled_kappa
-from slqual.agreement.undefined import NO_CI, NO_CODE_VARIES, NO_UNITS, ONE_UNIT, Stat, make_stat
+from slqual.agreement.overall import (
+    mean_defined,
+    overall_percent_agreement,
+    pair_summary,
+    pooled_kappa,
+    segment_agreement,
+)
+from slqual.agreement.undefined import (
+    NO_CI,
+    NO_CODE_USED,
+    NO_CODE_VARIES,
+    NO_UNITS,
+    ONE_UNIT,
+    Stat,
+    degenerate_reasons,
+    make_stat,
+)
 
 NOMINAL_OVERALL = ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1")
 NOT_EXCLUSIVE = "defined only when every coder gave every segment exactly one code"
+NO_CODES = "there is no code to compare"
+RARE_BELOW = 5  # a code applied fewer times than this in total (all coders) is flagged too_rare
 
 
 @dataclass(frozen=True)
@@ -25,6 +43,7 @@ class PairResult:
     percent_agreement: Stat
     pooled_kappa: Stat
     krippendorff_alpha_masi: Stat
+    masi_method: str = "exact"
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,12 @@ class AgreementResult:
     pairs: tuple[PairResult, ...]
     boot: BootstrapResult | None
     min_alpha: float | None
+    weight: str  # "segments" or "words"
+    masi_method: str  # "exact" or "sampled"
+    masi_mc_se: float | None  # Monte Carlo standard error of the sampled MASI alpha
+    cu_alpha: tuple  # cu_alpha.CuAlpha per exclusive codebook node
+    used: np.ndarray  # (K,) bool: some coder applied the code to some segment
+    too_rare: np.ndarray  # (K,) bool: applied fewer than RARE_BELOW times in total
 
     @property
     def kappa_type(self) -> str:
@@ -59,18 +84,34 @@ def compute_agreement(
     replicates: int = 0,
     seed: int | None = None,
     min_alpha: float | None = None,
+    weights: np.ndarray | None = None,
 ) -> AgreementResult:
-    """All statistics; with ``replicates`` > 0 also bootstrap intervals for every one of them."""
-    per_code = binary_agreement(ratings.ratings, ratings.coders)
+    """All statistics; with ``replicates`` > 0 also bootstrap intervals for every one of them.
+
+    ``weights`` (U,): weigh each segment (its length in words, ``--weight words``); every statistic
+    is then a weighted one, counts of segments (n) stay counts, and intervals come only from the
+    bootstrap.
+    """
+    per_code = binary_agreement(ratings.ratings, ratings.coders, weights)
     r = ratings.rated.sum(axis=1)
     overall_n = int((r >= 2).sum())
     few = [(overall_n == 0, NO_UNITS), (overall_n == 1, ONE_UNIT)]
     sums = per_code.sums
     alphas = per_code.stats["krippendorff_alpha"].value
-    masi_data = prepare(ratings.present, ratings.rated)
+    masi_seed = 0 if seed is None else seed
+    masi_data = prepare(ratings.present, ratings.rated, seed=masi_seed, weights=weights)
     n_coders = len(ratings.coders)
+    applied = per_code.positives.sum(axis=0)
+    code_used = applied > 0
+    segments_value, _ = segment_agreement(ratings.present, ratings.rated, weights)
     overall = {
-        "percent_agreement": _scalar(overall_percent_agreement(sums), few[:1]),
+        "percent_agreement": _scalar(
+            overall_percent_agreement(sums, code_used), [*few[:1], (not code_used.any(), NO_CODE_USED)]
+        ),
+        "percent_agreement_all_codes": _scalar(
+            overall_percent_agreement(sums), [*few[:1], (len(code_used) == 0, NO_CODES)]
+        ),
+        "percent_agreement_segments": _scalar(segments_value, few[:1]),
         "pooled_kappa": _scalar(pooled_kappa(sums, n_coders), few, NO_CODE_VARIES),
         "mean_alpha": _scalar(mean_defined(alphas), few, "no code has a defined alpha"),
         "krippendorff_alpha_masi": alpha_masi_stat(masi_data, overall_n),
@@ -85,7 +126,9 @@ def compute_agreement(
         n_categories = len(used)
         if n_categories >= 2:
             nominal, _, _ = point_statistics(
-                terms_from_labels(remap[labels][:, :, None], n_categories), coders=ratings.coders
+                terms_from_labels(remap[labels][:, :, None], n_categories),
+                coders=ratings.coders,
+                weights=weights,
             )
             for name in NOMINAL_OVERALL:
                 overall[name] = nominal[name]
@@ -95,13 +138,15 @@ def compute_agreement(
     else:
         for name in NOMINAL_OVERALL:
             overall[name] = _scalar(np.nan, [], NOT_EXCLUSIVE)
-    pairs = _pairs(ratings, per_code) if n_coders >= 3 else ()
+    pairs = _pairs(ratings, per_code, masi_seed, weights) if n_coders >= 3 else ()
     stats = dict(per_code.stats)
     boot = None
     bootstrap_ci: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if replicates > 0:
-        boot = bootstrap(per_code.terms, masi_data, replicates, seed, min_alpha)
-        bootstrap_ci = boot.per_code
+        boot = bootstrap(per_code.terms, masi_data, replicates, seed, min_alpha, code_used, weights)
+        bootstrap_ci = {
+            name: _clean(stats[name].value, low, high) for name, (low, high) in boot.per_code.items()
+        }
         for name, (low, high) in boot.per_code.items():
             if stats[name].ci_method == "":
                 stats[name] = stats[name].with_interval(low, high, f"bootstrap-{replicates}")
@@ -121,17 +166,31 @@ def compute_agreement(
         pairs=pairs,
         boot=boot,
         min_alpha=min_alpha,
+        weight="segments" if weights is None else "words",
+        masi_method=masi_data.method,
+        masi_mc_se=masi_data.mc_se if overall["krippendorff_alpha_masi"].get() is not None else None,
+        cu_alpha=cu_alpha(ratings.present, ratings.rated, ratings.domains, ratings.coders, weights),
+        used=code_used,
+        too_rare=applied < RARE_BELOW,
     )
 
 
-def _pairs(ratings: Ratings, per_code: BinaryAgreement) -> tuple[PairResult, ...]:
+def _clean(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap bounds with every degenerate interval removed (see ``undefined.degenerate_reasons``)."""
+    bad = degenerate_reasons(value, low, high) != None  # noqa: E711 - elementwise on an object array
+    return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
+
+
+def _pairs(
+    ratings: Ratings, per_code: BinaryAgreement, seed: int = 0, weights: np.ndarray | None = None
+) -> tuple[PairResult, ...]:
     summary = pair_summary(per_code.sums)
     out = []
     for p, (i, j) in enumerate(per_code.pairs):
         both = ratings.rated[:, i] & ratings.rated[:, j]
         n = int(both.sum())
         few = [(n == 0, NO_UNITS), (n == 1, ONE_UNIT)]
-        masi = prepare(ratings.present[:, [i, j]], ratings.rated[:, [i, j]])
+        masi = prepare(ratings.present[:, [i, j]], ratings.rated[:, [i, j]], seed=seed, weights=weights)
         out.append(
             PairResult(
                 coders=(ratings.coders[i], ratings.coders[j]),
@@ -139,6 +198,7 @@ def _pairs(ratings: Ratings, per_code: BinaryAgreement) -> tuple[PairResult, ...
                 percent_agreement=_scalar(summary["percent_agreement"][p], few[:1]),
                 pooled_kappa=_scalar(summary["pooled_kappa"][p], few, NO_CODE_VARIES),
                 krippendorff_alpha_masi=alpha_masi_stat(masi, n),
+                masi_method=masi.method,
             )
         )
     return tuple(out)

@@ -14,10 +14,22 @@ SHORT = {
     "krippendorff_alpha": "alpha",
     "gwet_ac1": "AC1",
     "brennan_prediger": "B-P",
+    "conger_kappa": "Conger k",
+    "positive_agreement": "ppos",
+    "negative_agreement": "pneg",
 }
 
 
 INDENT = 2
+RARE_MARK = "†"
+
+
+def rare_note(data: dict) -> str:
+    """The footnote for codes flagged ``too_rare``."""
+    return (
+        f"{RARE_MARK} applied fewer than {data.get('too_rare_below', 5)} times in total by all coders: "
+        "statistics shown, but too few applications to be read as evidence of reliability"
+    )
 
 
 def code_tree(codes: list[dict]) -> list[dict]:
@@ -54,6 +66,22 @@ def code_tree(codes: list[dict]) -> list[dict]:
     return out
 
 
+def cu_alpha_lines(data: dict) -> list[str]:
+    """One line per exclusive theme: its cu-alpha, n, and the reason or the conflicts."""
+    out = []
+    for cu in data.get("cu_alpha", []):
+        value = "undefined" if cu["krippendorff_alpha"] is None else f"{cu['krippendorff_alpha']:.3f}"
+        text = (
+            f"cu-alpha for {cu['theme']} (which of its {len(cu['categories'])} codes, n = {cu['n']}): {value}"
+        )
+        if cu["undefined"]:
+            text += f" ({cu['undefined']})"
+        if cu["conflicts"]:
+            text += f"; {cu['conflicts']} rating(s) with two of its codes on one segment were left out"
+        out.append(text)
+    return out
+
+
 def _cell(value: float | None, digits: int = 3) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
@@ -71,7 +99,13 @@ def csv_text(data: dict) -> str:
         "bias_index",
         "interpretation_kappa",
         "interpretation_alpha",
+        "too_rare",
+        "a",
+        "b",
+        "c",
+        "d",
         "undefined",
+        "ci_withheld",
     ]
     writer.writerow(header)
     for row in data["codes"]:
@@ -91,7 +125,10 @@ def csv_text(data: dict) -> str:
             _raw(row["bias_index"]),
             row["interpretation"].get("cohen_kappa", ""),
             row["interpretation"].get("krippendorff_alpha", ""),
+            int(row["too_rare"]),
+            *[row["counts"][name] for name in "abcd"],
             "; ".join(f"{k}: {v}" for k, v in row["undefined"].items()),
+            "; ".join(f"{k}: {v}" for k, v in row["ci_withheld"].items()),
         ]
         writer.writerow(line)
     return out.getvalue()
@@ -104,21 +141,27 @@ def _raw(value: float | None) -> str:
 def markdown_text(data: dict) -> str:
     """A Markdown table per code plus the overall line, with footnotes for undefined values."""
     kappa = "kappa" if data["kappa_type"] == "cohen" else "Light's kappa"
-    names = [SHORT[n] if n != "cohen_kappa" else kappa for n in PER_CODE]
+    # Conger's kappa exists for three or more coders only; with two its column would be all dashes.
+    shown = [n for n in PER_CODE if not (n == "conger_kappa" and data["kappa_type"] == "cohen")]
+    names = [SHORT[n] if n != "cohen_kappa" else kappa for n in shown]
     lines = [
-        f"Agreement of {', '.join(data['coders'])} per {data['level']} (unit: segment)",
+        f"Agreement of {', '.join(data['coders'])} per {data['level']} (unit: segment"
+        + (", each weighted by its length in words)" if data.get("weight") == "words" else ")"),
         "",
         "| code | n | " + " | ".join(names) + " | interpretation |",
-        "|---|---:|" + "---:|" * len(PER_CODE) + "---|",
+        "|---|---:|" + "---:|" * len(shown) + "---|",
     ]
     notes: dict[str, int] = {}
     for row in data["codes"]:
         cells = []
-        for name in PER_CODE:
+        for name in shown:
             if row[name] is None:
                 why = row["undefined"].get(name, "")
                 mark = notes.setdefault(why, len(notes) + 1)
                 cells.append(f"–[^{mark}]")
+            elif name in row["ci_withheld"]:
+                mark = notes.setdefault(row["ci_withheld"][name], len(notes) + 1)
+                cells.append(f"{_cell(row[name])}[^{mark}]")
             else:
                 cells.append(_cell(row[name]))
         interp = ", ".join(
@@ -126,7 +169,8 @@ def markdown_text(data: dict) -> str:
             for k, v in row["interpretation"].items()
             if k in ("cohen_kappa", "krippendorff_alpha")
         )
-        lines.append(f"| {row['code']} | {row['n']} | " + " | ".join(cells) + f" | {interp} |")
+        n = f"{row['n']}{RARE_MARK if row['too_rare'] else ''}"
+        lines.append(f"| {row['code']} | {n} | " + " | ".join(cells) + f" | {interp} |")
     o = data["overall"]
     lines += [
         "",
@@ -134,7 +178,10 @@ def markdown_text(data: dict) -> str:
         f"alpha (MASI) {_cell(o['krippendorff_alpha_masi'])}, pooled kappa {_cell(o['pooled_kappa'])}, "
         f"mean alpha {_cell(o['mean_alpha'])}.",
     ]
-    if notes:
+    lines += [f"{line}." for line in cu_alpha_lines(data)]
+    if notes or any(row["too_rare"] for row in data["codes"]):
         lines.append("")
-        lines += [f"[^{mark}]: {why}" for why, mark in notes.items()]
+    lines += [f"[^{mark}]: {why}" for why, mark in notes.items()]
+    if any(row["too_rare"] for row in data["codes"]):
+        lines.append(rare_note(data))
     return "\n".join(lines) + "\n"

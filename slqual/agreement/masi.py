@@ -20,8 +20,11 @@ pairs sharing a given t-subset is (sets of size a containing it) x (sets of
 size b containing it), which gives the binomial moments sum C(m, t), and an
 inclusion-exclusion inversion gives the exact counts. This is exact and takes
 time proportional to the number of subsets of the sets used, not to N^2.
-Sets too large for that (a coder applying 20 codes to one segment) fall back
-to comparing every pair of distinct sets.
+When that is too costly (dense coding: many codes per segment, nearly every
+set distinct) the cost of each method is predicted and the cheapest one
+within its budget is used: every pair of distinct sets compared in bounded
+blocks (exact), or a seeded sample of value pairs (an estimate of D_e with
+its Monte Carlo standard error); see ``slqual.agreement.masi_pairs``.
 """
 
 from __future__ import annotations
@@ -32,9 +35,8 @@ from math import comb
 
 import numpy as np
 
+from slqual.agreement import masi_pairs
 from slqual.agreement.undefined import NO_UNITS, ONE_CATEGORY, ONE_UNIT, Stat, make_stat, safe_divide
-
-SUBSET_BUDGET = 5_000_000
 
 
 def masi_similarity(size_a: np.ndarray, size_b: np.ndarray, inter: np.ndarray) -> np.ndarray:
@@ -48,6 +50,17 @@ def masi_similarity(size_a: np.ndarray, size_b: np.ndarray, inter: np.ndarray) -
     return np.where(equal, 1.0, np.nan_to_num(jaccard) * monotonicity)
 
 
+def masi_lookup(size_a: np.ndarray, size_b: np.ndarray, inter: np.ndarray) -> np.ndarray:
+    """``masi_similarity`` for integer arrays by table lookup (fast on millions of pairs)."""
+    size_a, size_b, inter = (np.asarray(x, dtype=np.int64) for x in (size_a, size_b, inter))
+    top = int(max(size_a.max(initial=0), size_b.max(initial=0))) + 1
+    if top > 128:  # a table of top^3 entries would be too large
+        return masi_similarity(size_a, size_b, inter)
+    grid = np.arange(top)
+    table = masi_similarity(grid[:, None, None], grid[None, :, None], grid[None, None, :])
+    return table.ravel()[(size_a * top + size_b) * top + inter]
+
+
 @dataclass(frozen=True)
 class MasiData:
     """What alpha needs, prepared once so that bootstrap replicates are cheap.
@@ -56,8 +69,11 @@ class MasiData:
     the distinct sets ordered by size; unit_do: (U,) the unit's summed ordered-pair distances
     / (r - 1); unit_n: (U,) the unit's number of pairable values; sizes: (S,) set sizes;
     groups: per distinct size (size, first, stop) column range; moments: per t >= 1 a dict
-    size -> sparse (T_t, sets of that size) incidence of t-subsets (None when the fallback
-    matrix ``pair_similarity`` (S, S) is used).
+    size -> sparse (T_t, sets of that size) incidence of t-subsets (None unless ``how`` is
+    "moments"). how: "moments", "blocked" or "sampled" (see ``masi_pairs``); method: "exact" or
+    "sampled", as reported; words: (S, W) the sets bit-packed (blocked, sampled); de_sampled,
+    de_se: the sampled D_e and its Monte Carlo standard error; pair_distance, pair_unit_a,
+    pair_unit_b: a sample of value pairs (their distance and segments) for the bootstrap.
     """
 
     unit_values: object
@@ -66,7 +82,43 @@ class MasiData:
     sizes: np.ndarray
     groups: tuple[tuple[int, int, int], ...]
     moments: tuple | None
-    pair_similarity: np.ndarray | None
+    how: str = "moments"
+    words: np.ndarray | None = None
+    de_sampled: float | None = None
+    de_se: float | None = None
+    pair_distance: np.ndarray | None = None
+    pair_unit_a: np.ndarray | None = None
+    pair_unit_b: np.ndarray | None = None
+    costs: dict | None = None
+    unit_weights: np.ndarray | None = None  # (U,) segment weights (--weight words), None: equal
+
+    @property
+    def method(self) -> str:
+        return "sampled" if self.how == "sampled" else "exact"
+
+    @property
+    def n_sets(self) -> int:
+        return len(self.sizes)
+
+    @property
+    def mc_se(self) -> float | None:
+        """Monte Carlo standard error of alpha (delta method on the sampled D_e), None when exact."""
+        if self.de_se is None:
+            return None
+        w = np.ones(len(self.unit_n)) if self.unit_weights is None else self.unit_weights
+        n = float(w @ self.unit_n)
+        d_o = float(w @ self.unit_do) / n if n else float("nan")
+        if not self.de_sampled or not np.isfinite(d_o):
+            return None
+        return d_o / self.de_sampled**2 * self.de_se
+
+    def exact_bootstrap(self, replicates: int) -> bool:
+        """Whether D_e can be recomputed exactly in every one of ``replicates`` resamples."""
+        if self.how == "moments":
+            return True
+        if self.how == "blocked":
+            return float(self.n_sets) ** 2 * replicates <= masi_pairs.BOOT_PAIR_BUDGET
+        return False
 
     @property
     def largest_moment(self) -> int:
@@ -75,8 +127,20 @@ class MasiData:
         return max(next(iter(m.values())).shape[0] for m in self.moments if m)
 
 
-def prepare(present: np.ndarray, rated: np.ndarray) -> MasiData:
-    """present: bool (U, C, K) codes each coder applied; rated: bool (U, C) coder coded the unit."""
+def prepare(
+    present: np.ndarray,
+    rated: np.ndarray,
+    method: str | None = None,
+    seed: int = 0,
+    weights: np.ndarray | None = None,
+) -> MasiData:
+    """present: bool (U, C, K) codes each coder applied; rated: bool (U, C) coder coded the unit.
+
+    ``method`` forces "moments", "blocked" or "sampled" (tests); by default the cheapest within
+    its budget (``masi_pairs.choose_method``). ``seed`` seeds the pair sample. ``weights`` (U,)
+    weighs each segment's values (``--weight words``): a value counts as often as its segment has
+    words, in D_o and in D_e.
+    """
     from scipy import sparse
 
     present = np.asarray(present, dtype=bool) & np.asarray(rated, dtype=bool)[:, :, None]
@@ -84,26 +148,25 @@ def prepare(present: np.ndarray, rated: np.ndarray) -> MasiData:
     n_units, n_coders, n_codes = present.shape
     r = rated.sum(axis=1)
     pairable = r >= 2
-    sizes_uc = present.sum(axis=2)
+    # Every coder's set of codes per unit as 64-bit words: intersections by popcount, sets as sort keys.
+    words_uc = masi_pairs.pack(present.reshape(n_units * n_coders, n_codes)).reshape(n_units, n_coders, -1)
+    sizes_uc = masi_pairs.popcount(words_uc).sum(axis=2).astype(np.int64)
     unit_do = np.zeros(n_units)
     for i, j in combinations(range(n_coders), 2):
         both = rated[:, i] & rated[:, j] & pairable
-        inter = (present[:, i] & present[:, j]).sum(axis=1)
-        distance = 1.0 - masi_similarity(sizes_uc[:, i], sizes_uc[:, j], inter)
+        inter = masi_pairs.intersections(words_uc[:, i], words_uc[:, j])
+        distance = 1.0 - masi_lookup(sizes_uc[:, i], sizes_uc[:, j], inter)
         unit_do += np.where(both, 2.0 * distance, 0.0)  # ordered pairs (i, j) and (j, i)
     unit_do = np.nan_to_num(safe_divide(unit_do, np.where(pairable, r - 1, 0)))
     # Distinct pairable sets, ordered by size so that each size is a contiguous block.
     unit_of, coder_of = np.nonzero(rated & pairable[:, None])
-    values = present[unit_of, coder_of]
-    packed = np.packbits(values, axis=1) if n_codes else np.zeros((len(values), 1), np.uint8)
-    if packed.shape[1] <= 8:  # up to 64 codes: one integer per set sorts fast
-        padded = np.zeros((len(packed), 8), dtype=np.uint8)
-        padded[:, : packed.shape[1]] = packed
-        keys = padded.view(np.uint64).ravel()
+    value_words = words_uc[unit_of, coder_of]
+    if value_words.shape[1] == 1:  # up to 64 codes: one integer per set sorts fast
+        keys = value_words.ravel()
     else:
-        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+        keys = np.ascontiguousarray(value_words).view(np.dtype((np.void, 8 * value_words.shape[1]))).ravel()
     _, first, value_id = np.unique(keys, return_index=True, return_inverse=True)
-    distinct = values[first]
+    distinct = present[unit_of[first], coder_of[first]]
     sizes = distinct.sum(axis=1)
     order = np.argsort(sizes, kind="stable")
     rank = np.empty_like(order)
@@ -122,15 +185,42 @@ def prepare(present: np.ndarray, rated: np.ndarray) -> MasiData:
         "unit_n": r * pairable,
         "sizes": sizes,
         "groups": groups,
+        "unit_weights": None if weights is None else np.asarray(weights, dtype=float),
     }
-    cost = float(np.sum(2.0 ** sizes.astype(float))) if n_sets else 0.0
-    if cost <= SUBSET_BUDGET or cost <= float(n_sets) ** 2:
+    how, costs = masi_pairs.choose_method(sizes)
+    how = method or how
+    if how == "moments":
         max_size = int(sizes.max(initial=0))
         moments = tuple(_incidence(distinct, groups, t) for t in range(1, max_size + 1))
-        return MasiData(**common, moments=moments, pair_similarity=None)
-    inter = distinct.astype(np.float32) @ distinct.T.astype(np.float32)
-    similarity = masi_similarity(sizes[:, None], sizes[None, :], inter)
-    return MasiData(**common, moments=None, pair_similarity=similarity)
+        return MasiData(**common, moments=moments, how=how, costs=costs)
+    words = masi_pairs.pack(distinct)
+    n_values = len(value_id)
+    sample: dict = {}
+    if n_values >= 2:
+        n_pairs = masi_pairs.SAMPLE_PAIRS if how == "sampled" else masi_pairs.BOOT_SAMPLE_PAIRS
+        first, second = masi_pairs.sample_pairs(n_values, n_pairs, seed)
+        set_of = rank[value_id.ravel()]
+        sa, sb = set_of[first], set_of[second]
+        inter = masi_pairs.intersections(words[sa], words[sb])
+        distance = 1.0 - masi_lookup(sizes[sa], sizes[sb], inter)
+        if how == "sampled":
+            if weights is None:
+                sample["de_sampled"] = float(distance.mean())
+                sample["de_se"] = float(distance.std(ddof=1) / np.sqrt(len(distance)))
+            else:  # a ratio estimator: pairs weighted by their two segments' weights
+                pw = (
+                    np.asarray(weights, dtype=float)[unit_of[first]]
+                    * np.asarray(weights, float)[unit_of[second]]
+                )
+                de = float(pw @ distance / pw.sum()) if pw.sum() > 0 else float("nan")
+                sample["de_sampled"] = de
+                spread = np.std(pw * (distance - de), ddof=1) / max(float(pw.mean()), 1e-300)
+                sample["de_se"] = float(spread / np.sqrt(len(distance)))
+        keep = slice(0, masi_pairs.BOOT_SAMPLE_PAIRS)
+        sample["pair_distance"] = distance[keep]
+        sample["pair_unit_a"] = unit_of[first[keep]]
+        sample["pair_unit_b"] = unit_of[second[keep]]
+    return MasiData(**common, moments=None, how=how, words=words, costs=costs, **sample)
 
 
 def _incidence(distinct: np.ndarray, groups: tuple[tuple[int, int, int], ...], t: int) -> dict:
@@ -166,8 +256,8 @@ def _incidence(distinct: np.ndarray, groups: tuple[tuple[int, int, int], ...], t
 
 def _similarity_total(data: MasiData, counts: np.ndarray) -> np.ndarray:
     """Sum of MASI similarity over all ordered pairs of pairable values, (B,) for counts (S, B)."""
-    if data.pair_similarity is not None:
-        return np.einsum("sb,st,tb->b", counts, data.pair_similarity, counts)
+    if data.how != "moments":
+        return masi_pairs.blocked_similarity_total(data.words, data.sizes, counts, masi_similarity)
     by_size = {a: counts[lo:hi].sum(axis=0) for a, lo, hi in data.groups}
     sizes = [a for a, _, _ in data.groups]
     # moment[t][(a, b)] = sum over value pairs of sizes (a, b) of C(intersection, t), shape (B,)
@@ -189,16 +279,30 @@ def _similarity_total(data: MasiData, counts: np.ndarray) -> np.ndarray:
     return total
 
 
-def alpha_masi(data: MasiData, weights: np.ndarray | None = None) -> np.ndarray:
-    """Alpha for the plain data (weights None, returns shape (1,)) or per bootstrap replicate (B,)."""
+def alpha_masi(data: MasiData, weights: np.ndarray | None = None, exact_de: bool = True) -> np.ndarray:
+    """Alpha for the plain data (weights None, returns shape (1,)) or per bootstrap replicate (B,).
+
+    With ``exact_de`` False (or the "sampled" method) a resample's D_e is the pair sample reweighted
+    (``masi_pairs.reweighted_de``), so that its cost does not grow with the data.
+    """
     n_units = data.unit_values.shape[0]
-    w = np.ones((1, n_units)) if weights is None else np.asarray(weights, dtype=float)
-    counts = (w @ data.unit_values).T if n_units else np.zeros((data.unit_values.shape[1], len(w)))
-    counts = np.asarray(counts)
+    if weights is None:
+        w = np.ones((1, n_units)) if data.unit_weights is None else data.unit_weights[None, :]
+    else:
+        w = np.asarray(weights, dtype=float)
     n = w @ data.unit_n.astype(float)
     d_o = safe_divide(w @ data.unit_do, n)
-    similar = _similarity_total(data, counts)
-    d_e = safe_divide(n * n - similar, n * (n - 1))
+    if data.how == "sampled" and weights is None:
+        d_e = np.array([np.nan if data.de_sampled is None else data.de_sampled])
+    elif data.how != "moments" and (data.how == "sampled" or not exact_de) and weights is not None:
+        if data.pair_distance is None:
+            d_e = np.full(len(w), np.nan)
+        else:
+            d_e = masi_pairs.reweighted_de(data.pair_distance, data.pair_unit_a, data.pair_unit_b, w)
+    else:
+        counts = (w @ data.unit_values).T if n_units else np.zeros((data.unit_values.shape[1], len(w)))
+        similar = _similarity_total(data, np.asarray(counts))
+        d_e = safe_divide(n * n - similar, n * (n - 1))
     d_e = np.where(d_e > 1e-12, d_e, np.nan)
     return 1.0 - safe_divide(d_o, d_e)
 

@@ -31,7 +31,9 @@ from slqual.agreement.undefined import (
     NO_BOTH,
     NO_UNITS,
     ONE_CATEGORY,
+    ONE_CATEGORY_COMPARED,
     ONE_UNIT,
+    PAIR_ONE_CATEGORY,
     Stat,
     make_stat,
     safe_divide,
@@ -122,7 +124,8 @@ class Sums:
     pa: sum of the per-unit share of agreeing pairs (…, K);
     nq: pairable values per category over units rated at least twice (…, K, Q);
     do: sum of disagreeing ordered pairs / (raters - 1) (…, K);
-    tables: per coder pair the joint counts (P, …, K, Q, Q).
+    tables: per coder pair the joint counts (P, …, K, Q, Q);
+    coder_counts: per coder the ratings in each category over the units they rated (C, …, K, Q).
     """
 
     g1: np.ndarray
@@ -132,6 +135,7 @@ class Sums:
     nq: np.ndarray
     do: np.ndarray
     tables: np.ndarray
+    coder_counts: np.ndarray | None = None
 
 
 def pattern_arrays(terms: UnitTerms) -> dict[str, np.ndarray]:
@@ -156,6 +160,8 @@ def pattern_arrays(terms: UnitTerms) -> dict[str, np.ndarray]:
         both = (labels[:, i] >= 0) & (labels[:, j] >= 0)
         cell = np.where(both, labels[:, i] * q + labels[:, j], -1)
         out[f"pair{p}"] = (cell[:, None] == cells[None, :]).astype(float)
+    for coder in range(labels.shape[1]):
+        out[f"coder{coder}"] = (labels[:, coder][:, None] == np.arange(q)[None, :]).astype(float)
     return out
 
 
@@ -178,14 +184,16 @@ def pattern_histogram(terms: UnitTerms, weights: np.ndarray | None = None) -> np
 def sums_from_histogram(hist: np.ndarray, arrays: dict[str, np.ndarray], n_categories: int) -> Sums:
     """Sums of the unit terms from a pattern histogram (…, K, n_patterns)."""
     q = n_categories
-    parts = {name: hist @ a for name, a in arrays.items() if not name.startswith("pair")}
+    parts = {name: hist @ a for name, a in arrays.items() if not name.startswith(("pair", "coder"))}
     pairs = [hist @ a for name, a in arrays.items() if name.startswith("pair")]
     tables = (
         np.stack([t.reshape(*t.shape[:-1], q, q) for t in pairs])
         if pairs
         else np.zeros((0, *hist.shape[:-1], q, q))
     )
-    return Sums(tables=tables, **parts)
+    coders = [hist @ a for name, a in arrays.items() if name.startswith("coder")]
+    coder_counts = np.stack(coders) if coders else None
+    return Sums(tables=tables, coder_counts=coder_counts, **parts)
 
 
 def sum_terms(terms: UnitTerms, weights: np.ndarray | None = None) -> Sums:
@@ -210,10 +218,15 @@ def cohen_from_tables(tables: np.ndarray) -> dict[str, np.ndarray]:
     return {"n": n, "po": po, "pe": pe, "kappa": kappa}
 
 
-def values_from_sums(s: Sums, n_categories: int) -> dict[str, np.ndarray]:
-    """Every statistic's value from the sums; NaN where it is undefined."""
+def values_from_sums(s: Sums, n_categories: int, counts: Sums | None = None) -> dict[str, np.ndarray]:
+    """Every statistic's value from the sums; NaN where it is undefined.
+
+    ``counts``: the same sums over units counted once each, when ``s`` is weighted (``--weight
+    words``): whether a statistic is defined depends on how many segments there are, not on words.
+    """
     q = n_categories
-    enough = s.g2 >= 2
+    counts = s if counts is None else counts
+    enough = counts.g2 >= 2
     pa = safe_divide(s.pa, s.g2)
     pi = safe_divide(s.pi_num, s.g1[..., None])
     pe_fleiss = (pi * pi).sum(axis=-1)
@@ -222,8 +235,11 @@ def values_from_sums(s: Sums, n_categories: int) -> dict[str, np.ndarray]:
     de_num = n_pairable**2 - (s.nq**2).sum(axis=-1)
     alpha = 1.0 - safe_divide((n_pairable - 1) * s.do, np.where(de_num > TINY, de_num, 0.0))
     pairwise = cohen_from_tables(s.tables)
-    pair_ok = pairwise["n"] >= 2
+    pair_ok = counts.tables.sum(axis=(-2, -1)) >= 2
     pair_kappa = np.where(pair_ok, pairwise["kappa"], np.nan)
+    # One rule for every chance-corrected statistic: defined when the segments rated twice (the ones
+    # compared) hold at least two categories; Fleiss' and AC1's shares alone would say otherwise.
+    enough = enough & ((counts.nq > 0).sum(axis=-1) >= 2)
     return {
         "percent_agreement": pa,
         "fleiss_kappa": np.where(enough, chance_corrected(pa, pe_fleiss), np.nan),
@@ -238,46 +254,70 @@ def values_from_sums(s: Sums, n_categories: int) -> dict[str, np.ndarray]:
     }
 
 
-CategoryReason = Callable[[int], str]
+# reason_for(category, scope): why a statistic is undefined when every rating in scope is ``category``;
+# scope "all": every rating of every segment, "compared": only the segments rated twice,
+# "pair": the segments two given coders both rated.
+CategoryReason = Callable[[int, str], str]
 
 
-def _one_category_reason(shares: np.ndarray, reason_for: CategoryReason) -> np.ndarray:
-    """Per code: the reason when all ratings are in one category, else None."""
-    used = shares > 0
+def nominal_reason(_category: int, scope: str) -> str:
+    return {"all": ONE_CATEGORY, "compared": ONE_CATEGORY_COMPARED}.get(scope, PAIR_ONE_CATEGORY)
+
+
+def _one_category_reason(
+    compared: np.ndarray, everywhere: np.ndarray, reason_for: CategoryReason
+) -> np.ndarray:
+    """Per code: the reason when all compared ratings (``compared`` counts, (K, Q)) are in one category.
+
+    The reason says whether that holds for every rating (``everywhere`` counts over all rated
+    segments) or only for the segments compared, so that it is true of the data.
+    """
+    used = compared > 0
     single = used.sum(axis=-1) == 1
     which = used.argmax(axis=-1)
+    alone = (everywhere > 0).sum(axis=-1) <= 1
     return np.array(
-        [reason_for(int(w)) if s else None for s, w in zip(single, which, strict=True)], dtype=object
+        [
+            reason_for(int(w), "all" if a else "compared") if s else None
+            for s, w, a in zip(single, which, alone, strict=True)
+        ],
+        dtype=object,
     )
 
 
 def point_statistics(
-    terms: UnitTerms, reason_for: CategoryReason | None = None, coders: tuple[str, ...] | None = None
+    terms: UnitTerms,
+    reason_for: CategoryReason | None = None,
+    coders: tuple[str, ...] | None = None,
+    weights: np.ndarray | None = None,
 ) -> tuple[dict[str, Stat], Sums, dict[str, np.ndarray]]:
     """All statistics for every code, with reasons where undefined and analytic intervals.
 
-    ``coders`` names the coders in reasons (default: coder 1, coder 2, ...).
-    Returns the Stats, the plain sums and the raw values (including the
+    ``coders`` names the coders in reasons (default: coder 1, coder 2, ...). ``weights`` (U,)
+    weighs each unit (segment length in words): every sum over units becomes a weighted sum, the
+    rules for undefined still count segments, and no analytic interval is given (their variance
+    formulas assume equally weighted segments; the bootstrap gives intervals).
+    Returns the Stats, the (weighted) sums and the raw values (including the
     pairwise kappas, shape (P, K)).
     """
-    reason_for = reason_for or (lambda _q: ONE_CATEGORY)
-    s = sum_terms(terms)
-    v = values_from_sums(s, terms.n_categories)
-    none = s.g2 == 0
-    single = s.g2 == 1
-    fleiss_one = _one_category_reason(s.pi_num, reason_for)
-    alpha_one = _one_category_reason(s.nq, reason_for)
+    reason_for = reason_for or nominal_reason
+    counts = sum_terms(terms)
+    s = counts if weights is None else _squeeze(sum_terms(terms, np.asarray(weights, float)[None, :]))
+    v = values_from_sums(s, terms.n_categories, counts)
+    none = counts.g2 == 0
+    single = counts.g2 == 1
+    alpha_one = _one_category_reason(counts.nq, counts.pi_num, reason_for)
     base = [(none, NO_UNITS), (single, ONE_UNIT)]
     stats = {
         "percent_agreement": make_stat(v["percent_agreement"], [(none, NO_UNITS)]),
-        "fleiss_kappa": make_stat(v["fleiss_kappa"], [*base, *_as_rules(fleiss_one)]),
+        "fleiss_kappa": make_stat(v["fleiss_kappa"], [*base, *_as_rules(alpha_one)]),
         # With every rating in one category there is nothing to agree on: AC1 and Brennan-Prediger
         # would print 1.00 from their formulas, which reads as reliability that was never tested.
         "gwet_ac1": make_stat(v["gwet_ac1"], [*base, *_as_rules(alpha_one)]),
         "brennan_prediger": make_stat(v["brennan_prediger"], [*base, *_as_rules(alpha_one)]),
         "krippendorff_alpha": make_stat(v["krippendorff_alpha"], [*base, *_as_rules(alpha_one)]),
     }
-    pair_reasons = [_pair_reasons(s.tables[p], reason_for) for p in range(len(terms.pairs))]
+    pair_reasons = [_pair_reasons(counts.tables[p], reason_for) for p in range(len(terms.pairs))]
     # A code with no variation at all explains every pair's undefined kappa; name it before any pair.
     kappa_rules = [*base, *_as_rules(alpha_one)]
     for p, (i, j) in enumerate(terms.pairs):
@@ -285,8 +325,25 @@ def point_statistics(
         prefix = "" if len(terms.pairs) == 1 else f"kappa for {first} and {second}: "
         kappa_rules.extend((mask, prefix + why) for mask, why in pair_reasons[p])
     stats["cohen_kappa"] = make_stat(v["cohen_kappa"], kappa_rules)
-    stats = add_analytic_intervals(stats, terms, s, v)
+    if weights is None:
+        stats = add_analytic_intervals(stats, terms, s, v)
     return stats, s, v
+
+
+def _squeeze(s: Sums) -> Sums:
+    """Sums computed with one row of weights (1, ...) as plain sums."""
+    from dataclasses import fields
+
+    out = {}
+    for f in fields(s):
+        value = getattr(s, f.name)
+        if value is None:
+            out[f.name] = None
+        elif f.name in ("tables", "coder_counts"):
+            out[f.name] = value[:, 0]
+        else:
+            out[f.name] = value[0]
+    return Sums(**out)
 
 
 def _as_rules(reasons: np.ndarray) -> list[tuple[np.ndarray, str]]:
@@ -296,12 +353,14 @@ def _as_rules(reasons: np.ndarray) -> list[tuple[np.ndarray, str]]:
 def _pair_reasons(tables: np.ndarray, reason_for: CategoryReason) -> list[tuple[np.ndarray, str]]:
     n = tables.sum(axis=(-2, -1))
     rules = [(n == 0, NO_BOTH), (n == 1, ONE_UNIT)]
-    flat = tables.reshape(tables.shape[0], -1)
+    flat = tables.reshape(tables.shape[0], tables.shape[-1] * tables.shape[-2])
     single = (flat > 0).sum(axis=1) == 1
     cell = flat.argmax(axis=1)
     q = tables.shape[-1]
     diagonal = cell // q == cell % q
-    rules.extend((single & diagonal & (cell // q == category), reason_for(category)) for category in range(q))
+    rules.extend(
+        (single & diagonal & (cell // q == category), reason_for(category, "pair")) for category in range(q)
+    )
     return rules
 
 
@@ -328,16 +387,14 @@ def add_analytic_intervals(
 
 
 def _interval(value: np.ndarray, half_width: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """value ± half_width within [-1, 1]; none where the variance formula degenerates.
+    """value ± half_width within [-1, 1].
 
-    A zero standard error below perfect agreement (e.g. one coder never applied the
-    code, which makes kappa exactly 0) is not certainty: the large-sample formula has
-    nothing to work with there, so no interval is given rather than a [0, 0] one.
+    A zero standard error (e.g. one coder never applied the code, which makes kappa exactly 0, or
+    perfect agreement on a code applied once) is not certainty: the large-sample formula has nothing
+    to work with there. ``Stat.with_interval`` withholds such a zero-width interval with the reason.
     """
-    degenerate = (half_width < 1e-6) & (value < 1)  # zero up to rounding in the variance sums
-    low = np.where(degenerate, np.nan, np.clip(value - half_width, -1, 1))
-    high = np.where(degenerate, np.nan, np.clip(value + half_width, -1, 1))
-    return low, high
+    half_width = np.where(half_width < 1e-6, 0.0, half_width)  # zero up to rounding in the variance sums
+    return np.clip(value - half_width, -1, 1), np.clip(value + half_width, -1, 1)
 
 
 def fce_standard_error(tables: np.ndarray) -> np.ndarray:

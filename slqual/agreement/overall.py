@@ -11,9 +11,39 @@ from slqual.agreement.nominal import Sums, chance_corrected, cohen_from_tables, 
 from slqual.agreement.undefined import safe_divide
 
 
-def overall_percent_agreement(s: Sums) -> np.ndarray:
-    """Mean over every (unit, code) rated by two or more coders of the share of agreeing pairs."""
-    return safe_divide(s.pa.sum(axis=-1), s.g2.sum(axis=-1))
+def overall_percent_agreement(s: Sums, used: np.ndarray | None = None) -> np.ndarray:
+    """Mean over every (unit, code) rated by two or more coders of the share of agreeing pairs.
+
+    ``used`` (K,) keeps only those codes (the codes some coder applied): a code nobody used would
+    count as perfect agreement on every segment and inflate the figure.
+    """
+    keep = np.ones(s.pa.shape[-1], dtype=bool) if used is None else np.asarray(used, dtype=bool)
+    return safe_divide(np.where(keep, s.pa, 0.0).sum(axis=-1), np.where(keep, s.g2, 0.0).sum(axis=-1))
+
+
+def segment_agreement(
+    present: np.ndarray, rated: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[float, int]:
+    """Share of coder pairs giving a segment the identical set of codes, averaged over segments rated twice.
+
+    Returns (value, segments compared); NaN when no segment was rated twice. "No code applies" from both
+    coders is agreement (two empty sets are identical). ``weights`` (U,) weighs the segments.
+    """
+    n_units, n_coders = rated.shape
+    agree = np.zeros(n_units)
+    pairs = np.zeros(n_units)
+    for i in range(n_coders):
+        for j in range(i + 1, n_coders):
+            both = rated[:, i] & rated[:, j]
+            same = (present[:, i] == present[:, j]).all(axis=1)
+            agree += both & same
+            pairs += both
+    compared = pairs > 0
+    n = int(compared.sum())
+    w = np.ones(n_units) if weights is None else np.asarray(weights, dtype=float)
+    share = np.where(compared, agree / np.where(compared, pairs, 1), 0.0)
+    total = float(w[compared].sum())
+    return (float(w @ share) / total if n and total > 0 else float("nan")), n
 
 
 def pooled_components(s: Sums, n_coders: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from slqual.agreement.compute import AgreementResult
+from slqual.agreement.binary import EXTRA_STATISTICS
+from slqual.agreement.compute import RARE_BELOW, AgreementResult
 from slqual.agreement.nominal import STATISTICS
-from slqual.agreement.undefined import NO_CI, Stat
+from slqual.agreement.specific import pair_counts
+from slqual.agreement.undefined import NO_CI, Stat, degenerate_reasons
 
-PER_CODE = STATISTICS
+PER_CODE = STATISTICS + EXTRA_STATISTICS
 EXTRA = ("prevalence", "prevalence_index", "bias_index")
 OVERALL = (
     "percent_agreement",
+    "percent_agreement_all_codes",
+    "percent_agreement_segments",
     "krippendorff_alpha_masi",
     "pooled_kappa",
     "mean_alpha",
@@ -24,7 +28,7 @@ OVERALL = (
     "krippendorff_alpha",
     "gwet_ac1",
 )
-KAPPAS = ("cohen_kappa", "fleiss_kappa", "gwet_ac1", "brennan_prediger", "pooled_kappa")
+KAPPAS = ("cohen_kappa", "fleiss_kappa", "conger_kappa", "gwet_ac1", "brennan_prediger", "pooled_kappa")
 ALPHAS = ("krippendorff_alpha", "krippendorff_alpha_masi", "mean_alpha")
 ALPHA_RELIABLE, ALPHA_TENTATIVE = 0.800, 0.667
 LANDIS_KOCH = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial"))
@@ -71,7 +75,7 @@ def _num(value: float | None) -> float | None:
 
 def _block(stats: dict[str, Stat], names: tuple[str, ...], k: int) -> dict:
     """Values, intervals, interval methods, undefined reasons and interpretations for one row."""
-    values, ci, method, undefined, bands = {}, {}, {}, {}, {}
+    values, ci, method, undefined, withheld, bands = {}, {}, {}, {}, {}, {}
     for name in names:
         stat = stats[name]
         value = stat.get(k)
@@ -82,10 +86,19 @@ def _block(stats: dict[str, Stat], names: tuple[str, ...], k: int) -> dict:
             method[name] = stat.ci_method
         if stat.why(k) is not None:
             undefined[name] = stat.why(k)
+        if stat.withheld_why(k) is not None:
+            withheld[name] = stat.withheld_why(k)
         band = interpret(name, value)
         if band is not None:
             bands[name] = band
-    return {**values, "ci": ci, "ci_method": method, "undefined": undefined, "interpretation": bands}
+    return {
+        **values,
+        "ci": ci,
+        "ci_method": method,
+        "ci_withheld": withheld,
+        "undefined": undefined,
+        "interpretation": bands,
+    }
 
 
 def to_dict(result: AgreementResult) -> dict:
@@ -100,6 +113,7 @@ def to_dict(result: AgreementResult) -> dict:
         "prevalence_index": pc.prevalence_index,
         "bias_index": pc.bias_index,
     }
+    counts = pair_counts(pc.sums.tables)  # (P, K) each
     codes = []
     for k, code in enumerate(r.codes):
         block = _block(stats, PER_CODE + EXTRA, k)
@@ -113,11 +127,21 @@ def to_dict(result: AgreementResult) -> dict:
             "n": int(pc.n[k]),
             "positives": {coder: int(pc.positives[c, k]) for c, coder in enumerate(r.coders)},
             "rated": {coder: int(pc.rated[c, k]) for c, coder in enumerate(r.coders)},
+            "too_rare": bool(result.too_rare[k]),
             **block,
+            "counts": {name: _count_value(v[:, k].sum()) for name, v in counts.items()},
             "below_min_alpha": None
             if result.min_alpha is None or alpha is None
             else alpha < result.min_alpha,
         }
+        if len(pc.pairs) > 1:
+            row["pair_counts"] = [
+                {
+                    "coders": [r.coders[i], r.coders[j]],
+                    **{name: _count_value(v[p, k]) for name, v in counts.items()},
+                }
+                for p, (i, j) in enumerate(pc.pairs)
+            ]
         if result.bootstrap_ci:
             row["ci_bootstrap"] = {
                 name: _interval(low[k], high[k]) for name, (low, high) in result.bootstrap_ci.items()
@@ -127,14 +151,20 @@ def to_dict(result: AgreementResult) -> dict:
             row["p_alpha_below_min"] = None if np.isnan(below) else _num(below)
         codes.append(row)
     overall = {"n": result.overall_n, **_block(result.overall, OVERALL, 0)}
+    overall["codes_used"] = int(result.used.sum())
+    overall["krippendorff_alpha_masi_method"] = result.masi_method
+    overall["krippendorff_alpha_masi_mc_se"] = _num(result.masi_mc_se)
     overall["exclusive"] = r.exclusive
     overall["n_categories"] = result.n_categories
     if result.boot is not None:
-        overall["ci_bootstrap"] = {name: _interval(lo, hi) for name, (lo, hi) in result.boot.overall.items()}
+        overall["ci_bootstrap"] = {
+            name: _interval(lo, hi, overall[name]) for name, (lo, hi) in result.boot.overall.items()
+        }
     pairwise = [
         {
             "coders": list(p.coders),
             "n": p.n,
+            "krippendorff_alpha_masi_method": p.masi_method,
             **{
                 name: _num(getattr(p, name).get())
                 for name in ("percent_agreement", "pooled_kappa", "krippendorff_alpha_masi")
@@ -152,7 +182,9 @@ def to_dict(result: AgreementResult) -> dict:
         "coders": list(r.coders),
         "level": r.level,
         "unit": "segment",
+        "weight": result.weight,
         "units": len(r.units),
+        "coverage": _coverage(r.rated),
         "kappa_type": result.kappa_type,
         "confidence_level": 0.95,
         "bootstrap": None
@@ -164,16 +196,44 @@ def to_dict(result: AgreementResult) -> dict:
             "alpha_tentative": ALPHA_TENTATIVE,
             "kappa_bands": "Landis & Koch (1977)",
         },
+        "interval_methods": {name: result.stats[name].ci_method or None for name in PER_CODE},
         "codes": codes,
         "overall": overall,
         "pairwise": pairwise,
+        "cu_alpha": [
+            {
+                "theme": cu.domain.node,
+                "name": cu.domain.name,
+                "categories": list(cu.domain.children),
+                "n": cu.n,
+                "krippendorff_alpha": _num(cu.alpha.get()),
+                "undefined": cu.alpha.why(),
+                "conflicts": cu.conflicts,
+                "interpretation": alpha_band(cu.alpha.get()),
+            }
+            for cu in result.cu_alpha
+        ],
         "notes": list(r.notes),
         "no_interval_reason": NO_CI,
+        "too_rare_below": RARE_BELOW,
     }
 
 
-def _interval(low: float, high: float) -> list[float] | None:
+def _count_value(value: float) -> int | float:
+    """A count as an int (a float only when weighted)."""
+    return int(value) if float(value).is_integer() else _num(value)
+
+
+def _coverage(rated: np.ndarray) -> dict[str, int]:
+    """How many segments were coded by exactly k coders, for k = 0 .. number of coders."""
+    counts = np.bincount(rated.sum(axis=1), minlength=rated.shape[1] + 1)
+    return {str(k): int(c) for k, c in enumerate(counts)}
+
+
+def _interval(low: float, high: float, value: float | None = None) -> list[float] | None:
     if np.isnan(low) or np.isnan(high):
+        return None
+    if value is not None and degenerate_reasons(np.array([value]), np.array([low]), np.array([high]))[0]:
         return None
     return [_num(low), _num(high)]
 

@@ -30,6 +30,7 @@ class AgreeOptions:
     min_alpha: float | None = None
     disagreements: Path | None = None
     force: bool = False  # replace an existing disagreements file (kept in history in a project)
+    weight: str = "segments"  # "segments": each segment counts once; "words": by its length in words
 
 
 @dataclass(frozen=True)
@@ -107,9 +108,34 @@ def _check_disagreements_target(options: AgreeOptions) -> None:
         )
 
 
+def reconciled_into_consensus(root: Path) -> bool:
+    """Whether ``codings/consensus.csv`` exists and the audit log records a reconcile into it."""
+    import json
+
+    if not (root / "codings" / "consensus.csv").is_file():
+        return False
+    log = root / ".slqual" / "audit.log"
+    try:
+        lines = log.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    for line in lines:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if (
+            isinstance(event, dict)
+            and event.get("action") == "reconcile"
+            and event.get("into") == "consensus"
+        ):
+            return True
+    return False
+
+
 def run_agree(options: AgreeOptions) -> AgreeOutcome:
     """Read, compute and report; writes only the disagreements file when one is asked for."""
-    from slqual.agreement.build import build_ratings
+    from slqual.agreement.build import build_ratings, word_counts
     from slqual.agreement.compute import compute_agreement
     from slqual.agreement.disagreements import disagreements_table, write_disagreements_file
     from slqual.agreement.methods import methods_paragraph
@@ -136,9 +162,18 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
         ratings = build_ratings(codings, level=options.level, sources=sources)
     if not ratings.units:
         raise AgreementError("the coder files hold no segments; code some segments first")
-    result = compute_agreement(ratings, options.replicates, options.seed, options.min_alpha)
+    weights = None
+    if options.weight == "words":
+        if context is None:
+            raise AgreementError(
+                "--weight words needs each segment's text, which only a project's segments.csv holds; "
+                "run inside the project (or add --project DIR), or leave out --weight"
+            )
+        weights = word_counts(context.loc[list(ratings.units), "text"])
+    result = compute_agreement(ratings, options.replicates, options.seed, options.min_alpha, weights)
     data = to_dict(result)
     data["segment_unit"] = project.settings.unit if project is not None else None
+    data["consensus_from_reconcile"] = project is not None and reconciled_into_consensus(project.root)
     table = disagreements_table(ratings, context)
     written, carried = None, ()
     if options.disagreements is not None:
@@ -151,6 +186,7 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
             level=options.level,
             bootstrap=options.replicates,
             seed=options.seed,
+            weight=options.weight,
             disagreements=str(written) if written else None,
         )
     return AgreeOutcome(

@@ -20,10 +20,40 @@ ALWAYS_USED = (
     "every coder applied this code to every segment they coded, so there is no variation to agree on"
 )
 ONE_CATEGORY = "every rating fell into the same category, so there is no variation to agree on"
+# The same cases when the variation is only on segments fewer than two coders coded (never compared).
+NEVER_USED_COMPARED = (
+    "this code was applied only to segments that fewer than two coders coded, so among the segments "
+    "compared there is no variation to agree on"
+)
+ALWAYS_USED_COMPARED = (
+    "every coder applied this code to every segment that two or more coders coded (it was left out only "
+    "on segments fewer than two coders coded), so among the segments compared there is no variation to "
+    "agree on"
+)
+ONE_CATEGORY_COMPARED = (
+    "every rating of the segments two or more coders coded fell into the same category (the others occur "
+    "only on segments fewer than two coders coded), so there is no variation to agree on"
+)
+PAIR_NEVER = "neither of them applied this code to a segment they both coded, so there is no variation"
+PAIR_ALWAYS = "both applied this code to every segment they both coded, so there is no variation"
+PAIR_ONE_CATEGORY = "every segment they both coded got the same category from both, so there is no variation"
 NO_BOTH = "the two coders have no segment in common"
 NO_CODE_VARIES = "every code was either never used or always used"
 NO_CI = "no analytic interval for this statistic; run with --bootstrap N"
 BOOTSTRAP_FAILED = "the statistic was undefined in most bootstrap samples"
+NO_CODE_USED = (
+    "no coder applied any code, so there is no code decision to compare "
+    "(percent_agreement_segments shows how often the coders agreed that no code applies)"
+)
+ZERO_WIDTH = (
+    "interval withheld: it would have zero width, claiming a certainty these data cannot give "
+    "(too few segments with the code, or nothing for the variance formula to work with)"
+)
+STUCK_END = (
+    "interval withheld: one end sits on the estimate itself (the resamples could not move the statistic "
+    "to one side, as happens with a code applied very rarely), which would claim a certainty nobody has"
+)
+WIDTH_EPS = 1e-6
 
 
 @dataclass(frozen=True)
@@ -41,6 +71,7 @@ class Stat:
     low: np.ndarray
     high: np.ndarray
     ci_method: str = ""
+    withheld: np.ndarray | None = None  # per code the reason an interval was withheld, else None
 
     def __len__(self) -> int:
         return len(self.value)
@@ -58,11 +89,36 @@ class Stat:
             return None
         return [float(low), float(high)]
 
+    def withheld_why(self, k: int = 0) -> str | None:
+        return None if self.withheld is None else self.withheld[k]
+
     def with_interval(self, low: np.ndarray, high: np.ndarray, method: str) -> Stat:
+        """The Stat with these bounds, withholding (with the reason) every degenerate interval."""
         undefined = np.isnan(self.value)
         low = np.where(undefined, np.nan, low)
         high = np.where(undefined, np.nan, high)
-        return Stat(self.value, self.reason, low, high, method)
+        why = degenerate_reasons(self.value, low, high)
+        bad = why != None  # noqa: E711 - elementwise test on an object array
+        low, high = np.where(bad, np.nan, low), np.where(bad, np.nan, high)
+        return Stat(self.value, self.reason, low, high, method, why if bad.any() else None)
+
+
+def degenerate_reasons(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Per value: why its interval [low, high] is degenerate (None where it is fine or absent).
+
+    Zero width at either end-to-end, or an end that coincides with an estimate that is not at the
+    bound of the statistic's range (a resampling distribution with a point mass at the estimate).
+    """
+    value, low, high = (np.asarray(x, dtype=float).reshape(-1) for x in (value, low, high))
+    out = np.full(value.shape, None, dtype=object)
+    present = ~np.isnan(low) & ~np.isnan(high) & ~np.isnan(value)
+    with np.errstate(invalid="ignore"):
+        zero = present & (high - low < WIDTH_EPS)
+        inside = np.abs(value) < 1 - 1e-12
+        stuck = present & ~zero & inside & ((np.abs(low - value) < 1e-9) | (np.abs(high - value) < 1e-9))
+    out[zero] = ZERO_WIDTH
+    out[stuck] = STUCK_END
+    return out
 
 
 def undefined_where(

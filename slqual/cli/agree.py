@@ -30,6 +30,11 @@ class Level(str, Enum):
     theme = "theme"
 
 
+class Weight(str, Enum):
+    segments = "segments"
+    words = "words"
+
+
 def agree(
     coders: Annotated[
         list[str],
@@ -42,6 +47,13 @@ def agree(
         Level, typer.Option("--level", help="Compare codes, or themes (any code under a theme).")
     ] = Level.code,
     output_format: FormatOption = OutputFormat.table,
+    weight: Annotated[
+        Weight,
+        typer.Option(
+            "--weight",
+            help="Count each segment once, or weigh it by its length in words (needs a project).",
+        ),
+    ] = Weight.segments,
     replicates: Annotated[
         int,
         typer.Option(
@@ -105,6 +117,7 @@ def agree(
             min_alpha=min_alpha,
             disagreements=disagreements,
             force=force,
+            weight=weight.value,
         )
     )
     for note in outcome.notes:
@@ -146,14 +159,15 @@ def _render_table(data: dict) -> None:
     kappa_title = "κ" if data["kappa_type"] == "cohen" else "Light κ"
     table = Table(
         title=f"Agreement per {data['level']}: {', '.join(data['coders'])} "
-        f"(unit: segment, {_segments(data['units'])})",
+        f"(unit: segment, {_segments(data['units'])}"
+        + (", each weighted by its length in words)" if data.get("weight") == "words" else ")"),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
         pad_edge=False,
         padding=(0, 1, 0, 0),
     )
-    from slqual.agreement.formats import INDENT, code_tree
+    from slqual.agreement.formats import INDENT, RARE_MARK, code_tree, rare_note
 
     tree = code_tree(data["codes"])
     # Never cut a code or a number off: only the Reading column wraps (COLUMNS=80 fits).
@@ -175,7 +189,10 @@ def _render_table(data: dict) -> None:
     def cell(row: dict, name: str, with_ci: bool = False) -> str:
         if row[name] is None:
             return "–" + mark(row["undefined"].get(name, "undefined"))
-        return _fmt(row[name], row["ci"][name] if with_ci else None)
+        text = _fmt(row[name], row["ci"][name] if with_ci else None)
+        if with_ci and name in row["ci_withheld"]:
+            text += mark(row["ci_withheld"][name])
+        return text
 
     def overall(name: str, percent: bool = False) -> str:
         o = data["overall"]
@@ -213,7 +230,7 @@ def _render_table(data: dict) -> None:
             alpha = f"{first}*" + (f"\n{rest}" if rest else "")
         table.add_row(
             label,
-            str(row["n"]),
+            str(row["n"]) + (RARE_MARK if row["too_rare"] else ""),
             _fmt(100 * percent, digits=1) if percent is not None else cell(row, "percent_agreement"),
             cell(row, "cohen_kappa", True),
             alpha,
@@ -234,14 +251,20 @@ def _render_table(data: dict) -> None:
             f"Fleiss κ {overall('fleiss_kappa')}, α {overall('krippendorff_alpha')}, "
             f"AC1 {overall('gwet_ac1')}"
         )
+    from slqual.agreement.formats import cu_alpha_lines
+
+    lines += [escape(line) for line in cu_alpha_lines(data)]
     for line in lines:
         stdout.print(line)
     if data["pairwise"]:
         _render_pairs(data)
-    if footnotes:
+    rare = any(row["too_rare"] for row in data["codes"])
+    if footnotes or rare:
         stdout.print()
-        for why, mark in footnotes.items():
-            stdout.print(f"[dim]{mark} {escape(why)}[/dim]")
+    for why, mark in footnotes.items():
+        stdout.print(f"[dim]{mark} {escape(why)}[/dim]")
+    if rare:
+        stdout.print(f"[dim]{escape(rare_note(data))}[/dim]")
     if nested and data["level"] == "code" and data["codes"][0].get("theme"):
         stdout.print(
             "[dim]A theme's own row is the theme applied as a code; use --level theme to compare "

@@ -30,6 +30,7 @@ NODE_FIELDS = (
     "keywords",
     "color",
     "memo",
+    "exclusive",
     "children",
 )
 TEXT_FIELDS = ("name", "definition", "include", "exclude", "memo")
@@ -267,6 +268,7 @@ class _Checker:
             self.check_list(node, key, node_id, lines)
         self.check_keywords(node, node_id, lines)
         self.check_color(node, node_id, lines)
+        self.check_exclusive(node, node_id, lines)
         children = node.get("children")
         if children is None:
             return
@@ -366,6 +368,15 @@ class _Checker:
                         f"keyword '{item}' is not a valid regular expression ({exc}); "
                         "fix the pattern or write a plain phrase",
                     )
+
+    def check_exclusive(self, node: dict, node_id: str | None, lines: dict) -> None:
+        """``exclusive: true`` says the node's children are mutually exclusive (one per segment)."""
+        if "exclusive" in node and not isinstance(node["exclusive"], bool):
+            self.add(
+                lines.get("exclusive"),
+                node_id,
+                f"'exclusive' must be true or false, not {node['exclusive']!r}",
+            )
 
     def check_color(self, node: dict, node_id: str | None, lines: dict) -> None:
         if "color" not in node:

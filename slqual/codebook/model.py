@@ -19,6 +19,7 @@ class CodeNode:
     keywords: tuple[str, ...] = ()
     color: str = ""
     memo: str = ""
+    exclusive: bool = False  # the children are mutually exclusive (a segment gets at most one)
     children: tuple[CodeNode, ...] = ()
     parent: str | None = None
     depth: int = 0
