@@ -1,4 +1,4 @@
-"""A small study with clear signals for show, search and suggest: 10 interviews, 3 codes that words give away."""
+"""A small study with clear signals for show, search and suggest: 10 interviews, 3 telling codes."""
 
 from __future__ import annotations
 

@@ -32,6 +32,9 @@ COMMAND_MODULES = [
     "agree",
     "reconcile",
     "report",
+    "show",
+    "search",
+    "suggest",
 ]
 
 

@@ -55,9 +55,9 @@ class StatusReport:
 
 def coding_status(project: Project) -> StatusReport:
     """Progress of every coder with a file in ``codings/``; gaps between each pair of people."""
-    from slqual.coding.pseudo import pseudo_kind
     from slqual.coding.frame import participant_frame
     from slqual.coding.lock import lock_holder
+    from slqual.coding.pseudo import pseudo_kind
 
     codebook = project.load_codebook()
     segment_ids = list(participant_frame(project)["segment_id"])

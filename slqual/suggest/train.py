@@ -190,6 +190,7 @@ def train(
     """Train on ``coder``'s segments and save the model in ``.slqual/models/`` (see module docstring)."""
     import numpy as np
     from joblib import Parallel, delayed
+
     from slqual.suggest import data
     from slqual.suggest.features import MAX_CHAR_FEATURES, MAX_WORD_FEATURES, features_to_arrays, fit_features
     from slqual.suggest.store import save_arrays
