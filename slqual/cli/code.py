@@ -44,6 +44,14 @@ def code(
             help="--uncoded (default) shows only segments you have not coded; --all revisits every one.",
         ),
     ] = True,
+    suggest: Annotated[
+        str | None,
+        typer.Option(
+            "--suggest",
+            metavar="NAME",
+            help="Pre-select this pseudo-coder's codes (e.g. model): Enter accepts, typing codes replaces.",
+        ),
+    ] = None,
     project_dir: ProjectOption = None,
 ) -> None:
     """Code participant segments one at a time; every answer is saved the moment you give it.
@@ -59,7 +67,9 @@ def code(
     from slqual.coding.session import coding_session
 
     project = get_project(project_dir)
-    with coding_session(project, coder, document=document, theme=theme, revisit=not uncoded) as (
+    with coding_session(
+        project, coder, document=document, theme=theme, revisit=not uncoded, suggest=suggest
+    ) as (
         session,
         note,
     ):
@@ -169,6 +179,13 @@ def _render_screen(session: CodingSession, screen: Screen) -> None:
     if segment.question:
         stdout.print(Text(f"Q: {segment.question}", style="dim"))
     stdout.print(Text(segment.text, style="bold"))
+    if screen.suggested:
+        stdout.print(
+            Text(
+                f"Suggested: {', '.join(screen.suggested)} (Enter accepts; type codes to replace)",
+                style="cyan",
+            )
+        )
     if screen.saved is not None:
         said = ", ".join(screen.saved.codes) if screen.saved.codes else "no code applies"
         stdout.print(Text(f"Saved answer: {said}", style="green"))

@@ -73,6 +73,7 @@ class Screen:
     saved: Answer | None  # the answer already saved for this segment
     memo: str  # the memo that the next answer will carry
     exemplar: bool
+    suggested: tuple[str, ...] = ()  # codes a pseudo-coder suggests (--suggest): Enter accepts them
 
     @property
     def percent(self) -> float:
@@ -131,6 +132,7 @@ class CodingSession:
         *,
         theme: str | None = None,
         revisit: bool = False,
+        suggestions: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.segments = segments
         self.codebook = codebook
@@ -140,6 +142,12 @@ class CodingSession:
         self.entries = code_entries(codebook, theme)
         self._by_id = {e.id: e for e in self.entries}
         self._theme_ids = set(self._by_id) if theme else set()
+        # Suggested codes that are on offer here (a theme shown alone offers only its codes).
+        self.suggestions = {
+            sid: kept
+            for sid, codes in (suggestions or {}).items()
+            if (kept := tuple(c for c in codes if c in self._by_id))
+        }
         self.skipped: set[int] = set()
         self.history: list[int] = []
         self.answered = 0
@@ -192,6 +200,7 @@ class CodingSession:
             saved=self._saved(),
             memo=self.memo,
             exemplar=self.exemplar,
+            suggested=self.suggestions.get(self.segments[self.index].segment_id, ()),
         )
 
     # input ---------------------------------------------------------------
@@ -211,6 +220,9 @@ class CodingSession:
                 return Reply("quit", f"Finished. {self.answered} answer(s) saved in this session.")
             return Reply("error", "Nothing left to code here: b goes back to the last segment, q quits.")
         if command == "":
+            suggested = self.suggestions.get(self.segments[self.index].segment_id)
+            if suggested:  # Enter confirms the suggested codes: only now do they enter the coder's file
+                return self._save(suggested)
             return Reply("error", "Nothing typed. " + INPUT_HELP)
         if command in ("s", "skip"):
             return self._skip()
@@ -352,6 +364,7 @@ def coding_session(
     document: str | None = None,
     theme: str | None = None,
     revisit: bool = False,
+    suggest: str | None = None,
 ) -> Iterator[tuple[CodingSession, str]]:
     """Open a session for one coder: take the lock, open the store, yield (session, note).
 
@@ -374,6 +387,11 @@ def coding_session(
             f"documents are: {shown or 'none'}"
         )
     segments = segment_views(frame, document)
+    suggestions = None
+    if suggest is not None:
+        from slqual.coding.pseudo import suggested_codes
+
+        suggestions = suggested_codes(project, suggest)  # refuses a person's file
     with coder_lock(project, coder) as lock:
         store = CodingStore(project, coder, segment_order=list(frame["segment_id"]))
         session: CodingSession | None = None
@@ -381,7 +399,9 @@ def coding_session(
             notes = [lock.note] if lock.note else []
             if store.recovered:
                 notes.append(f"recovered {store.recovered} answer(s) of the earlier session from its journal")
-            session = CodingSession(segments, codebook, store, theme=theme, revisit=revisit)
+            session = CodingSession(
+                segments, codebook, store, theme=theme, revisit=revisit, suggestions=suggestions
+            )
             yield session, "; ".join(notes)
         finally:
             store.close()
