@@ -83,6 +83,11 @@ def resolve_code(codebook: Codebook, name: str, source: str) -> str:
     if len(endings) == 1:
         return endings[0]
     close = difflib.get_close_matches(name, codebook.ids(), n=3, cutoff=0.5)
+    by_ending: dict[str, list[str]] = {}
+    for code in codebook.ids():
+        by_ending.setdefault(code.rsplit(".", 1)[-1], []).append(code)
+    for ending in difflib.get_close_matches(name, list(by_ending), n=3, cutoff=0.7):
+        close += [i for i in by_ending[ending] if i not in close]
     close += [i for i in endings if i not in close]
     hint = f"did you mean {' or '.join(close)}?" if close else "see 'slqual codebook show' for the codes"
     raise CodebookError(f"{source}: no code or theme '{name}'; {hint}")

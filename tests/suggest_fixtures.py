@@ -41,7 +41,7 @@ def make_suggest_project(tmp_path: Path, *, seed: int = 7) -> Project:
     """segments.csv with 10 documents x 12 participant turns; codings/consensus.csv codes them all."""
     rng = random.Random(seed)
     root = tmp_path / "study"
-    root.mkdir()
+    root.mkdir(parents=True)
     for name in ("codebook.yaml", "slqual.yaml"):
         shutil.copy(DATA / name, root / name)
     participants = ["participant_id,group,role"]
