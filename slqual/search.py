@@ -47,20 +47,44 @@ class SearchResult:
         return asdict(self)
 
 
-def _vectorizer(terms=None, idf=None):
+def _vectorizer():
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    options = {"ngram_range": (1, 2), "sublinear_tf": True, "dtype": np.float32}
-    if terms is None:
-        return TfidfVectorizer(max_features=MAX_TERMS, **options)
-    vectorizer = TfidfVectorizer(vocabulary={t: i for i, t in enumerate(terms)}, **options)
-    vectorizer.idf_ = idf
-    return vectorizer
+    return TfidfVectorizer(max_features=MAX_TERMS, ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32)
 
 
-def load_index(project: Project, segments) -> tuple[Any, Any, bool]:
-    """(vectorizer, matrix, came from the cache) for these participant segments."""
+@dataclass(frozen=True)
+class _Index:
+    """A fitted index: sorted terms, their idf weights, and one unit-length row per segment."""
+
+    terms: Any  # numpy array of str, sorted (as scikit-learn orders its vocabulary)
+    idf: Any
+    matrix: Any
+
+    def vector(self, text: str):
+        """The query's TF-IDF row, found by binary search in the sorted terms (no dictionary to build)."""
+        from collections import Counter
+
+        import numpy as np
+        from scipy import sparse
+
+        counts = Counter(_vectorizer().build_analyzer()(text))
+        grams = np.array(list(counts), dtype=str) if counts else np.array([], dtype=str)
+        at = np.searchsorted(self.terms, grams)
+        found = at < len(self.terms)
+        found[found] = self.terms[at[found]] == grams[found]
+        columns = at[found]
+        weights = (1 + np.log(np.array([counts[g] for g in grams[found]], dtype=np.float32))) * self.idf[columns]
+        norm = float(np.sqrt(np.sum(weights**2))) or 1.0
+        order = np.argsort(columns)
+        return sparse.csr_matrix(
+            (weights[order] / norm, columns[order], [0, len(columns)]), shape=(1, len(self.terms))
+        )
+
+
+def load_index(project: Project, segments) -> tuple[_Index, bool]:
+    """The index of these participant segments, and whether it came from the cache."""
     import numpy as np
     from scipy import sparse
 
@@ -76,7 +100,7 @@ def load_index(project: Project, segments) -> tuple[Any, Any, bool]:
             matrix = sparse.csr_matrix(
                 (arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(meta["shape"])
             )
-            return _vectorizer(tuple(arrays["terms"].tolist()), arrays["idf"]), matrix, True
+            return _Index(arrays["terms"], arrays["idf"], matrix), True
     vectorizer = _vectorizer()
     try:
         matrix = vectorizer.fit_transform(list(segments["text"])).tocsr()
@@ -84,16 +108,19 @@ def load_index(project: Project, segments) -> tuple[Any, Any, bool]:
         raise SuggestError(f"{project.segments_path}: no words to search in ({exc})") from exc
     for old in folder.glob("index-*.npz*") if folder.is_dir() else ():
         old.unlink()
+    index = _Index(
+        np.array(vectorizer.get_feature_names_out(), dtype=str), vectorizer.idf_.astype(np.float32), matrix
+    )
     arrays = {
-        "terms": np.array(vectorizer.get_feature_names_out(), dtype=str),
-        "idf": vectorizer.idf_.astype(np.float32),
+        "terms": index.terms,
+        "idf": index.idf,
         "data": matrix.data,
         "indices": matrix.indices,
         "indptr": matrix.indptr,
     }
     meta = {"segments_sha256": key, "rows": len(segments), "shape": list(matrix.shape)}
     save_arrays(project, path, arrays, meta)
-    return vectorizer, matrix, False
+    return index, False
 
 
 def search(
@@ -114,8 +141,9 @@ def search(
         raise SuggestError('give a phrase to search for or --like SEGMENT_ID, e.g. slqual search "no time"')
     if top < 1:
         raise SuggestError(f"--top {top}: give a number of results of 1 or more")
-    segments = data.participant_segments(project)
-    vectorizer, matrix, cached = load_index(project, segments)
+    segments = data.participant_texts(project)
+    index, cached = load_index(project, segments)
+    matrix = index.matrix
     ids = segments["segment_id"].tolist()
     if like:
         if like not in set(ids):
@@ -128,7 +156,7 @@ def search(
         wanted = matrix[row]
         text = segments["text"].iloc[row]
     else:
-        wanted = vectorizer.transform([query])
+        wanted = index.vector(query)
         text = query
     scores = np.asarray((matrix @ wanted.T).todense()).ravel()
     codes_of = _human_codes(project)

@@ -62,6 +62,14 @@ def participant_segments(project: Project) -> pd.DataFrame:
     return frame[SEGMENT_COLUMNS].reset_index(drop=True)
 
 
+def participant_texts(project: Project) -> pd.DataFrame:
+    """Participant segments without the question column (cheaper: no per-document pass)."""
+    from slqual.segments import participant_segments as spoken
+
+    columns = [c for c in SEGMENT_COLUMNS if c != "question"]
+    return spoken(project.read_segments())[columns].reset_index(drop=True)
+
+
 def participants(project: Project) -> pd.DataFrame:
     """participants.csv, or an empty table with a participant_id column when there is none."""
     import pandas as pd
