@@ -75,7 +75,8 @@ class _Index:
         found = at < len(self.terms)
         found[found] = self.terms[at[found]] == grams[found]
         columns = at[found]
-        weights = (1 + np.log(np.array([counts[g] for g in grams[found]], dtype=np.float32))) * self.idf[columns]
+        tf = np.array([counts[g] for g in grams[found]], dtype=np.float32)
+        weights = (1 + np.log(tf)) * self.idf[columns]
         norm = float(np.sqrt(np.sum(weights**2))) or 1.0
         order = np.argsort(columns)
         return sparse.csr_matrix(

@@ -102,9 +102,10 @@ def apply_model(project: Project, into: str = MODEL_CODER, threshold: float | No
     probabilities = 1.0 / (1.0 + np.exp(-logits.astype(np.float64)))
     # Segments the model was trained on: their cross-validated probabilities instead.
     trained_row = {sid: i for i, sid in enumerate(arrays["oof_ids"].tolist())}
-    rows_here = [i for i, sid in enumerate(segments["segment_id"]) if sid in trained_row]
+    ids = segments["segment_id"].tolist()
+    rows_here = [i for i, sid in enumerate(ids) if sid in trained_row]
     if rows_here:
-        probabilities[rows_here] = arrays["oof"][[trained_row[segments["segment_id"][i]] for i in rows_here]]
+        probabilities[rows_here] = arrays["oof"][[trained_row[ids[i]] for i in rows_here]]
     cross_validated = set(rows_here)
     limits = np.full(len(codes), threshold) if threshold is not None else arrays["thresholds"].astype(float)
     above = probabilities >= limits
@@ -116,7 +117,7 @@ def apply_model(project: Project, into: str = MODEL_CODER, threshold: float | No
     now = utc_now_iso()
     rows = []
     counts: Counter[str] = Counter()
-    for i, sid in enumerate(segments["segment_id"]):
+    for i, sid in enumerate(ids):
         hits = [j for j in np.flatnonzero(above[i]) if not any(above[i, k] for k in below[j])]
         how = "cross-validated, " if i in cross_validated else ""
         if not hits:
