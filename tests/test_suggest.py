@@ -94,6 +94,12 @@ def test_suggestions_land_on_the_right_segments_as_the_pseudo_coder_model(traine
     assert "consensus" not in set(model["coder"])
 
 
+def test_training_on_a_pseudo_coder_is_refused(copy):
+    apply_model(copy)
+    with pytest.raises(SuggestError, match="learns only from people's coding"):
+        train(copy, "model")
+
+
 def test_apply_never_writes_into_a_persons_file(copy):
     with pytest.raises(SuggestError, match="team's own coding"):
         apply_model(copy, into="consensus")

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from slqual.coding.pseudo import is_pseudo
 from slqual.errors import SuggestError
 from slqual.fileio import utc_now_iso
 
@@ -225,6 +226,11 @@ def train(
     started = time.perf_counter()
     codebook = data.load_codebook(project)
     coding = data.read_coder(project, coder)
+    if is_pseudo(coding):
+        raise SuggestError(
+            f"{project.coder_path(coder)}: written by a machine (autocode or suggest apply); a model learns "
+            "only from people's coding: train on a person's file or the consensus, e.g. --coder consensus"
+        )
     segments = data.participant_segments(project)
     coded = segments[segments["segment_id"].isin(set(coding["segment_id"]))].reset_index(drop=True)
     documents = coded["document"].nunique()
