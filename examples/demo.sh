@@ -48,10 +48,18 @@ step "6. Reconcile into a consensus"
 step "7. Report: theme tables by group, prevalence, figures"
 "$SLQUAL" report --format md,xlsx,docx,html,csv,tex -o "$OUT/report"
 
+step "8. Read back, search, and codes suggested by a model trained on the consensus"
+"$SLQUAL" show motivation.not_career_goal --by role --format md -o "$OUT/not-career-goal.md"
+"$SLQUAL" search "I never planned to become a leader" --top 5
+"$SLQUAL" suggest train --coder consensus
+"$SLQUAL" suggest apply
+"$SLQUAL" agree reviewer1 model --level theme
+
 step "Done"
 echo "The example study's results are in $OUT:"
 echo "  study/                 the project folder (segments.csv, codings/, .slqual/)"
 echo "  report/                theme tables, prevalence, figures (md, xlsx, docx, html, csv, tex)"
 echo "  agreement.json         inter-rater agreement; disagreements.xlsx the list to discuss"
 echo "  methods-paragraph.txt  a paragraph for the paper's methods section"
+echo "  not-career-goal.md     every segment coded 'not a career goal', by role"
 echo "  codebook-appendix.docx, codebook.qdc, reviewer1-sheet.xlsx"

@@ -36,3 +36,7 @@ class AgreementError(SlqualError):
 
 class ReportError(SlqualError):
     """A report that cannot be built from the given inputs."""
+
+
+class SuggestError(SlqualError):
+    """A model or search index that cannot be trained, trusted or applied."""

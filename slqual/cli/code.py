@@ -56,6 +56,14 @@ def code(
             "Enter confirms the saved codes, or give new ones.",
         ),
     ] = False,
+    suggest: Annotated[
+        str | None,
+        typer.Option(
+            "--suggest",
+            metavar="NAME",
+            help="Pre-select this pseudo-coder's codes (e.g. model): Enter accepts, typing codes replaces.",
+        ),
+    ] = None,
     project_dir: ProjectOption = None,
 ) -> None:
     """Code participant segments one at a time; every answer is saved the moment you give it.
@@ -72,7 +80,13 @@ def code(
 
     project = get_project(project_dir)
     with coding_session(
-        project, coder, document=document, theme=theme, revisit=not uncoded, review=review
+        project,
+        coder,
+        document=document,
+        theme=theme,
+        revisit=not uncoded,
+        review=review,
+        suggest=suggest,
     ) as (
         session,
         note,
@@ -193,6 +207,13 @@ def _render_screen(session: CodingSession, screen: Screen) -> None:
         stdout.print(Text(f"Coded when it read: {screen.review_old}", style="yellow"))
         stdout.print(
             Text("Words edited since: Enter keeps the saved codes, or give new ones.", style="yellow")
+        )
+    if screen.suggested:
+        stdout.print(
+            Text(
+                f"Suggested: {', '.join(screen.suggested)} (Enter accepts; type codes to replace)",
+                style="cyan",
+            )
         )
     if screen.saved is not None:
         said = ", ".join(screen.saved.codes) if screen.saved.codes else "no code applies"

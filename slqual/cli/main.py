@@ -34,6 +34,9 @@ COMMAND_MODULES = [
     "agree",
     "reconcile",
     "report",
+    "show",
+    "search",
+    "suggest",
     "exchange",
 ]
 

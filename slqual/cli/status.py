@@ -56,7 +56,7 @@ def _render(report: StatusReport) -> None:
         if coder.coding_now:
             notes.append("coding now")
         if coder.pseudo:
-            notes.append("keywords")
+            notes.append(coder.pseudo_kind or "machine")
         unknown = []
         if coder.unknown_segments:
             unknown.append(

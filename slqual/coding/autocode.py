@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from slqual.codebook.checks import REGEX_PREFIX
+from slqual.coding.pseudo import KEYWORD_MARKER
 from slqual.codings import CODING_COLUMNS, check_coder_name, read_coding, write_coding
 from slqual.errors import CodebookError, CodingsError
 from slqual.fileio import utc_now_iso
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from slqual.project import Project
 
 AUTO_CODER = "auto"
-MEMO_PREFIX = "keyword pre-coding"
+MEMO_PREFIX = KEYWORD_MARKER  # the pseudo-coder marker (slqual.coding.pseudo)
 REGEX_SECONDS = 2.0  # the longest one regular-expression keyword may take on one segment
 
 

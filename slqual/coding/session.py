@@ -80,6 +80,7 @@ class Screen:
     review_old: str = ""  # marked for review: the words the saved codes were given to
     quote: str = ""  # the quote the next answer will carry
     sentences: tuple[str, ...] = ()  # the segment's sentences, numbered from 1 on screen
+    suggested: tuple[str, ...] = ()  # codes a pseudo-coder suggests (--suggest): Enter accepts them
 
     @property
     def percent(self) -> float:
@@ -140,6 +141,7 @@ class CodingSession:
         revisit: bool = False,
         review: dict[str, str] | None = None,
         confirm: Callable[[str], None] | None = None,
+        suggestions: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.segments = segments
         # segment id -> the old words, for segments marked for review; ``confirm`` clears a mark
@@ -152,6 +154,12 @@ class CodingSession:
         self.entries = code_entries(codebook, theme)
         self._by_id = {e.id: e for e in self.entries}
         self._theme_ids = set(self._by_id) if theme else set()
+        # Suggested codes that are on offer here (a theme shown alone offers only its codes).
+        self.suggestions = {
+            sid: kept
+            for sid, codes in (suggestions or {}).items()
+            if (kept := tuple(c for c in codes if c in self._by_id))
+        }
         self.skipped: set[int] = set()
         self.history: list[int] = []
         self.answered = 0
@@ -208,6 +216,7 @@ class CodingSession:
             review_old=self.review.get(self.segments[self.index].segment_id, ""),
             quote=self.quote,
             sentences=self.sentences(),
+            suggested=self.suggestions.get(self.segments[self.index].segment_id, ()),
         )
 
     def sentences(self) -> tuple[str, ...]:
@@ -237,6 +246,10 @@ class CodingSession:
                 return Reply("quit", f"Finished. {self.answered} answer(s) saved in this session.")
             return Reply("error", "Nothing left to code here: b goes back to the last segment, q quits.")
         if command == "":
+            sid = self.segments[self.index].segment_id
+            suggested = self.suggestions.get(sid)
+            if suggested and sid not in self.review:  # Enter confirms the suggested codes, only now saved
+                return self._save(suggested)
             return self._confirm_review()
         if command in ("s", "skip"):
             return self._skip()
@@ -427,6 +440,7 @@ def coding_session(
     theme: str | None = None,
     revisit: bool = False,
     review: bool = False,
+    suggest: str | None = None,
 ) -> Iterator[tuple[CodingSession, str]]:
     """Open a session for one coder: take the lock, open the store, yield (session, note).
 
@@ -459,6 +473,11 @@ def coding_session(
             raise CodingsError(
                 f"nothing to review for '{coder}': no coded segment of theirs is marked for review"
             )
+    suggestions = None
+    if suggest is not None:
+        from slqual.coding.pseudo import suggested_codes
+
+        suggestions = suggested_codes(project, suggest)  # refuses a person's file
     with coder_lock(project, coder) as lock:
         store = CodingStore(project, coder, segment_order=list(frame["segment_id"]))
         session: CodingSession | None = None
@@ -474,6 +493,7 @@ def coding_session(
                 revisit=revisit,
                 review=marks,
                 confirm=lambda sid: reviews.confirm(project, coder, [sid]),
+                suggestions=suggestions,
             )
             yield session, "; ".join(notes)
         finally:

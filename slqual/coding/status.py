@@ -28,7 +28,8 @@ class CoderStatus:
     unknown_segments: int  # segments in the file that are not participant segments of segments.csv
     unknown_codes: int  # assignments of codes the codebook does not have
     coding_now: bool  # a terminal session holds this coder's lock
-    pseudo: bool  # keyword pre-coding (autocode), not a person
+    pseudo: bool  # written by a machine (autocode, suggest apply), not a person
+    pseudo_kind: str = ""  # 'keywords' or 'model' for a pseudo-coder
     # coded segments whose words were edited by a re-ingest, until the coder confirms or re-codes them
     review: tuple[str, ...] = ()
     participants: int = 0  # participants with at least one segment coded by this coder
@@ -58,9 +59,9 @@ class StatusReport:
 
 def coding_status(project: Project) -> StatusReport:
     """Progress of every coder with a file in ``codings/``; gaps between each pair of people."""
-    from slqual.coding.autocode import only_precoding
     from slqual.coding.frame import participant_frame
     from slqual.coding.lock import lock_holder
+    from slqual.coding.pseudo import pseudo_kind
     from slqual.review import all_marks
 
     codebook = project.load_codebook()
@@ -90,7 +91,7 @@ def coding_status(project: Project) -> StatusReport:
         no_code = set(coded_rows["segment_id"]) - set(with_code["segment_id"])
         stamps = [s for s in frame["coded_at"] if s]
         last = max(stamps) if stamps else _file_time(path)
-        pseudo = bool(len(frame)) and only_precoding(frame)
+        kind = pseudo_kind(frame) or ""
         total = len(segment_ids)
         coders.append(
             CoderStatus(
@@ -104,7 +105,8 @@ def coding_status(project: Project) -> StatusReport:
                 unknown_segments=len(ids - known),
                 unknown_codes=int((~in_book).sum()),
                 coding_now=lock_holder(project, coder) is not None,
-                pseudo=pseudo,
+                pseudo=bool(kind),
+                pseudo_kind=kind,
                 review=tuple(sorted(sid for sid in marks.get(coder, {}) if sid in known)),
                 participants=len({participant_of[sid] for sid in coded} - {""}),
             )

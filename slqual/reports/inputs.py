@@ -67,6 +67,7 @@ def order_groups(values: list[str], labels: dict[str, str]) -> list[str]:
 
 
 def _read_coder(project: Project, coder: str | None) -> tuple[str, pd.DataFrame]:
+    from slqual.coding.pseudo import is_pseudo
     from slqual.codings import read_project_codings
 
     if coder is None:
@@ -77,6 +78,13 @@ def _read_coder(project: Project, coder: str | None) -> tuple[str, pd.DataFrame]
                 f"CODER2' or report one coder with --coder NAME (coders: {existing})"
             )
         coder = CONSENSUS
+        frame = read_project_codings(project, [coder])[coder]
+        if is_pseudo(frame):  # machine suggestions are reported only when asked for by name
+            raise ReportError(
+                f"{project.coder_path(coder)}: written by a machine (autocode or suggest apply), not "
+                f"reconciled by people; report it only on purpose with --coder {coder}"
+            )
+        return coder, frame
     return coder, read_project_codings(project, [coder])[coder]
 
 
