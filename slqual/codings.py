@@ -189,13 +189,23 @@ def check_codings(
 
     problems: list[CodingProblem] = []
     known_codes = codebook.ids() if codebook is not None else []
-    known_segments = set(segment_ids) if segment_ids is not None else None
+    known_segments = None if segment_ids is None else list(segment_ids)
     for coder, frame in codings.items():
         where = (sources or {}).get(coder, f"codings/{coder}.csv")
-        codes, segments = frame["code"].tolist(), frame["segment_id"].tolist()
-        for index, (code, segment) in enumerate(zip(codes, segments, strict=True)):
-            row = index + 2
-            if known_segments is not None and segment not in known_segments:
+        # Vectorised: a file of a million rows is checked in a blink; only bad rows are looked at.
+        bad_segment = (
+            ~frame["segment_id"].isin(known_segments)
+            if known_segments is not None
+            else frame["code"] != frame["code"]
+        )
+        bad_code = (
+            (frame["code"] != "") & ~frame["code"].isin(known_codes)
+            if codebook is not None
+            else bad_segment & False
+        )
+        for index in frame.index[(bad_segment | bad_code).to_numpy()]:
+            row, segment, code = int(index) + 2, frame.at[index, "segment_id"], frame.at[index, "code"]
+            if bad_segment[index]:
                 problems.append(
                     CodingProblem(
                         coder,
@@ -207,7 +217,7 @@ def check_codings(
                         "again if the transcripts changed",
                     )
                 )
-            if codebook is not None and code and code not in codebook:
+            if bad_code[index]:
                 close = difflib.get_close_matches(code, known_codes, n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
                 problems.append(

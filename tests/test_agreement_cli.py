@@ -79,7 +79,7 @@ def test_theme_level_counts_any_code_under_the_theme(study):
 def test_unknown_codes_are_refused_with_file_and_row(study):
     bad = write_coder(study.root / "bad.csv", [("P01-0002", "barriers.time"), ("P01-0003", "no.such.code")])
     with pytest.raises(
-        AgreementError, match=r"bad\.csv: code\(s\) not in the codebook \(row 3: 'no\.such\.code'\)"
+        AgreementError, match=r"bad\.csv, row 3: code 'no\.such\.code' is not in the codebook"
     ):
         run_agree(AgreeOptions(coders=("reviewer1", str(bad)), project=study.root))
 

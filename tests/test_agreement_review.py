@@ -169,7 +169,7 @@ def test_unknown_segment_id_names_the_row(runner, tmp_path):
     bad = write_coder(tmp_path / "bad.csv", [("P01-0002", "barriers.time"), ("P09-0001", "barriers.time")])
     result = runner.invoke(app, ["agree", "reviewer1", str(bad), "-p", str(study.root)])
     assert result.exit_code == 2
-    assert f"{bad}: segment id(s) not in segments.csv (row 3: 'P09-0001')" in result.stderr
+    assert f"{bad}, row 3: segment 'P09-0001' is not in segments.csv" in " ".join(result.stderr.split())
 
 
 def test_the_same_coder_twice_names_both_files(runner, tmp_path):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from slqual.codings import check_codings, problems_error
 from slqual.errors import AgreementError
 
 if TYPE_CHECKING:
@@ -104,36 +105,16 @@ def build_ratings(
     unit_lookup = None if units is None else pd.Index(units)
     if unit_lookup is not None and not unit_lookup.is_unique:
         raise AgreementError("the segment list has repeated segment ids; run 'slqual ingest' again")
-    node_lookup = None if codebook is None else pd.Index(list(codebook.nodes))
+    # Unknown codes and segment ids stop agreement: the one check every command uses.
+    problems = check_codings(codings, codebook, known_segments, {c: sources.get(c, c) for c in codings})
+    if problems:
+        raise problems_error(problems, AgreementError)
     for coder, frame in codings.items():
-        where = sources.get(coder, coder)
         frame = frame.assign(_row=np.arange(len(frame)) + 2)
-        if node_lookup is not None:
-            code_values = frame["code"].to_numpy(dtype=object)
-            unknown = frame[(code_values != "") & (node_lookup.get_indexer(code_values) < 0)]
-            if len(unknown):
-                listed = _listing(
-                    [f"row {r}: '{c}'" for r, c in zip(unknown["_row"], unknown["code"], strict=True)]
-                )
-                raise AgreementError(
-                    f"{where}: code(s) not in the codebook ({listed}); fix them or add them to the codebook"
-                )
         if unit_lookup is not None:
             inside = unit_lookup.get_indexer(frame["segment_id"].to_numpy(dtype=object)) >= 0
             outside = frame[~inside]
             if len(outside):
-                strangers = outside[~outside["segment_id"].isin(known_segments or set())]
-                if known_segments is not None and len(strangers):
-                    listed = _listing(
-                        [
-                            f"row {r}: '{s}'"
-                            for r, s in zip(strangers["_row"], strangers["segment_id"], strict=True)
-                        ]
-                    )
-                    raise AgreementError(
-                        f"{where}: segment id(s) not in segments.csv ({listed}); "
-                        "check the ids or run 'slqual ingest' again"
-                    )
                 notes.append(
                     f"{coder}: {outside['segment_id'].nunique()} segment(s) that are not participant "
                     f"segments were left out ({_listing(sorted(set(outside['segment_id'])))})"
