@@ -88,6 +88,11 @@ class ParticipantIndex:
         return self.speakers.get(document.casefold())
 
 
+def read_project_participants(project: Project) -> pd.DataFrame:
+    """A project's participants file (see ``read_participants``)."""
+    return read_participants(project.participants_path)
+
+
 def load_participants(project: Project, warnings: list[str]) -> ParticipantIndex:
     """The project's participants as an index for ingest; problems that do not stop it go to ``warnings``."""
     if not project.participants_path.is_file():

@@ -20,6 +20,8 @@ from slqual.fileio import atomic_write_text
 if TYPE_CHECKING:
     import pandas as pd
 
+    from slqual.project import Project
+
 SEGMENT_COLUMNS = [
     "segment_id",
     "document",
@@ -56,6 +58,15 @@ def read_segments(path: Path | str) -> pd.DataFrame:
         )
     frame["seq"] = frame["seq"].astype(int)
     return frame[SEGMENT_COLUMNS]
+
+
+def read_project_segments(project: Project) -> pd.DataFrame:
+    """A project's segments.csv, or an error saying to ingest first when there is none yet."""
+    if not project.segments_path.exists():
+        raise ProjectError(
+            f"{project.segments_path}: no segments yet; run 'slqual ingest transcripts/' first"
+        )
+    return read_segments(project.segments_path)
 
 
 def write_segments(path: Path | str, frame: pd.DataFrame) -> bool:

@@ -1,7 +1,7 @@
 """The codebook: model, loading with checks, views and edits."""
 
 from slqual.codebook.checks import CheckReport, Issue, check_codebook
-from slqual.codebook.load import load_codebook, parse_codebook
+from slqual.codebook.load import load_codebook, load_project_codebook, parse_codebook
 from slqual.codebook.model import Codebook, CodeNode
 
 __all__ = [
@@ -11,5 +11,6 @@ __all__ = [
     "Issue",
     "check_codebook",
     "load_codebook",
+    "load_project_codebook",
     "parse_codebook",
 ]

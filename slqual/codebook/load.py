@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slqual.codebook.checks import ERROR, check_text, read_codebook_text, summarize
 from slqual.codebook.model import Codebook, CodeNode
 from slqual.errors import CodebookError
+
+if TYPE_CHECKING:
+    from slqual.project import Project
 
 
 def _text(value: Any) -> str:
@@ -61,3 +64,8 @@ def load_codebook(path: Path | str) -> Codebook:
     """Read and check a codebook file; CodebookError (file, line, id) when a check fails."""
     path = Path(path)
     return parse_codebook(read_codebook_text(path), str(path))
+
+
+def load_project_codebook(project: Project) -> Codebook:
+    """A project's codebook (the file named by ``codebook:`` in slqual.yaml), checked."""
+    return load_codebook(project.codebook_path)
