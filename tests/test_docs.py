@@ -114,9 +114,16 @@ def _prepared_study(folder: Path) -> None:
         shutil.copy(path, project.transcripts_dir / path.name)
     for path in (EXAMPLE_STUDY / "codings").glob("*.csv"):
         shutil.copy(path, project.codings_dir / path.name)
+    from slqual.ingest import ingest
+
+    ingest(project)
 
 
-RUNNABLE = [p for p in ALL_DOCS if p.name in ("README.md", "python-api.md")]
+RUNNABLE = [
+    p
+    for p in ALL_DOCS
+    if p.name in ("README.md", "python-api.md", "agreement.md", "codebook.md", "ingest.md")
+]
 
 
 @pytest.mark.parametrize("path", RUNNABLE, ids=lambda p: p.name)
