@@ -44,6 +44,10 @@ class AgreeOutcome:
     methods: str
     notes: tuple[str, ...] = field(default=())
 
+    def to_dict(self) -> dict:
+        """What ``slqual agree --format json`` prints."""
+        return self.data
+
     @property
     def below_min_alpha(self) -> list[str]:
         from slqual.agreement.report import below_min_alpha
