@@ -30,9 +30,10 @@ NODE_FIELDS = (
     "keywords",
     "color",
     "memo",
+    "caption",
     "children",
 )
-TEXT_FIELDS = ("name", "definition", "include", "exclude", "memo")
+TEXT_FIELDS = ("name", "definition", "include", "exclude", "memo", "caption")
 LIST_FIELDS = ("examples", "keywords")
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 ID_PART = r"[\w-]+"

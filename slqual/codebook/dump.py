@@ -8,7 +8,7 @@ import yaml
 
 from slqual.codebook.model import Codebook, CodeNode
 
-FULL_FIELDS = ("definition", "include", "exclude", "examples", "keywords", "color", "memo")
+FULL_FIELDS = ("definition", "include", "exclude", "examples", "keywords", "color", "memo", "caption")
 SHORT_FIELDS = ("definition",)
 
 

@@ -27,6 +27,7 @@ def _build(raw: dict[str, Any], parent: str | None, depth: int) -> CodeNode:
         keywords=tuple(_text(k) for k in raw.get("keywords") or ()),
         color=_text(raw.get("color")).lower(),
         memo=_text(raw.get("memo")),
+        caption=_text(raw.get("caption")),
         children=children,
         parent=parent,
         depth=depth,

@@ -19,6 +19,7 @@ class CodeNode:
     keywords: tuple[str, ...] = ()
     color: str = ""
     memo: str = ""
+    caption: str = ""  # a theme table's caption in reports (default: "Quotes addressing the theme ...")
     children: tuple[CodeNode, ...] = ()
     parent: str | None = None
     depth: int = 0
