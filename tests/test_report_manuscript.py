@@ -1,4 +1,4 @@
-"""Reports ready for the manuscript (issue 16): structure options, captions, coverage, and each format's layout."""
+"""Reports ready for the manuscript (issue 16): structure, captions, coverage, each format's layout."""
 
 from __future__ import annotations
 
@@ -78,7 +78,8 @@ def test_themes_and_codes_nobody_coded_get_no_table_and_one_note(project):
     path = project.codebook_path
     path.write_text(
         path.read_text(encoding="utf-8")
-        + "  - id: unused\n    name: Never coded\n    children:\n      - id: unused.a\n        name: Nor this\n",
+        + "  - id: unused\n    name: Never coded\n    children:\n"
+        + "      - id: unused.a\n        name: Nor this\n",
         encoding="utf-8",
     )
     report = build_report(project)
