@@ -22,7 +22,14 @@ from slqual.reports.writers.docx_layout import (
     spans,
     text_width,
 )
-from slqual.reports.writers.docx_parts import caption, page_numbers, page_setup, row_flags, three_rules
+from slqual.reports.writers.docx_parts import (
+    caption,
+    journal_styles,
+    page_numbers,
+    page_setup,
+    row_flags,
+    three_rules,
+)
 
 FIGURE_WIDTH_INCHES = 6.0
 FIGURE_MAX_HEIGHT_INCHES = 8.4  # portrait text height less a caption
@@ -48,7 +55,7 @@ def _fill(cell, value: object) -> None:
             paragraph.add_run(plain_text(f" {quote.attribution}"))
         return
     paragraph.add_run(plain_text("" if value is None else str(value)))
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if looks_numeric(value):
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -81,6 +88,16 @@ def _set_widths(grid, widths: list[float]) -> None:
             cell.width = Inches(width)
 
 
+def looks_numeric(value: object) -> bool:
+    """A number, or a count like '9 (90%)' or a p value like '<0.001': right-aligned."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    text = str(value)
+    return bool(text) and (text[0].isdigit() or text.startswith("<")) and not any(c.isalpha() for c in text)
+
+
 def png_size(path: Path) -> tuple[int, int]:
     """Width and height in pixels from a PNG's header."""
     head = path.read_bytes()[16:24]
@@ -95,6 +112,7 @@ class DocxWriter(ReportWriter):
         from docx.shared import Inches
 
         document = Document()
+        journal_styles(document)
         page_setup(document.sections[0], report.options.paper.value)
         page_numbers(document.sections[0])
         document.core_properties.title = " ".join(plain_text(report.title).split())
@@ -116,7 +134,7 @@ class DocxWriter(ReportWriter):
             width_px, height_px = png_size(png)
             section = document.sections[-1]
             room_w = text_width(document)
-            room_h = (section.page_height - section.top_margin - section.bottom_margin) / 914400 - 0.8
+            room_h = (section.page_height - section.top_margin - section.bottom_margin) / 914400 - 0.6
             width = min(room_w, room_h * width_px / max(height_px, 1))
             document.add_picture(str(png), width=Inches(width))
             document.paragraphs[-1].paragraph_format.keep_with_next = True
@@ -154,10 +172,11 @@ class DocxWriter(ReportWriter):
         three_rules(grid, heads)
         _set_widths(grid, column_widths(table, text_width(document)))
         size = Pt(COUNTS_POINTS if table.kind is TableKind.counts else 10)
-        for row in grid.rows:  # many narrow columns: smaller type keeps "10 (100%)" whole
+        for i, row in enumerate(grid.rows):  # many narrow columns: smaller type keeps "10 (100%)" whole
+            small = levels is not None and i == 1  # "Participants" under its group, in a narrow column
             for cell in row.cells:
                 for run in (r for p in cell.paragraphs for r in p.runs):
-                    run.font.size = size
+                    run.font.size = Pt(COUNTS_POINTS - 1) if small else size
         if table.note:
             note = document.add_paragraph()
             note.add_run(plain_text(table.note)).italic = True

@@ -50,6 +50,20 @@ def caption(
     return paragraph
 
 
+def journal_styles(document) -> None:
+    """Plain black captions and headings (the template's are blue), as journals print them."""
+    from docx.shared import Pt, RGBColor
+
+    names = {s.name for s in document.styles}
+    for name in ("Caption", "Heading 1"):
+        if name in names:
+            style = document.styles[name]
+            style.font.color.rgb = RGBColor(0, 0, 0)
+            style.font.italic = False
+    if "Caption" in names:
+        document.styles["Caption"].font.size = Pt(10)
+
+
 def page_setup(section, paper: str) -> None:
     """Portrait page of the given paper size with 25.4 mm margins."""
     from docx.enum.section import WD_ORIENT

@@ -25,7 +25,7 @@ QUOTE_WIDTH = 60
 LABEL_WIDTH = 30
 MAX_SHEET_NAME = 31
 LINE_POINTS = 15.0  # one line of 11-point Calibri
-CHARS_PER_WIDTH = 1.1  # characters of text per unit of column width (units are '0' widths)
+CHARS_PER_WIDTH = 1.3  # characters of text per unit of column width (units are "0" widths)
 MAX_ROW_POINTS = 409.0  # Excel's largest row height
 PAPER = {"a4": 9, "letter": 1}  # XlsxWriter's paper codes
 
