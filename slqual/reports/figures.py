@@ -30,6 +30,7 @@ RC = {
     "text.parse_math": False,  # labels come from codebooks and participants.csv: never TeX
     "text.usetex": False,
 }
+PAD_INCHES = 0.1  # around the drawn area, as bbox_inches="tight" pads
 SAVE_METADATA = {".svg": {"Date": None}, ".png": {"Software": None}}
 
 
@@ -58,12 +59,16 @@ def _wrap(text: str, width: int, lines: int = 2) -> str:
 
 
 def _save(fig, folder: Path, key: str) -> tuple[Path, ...]:
+    """PNG and SVG, cropped to what is drawn: the tight box is measured once (a draw without
+    rasterising), not once per format as ``bbox_inches="tight"`` would."""
     import io
 
+    fig.draw_without_rendering()
+    box = fig.get_tightbbox().padded(PAD_INCHES)
     paths = []
     for suffix in (".png", ".svg"):
         buffer = io.BytesIO()
-        fig.savefig(buffer, format=suffix[1:], bbox_inches="tight", metadata=SAVE_METADATA[suffix])
+        fig.savefig(buffer, format=suffix[1:], bbox_inches=box, metadata=SAVE_METADATA[suffix])
         path = folder / f"{key}{suffix}"
         atomic_write_bytes(path, buffer.getvalue())
         paths.append(path)
@@ -200,6 +205,7 @@ def cooccurrence(report: Report):
 
 def saturation(report: Report):
     """Cumulative distinct codes against interviews in order, with new codes per interview as bars."""
+    import numpy as np
     from matplotlib.figure import Figure as MplFigure
 
     data = report.saturation
@@ -210,7 +216,15 @@ def saturation(report: Report):
         return fig
     x = data["interview"].to_numpy()
     unit = "themes" if report.level is Level.theme else "codes"
-    ax.bar(x, data["new_codes"], color="#c6dbef", label=f"{unit} first seen in this interview")
+    # One stepped area, not a bar per interview: thousands of interviews draw as fast as ten.
+    edges = np.append(x - 0.5, x[-1] + 0.5)
+    ax.stairs(
+        data["new_codes"].to_numpy(),
+        edges,
+        fill=True,
+        color="#c6dbef",
+        label=f"{unit} first seen in this interview",
+    )
     ax.plot(x, data["distinct_codes"], color="#08519c", linewidth=1.5, zorder=2)
     palette = ["#08519c", "#d94801", "#238b45", "#6a51a3", "#a50f15", "#525252"]
     for i, group in enumerate(report.groups):

@@ -110,19 +110,37 @@ class XlsxWriter(ReportWriter):
         }
         tables = self.tables(report)
         paper = PAPER[report.options.paper.value]
-        for table, name in zip(tables, sheet_names(tables), strict=True):
+        rest = []  # (sheet number, table): long data sheets whose rows after the first go in as XML
+        for number, (table, name) in enumerate(zip(tables, sheet_names(tables), strict=True), start=1):
             sheet = workbook.add_worksheet(name)
             sheet.set_landscape()
             sheet.set_paper(paper)
             sheet.fit_to_pages(1, 0)
             if table.kind is TableKind.data:
                 self._data_sheet(sheet, table, styles)
+                if len(table.frame) > 1:
+                    rest.append((number, table))
             else:
                 frame = prevalence_numbers(report, table) if table.key == "prevalence" else table.frame
                 self._reading_sheet(sheet, table, frame, styles)
         workbook.close()
+        data = buffer.getvalue()
+        if rest:
+            from xlsxwriter.utility import xl_rowcol_to_cell
+
+            from slqual.reports.writers.xlsx_rows import data_rows_xml, fill_sheets
+
+            share = styles["data_share"].xf_index
+            bodies = {}
+            for number, table in rest:
+                frame = table.frame
+                shares = {str(c): share for c in frame.columns if str(c).endswith("_share")}
+                rows = data_rows_xml(frame.iloc[1:], first_row=3, styles=shares)
+                ref = f"A1:{xl_rowcol_to_cell(len(frame), max(len(frame.columns) - 1, 0))}"
+                bodies[f"xl/worksheets/sheet{number}.xml"] = (rows, ref)
+            data = fill_sheets(data, bodies)
         path = out_dir / "report.xlsx"
-        atomic_write_bytes(path, buffer.getvalue())
+        atomic_write_bytes(path, data)
         return [path]
 
     @staticmethod
@@ -160,7 +178,7 @@ class XlsxWriter(ReportWriter):
 
     @staticmethod
     def _data_sheet(sheet, table: Table, styles) -> None:
-        """Header, then rows: numbers as numbers (shares as percentages), text as strings, booleans."""
+        """Header and first row: numbers (shares as percentages), text as strings, booleans."""
         from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
         frame = table.frame
@@ -190,7 +208,7 @@ class XlsxWriter(ReportWriter):
             sheet.write_string,
             sheet.write_boolean,
         )
-        for i in range(len(frame)):
+        for i in range(min(len(frame), 1)):  # the first row; the rest go in as XML (xlsx_rows)
             r = i + 1
             for j, (kind, style, values, missing) in enumerate(columns):
                 if missing[i]:
