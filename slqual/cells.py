@@ -1,9 +1,11 @@
 """Text made safe for the cells of spreadsheets and XML-based files.
 
-Coding sheets, the disagreements file and reports all hand transcript text to
-Excel, Word or a browser. Three things can go wrong there: a spreadsheet runs
-text starting with = + - @ as a formula (OWASP "CSV injection"), XML cannot
-hold some control characters, and Excel calls a file with a cell over 32,767
+Coding sheets, the disagreements file, codebook exports and reports all hand
+transcript text to Excel, Word, a Markdown viewer or a browser. Four things can
+go wrong there: a spreadsheet runs text starting with = + - @ as a formula
+(OWASP "CSV injection"), also after leading spaces or a tab; XML cannot hold
+some control characters; Markdown turns ``![x](http://...)`` into a remote
+image and passes HTML through; and Excel calls a file with a cell over 32,767
 characters damaged. Each guard lives here once.
 """
 
@@ -12,8 +14,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# Text a spreadsheet would run as a formula.
+# Text a spreadsheet would run as a formula: starting with one of these, also after leading whitespace.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARS = "=+-@"
 # Characters XML (docx, xlsx, html) cannot hold: control characters (tab, newline and return
 # are allowed), the non-characters U+FFFE and U+FFFF, and lone surrogates. A vertical tab is
 # Word's line break (Shift+Enter) and a form feed its page break: both stay breaks, as new lines.
@@ -30,14 +33,42 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", _BREAKS.sub("\n", text))
 
 
+def plain_text(text: object) -> str:
+    """Text without control characters: vertical tab and form feed (Word's line and page breaks)
+    become a newline, other control characters (ESC, NUL, ...) and lone surrogates go."""
+    value = "" if text is None else str(text)
+    return xml_safe(value.replace("\x0b", "\n").replace("\x0c", "\n"))
+
+
 def looks_like_formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_START)
+    """True for text a spreadsheet would run: = + - @ first (also after whitespace), or a tab or CR first."""
+    if not isinstance(value, str) or not value:
+        return False
+    return value.startswith(FORMULA_START) or value.lstrip()[:1] in tuple(FORMULA_CHARS)
 
 
 def csv_text(value: object) -> str:
     """A CSV cell a spreadsheet would take for a formula, prefixed with an apostrophe."""
     text = "" if value is None else str(value)
     return "'" + text if looks_like_formula(text) else text
+
+
+def csv_frame(frame, plain: bool = False):
+    """A DataFrame ready for a CSV a person may open: every text cell through ``csv_text``.
+
+    Numbers stay numbers. ``plain=True`` (``--csv-plain``) returns the frame unchanged,
+    for R and pandas users who want the raw text.
+    """
+    if plain:
+        return frame
+    from pandas.api.types import is_numeric_dtype
+
+    out = frame.copy()
+    for column in out.columns:
+        if not is_numeric_dtype(out[column]):
+            out[column] = [csv_text(v) if isinstance(v, str) else v for v in out[column]]
+    out.columns = [csv_text(str(c)) for c in out.columns]
+    return out
 
 
 def from_csv_text(value: str) -> str:
@@ -67,3 +98,17 @@ def text_cell(sheet: Any, value: object, font: Any = None, alignment: Any = None
     if alignment is not None:
         cell.alignment = alignment
     return cell
+
+
+# Markdown syntax characters: emphasis, code, tables, headings, links and images, HTML and entities.
+_MD_SPECIAL = re.compile(r"([\\`*_|<>#!\[\]()&~])")
+
+
+def markdown_text(text: object) -> str:
+    """Text that stays text in Markdown: control characters gone, every syntax character escaped.
+
+    ``![pixel](http://evil.example/p.png)`` cannot become a remote image, nor
+    ``<script>`` live HTML: a backslash-escaped character is always literal.
+    Line breaks are kept; callers that need one line collapse whitespace first.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", plain_text(text))

@@ -145,21 +145,23 @@ def test_no_help_shows_a_type_name_beside_a_flag(runner):
 
 def test_the_command_line_choices_are_the_library_values():
     from slqual.cli.reconcile import UndecidedChoice
-    from slqual.cli.report import LevelChoice
+    from slqual.cli.report import LevelChoice, PaperChoice
     from slqual.reconcile import Undecided
     from slqual.reports import Level
+    from slqual.reports.model import Paper
 
     assert [c.value for c in UndecidedChoice] == [u.value for u in Undecided]
     assert sorted(c.value for c in LevelChoice) == sorted(lv.value for lv in Level)
+    assert sorted(c.value for c in PaperChoice) == sorted(p.value for p in Paper)
 
 
 def test_options_with_a_few_values_list_them_in_help(runner):
-    for path, choices in ((["reconcile"], "<stop|keep|drop>"), (["report"], "<code|theme>")):
+    for path, choices in ((["reconcile"], "<stop|keep|drop>"), (["report"], "<code|subtheme|theme>")):
         result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"}, terminal_width=200)
         assert choices in result.output, result.output
     for args, message in (
         (["reconcile", "r1", "r2", "--undecided", "maybe"], "'maybe' is not one of 'stop', 'keep', 'drop'"),
-        (["report", "--level", "subtheme"], "'subtheme' is not one of 'code', 'theme'"),
+        (["report", "--level", "subcode"], "'subcode' is not one of 'code', 'subtheme', 'theme'"),
     ):
         result = runner.invoke(app, args, env={"COLUMNS": "200"}, terminal_width=200)
         assert result.exit_code == 2

@@ -67,7 +67,9 @@ def test_theme_tables_have_a_row_per_code_and_a_column_per_group(project):
     theme_tables = [t for t in report.tables if t.key.startswith("theme_")]
     assert [t.title for t in theme_tables] == ["Motivation", "Skills", "Barriers"]
     skills = report.table("theme_skills")
-    assert skills.caption == "Table 3. Quotes addressing the theme \u201cSkills\u201d, by group"
+    assert skills.caption == "Table 3. Quotes addressing the theme \u2018Skills\u2019"
+    assert (skills.number, skills.label) == (3, "Table 3")
+    assert skills.caption_text == "Quotes addressing the theme \u2018Skills\u2019"
     assert list(skills.frame.columns) == ["Code", "Clinical managers (n=3)", "Non-clinical managers (n=3)"]
     # a parent code coded directly gets its own row; the codes below it are named by their path
     assert list(skills.frame["Code"]) == [

@@ -56,7 +56,7 @@ def test_report_options_reach_the_library(study, tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["csv", "report.md"]
     text = (out / "report.md").read_text(encoding="utf-8")
-    assert "| Theme | GP (n=2) | Nurse (n=1) |" in text
+    assert "| Theme | GP \\(n=2\\) | Nurse \\(n=1\\) |" in text
     assert "Quotes addressing each theme, by role" in text
 
 
@@ -65,7 +65,7 @@ def test_report_with_fisher_and_another_coder(study):
     assert result.exit_code == 0, result.output
     text = (study / "reports" / "report.md").read_text(encoding="utf-8")
     assert "Coding: reviewer1" in text
-    assert "Fisher's exact p (descriptive)" in text
+    assert "Fisher's exact p \\(descriptive\\)" in text
 
 
 @pytest.mark.parametrize(
@@ -74,6 +74,7 @@ def test_report_with_fisher_and_another_coder(study):
         (["--by", "site"], "no participant attribute 'site'"),
         (["--where", "group=clinical"], "has a single value (clinical)"),
         (["--format", "pdf"], "--format pdf: unknown report format"),
+        (["--theme", "nope"], "--theme nope: not a theme of"),
         (["--where", "role"], "--where role: write the filter as attribute=value"),
         (["--test", "t"], "the only test available is 'fisher'"),
     ],
@@ -117,6 +118,11 @@ def test_report_help_has_an_example():
     result = CliRunner().invoke(app, ["report", "--help"])
     assert result.exit_code == 0
     assert "Example: slqual report" in result.output
-    for metavar in ("ATTR=VALUE", "code|theme", "NAME"):  # plain placeholders, not Python types
+    for metavar in (
+        "ATTR=VALUE",
+        "code|subtheme|theme",
+        "NAME",
+        "a4|letter",
+    ):  # plain placeholders, not Python types
         assert metavar in result.output
     assert "list[str]" not in result.output

@@ -71,10 +71,10 @@ def test_a_second_run_gives_byte_identical_md_csv_tex_and_svg(written, tmp_path)
 
 def test_markdown_quotes_are_italic_with_attribution(written):
     text = (written.out_dir / "report.md").read_text(encoding="utf-8")
-    assert "## Table 2. Quotes addressing the theme \u201cMotivation\u201d, by group" in text
-    assert "| Code | Clinical managers (n=3) | Non-clinical managers (n=3) |" in text
+    assert "## Table 2. Quotes addressing the theme \u2018Motivation\u2019" in text
+    assert "| Code | Clinical managers \\(n=3\\) | Non-clinical managers \\(n=3\\) |" in text
     assert "*\u201cNobody else put their hand up in the room," in text
-    assert "\u201d* (P02, Nurse)" in text
+    assert "\u201d* \\(P02, Nurse\\)" in text
     assert "Question 1:" not in text  # never the interviewer's words
 
 
@@ -108,8 +108,10 @@ def test_xlsx_has_a_sheet_per_table_with_frozen_headers_and_the_right_cells(writ
     header = [c.value for c in shown[2]]
     segments = shown.cell(row=3, column=header.index("Clinical managers (n=3): segments") + 1).value
     assert isinstance(segments, int)  # a number, not text that Excel flags
-    share = shown.cell(row=3, column=header.index("Clinical managers (n=3): participants") + 1).value
-    assert share.endswith("%)")
+    people = shown.cell(row=3, column=header.index("Clinical managers (n=3): participants") + 1)
+    share = shown.cell(row=3, column=header.index("Clinical managers (n=3): share") + 1)
+    assert people.value == 3 and people.number_format == "0"  # counts and shares are numbers
+    assert share.value == 1 and share.number_format == "0%"
 
 
 def test_xlsx_never_writes_a_formula(tmp_path):
@@ -133,15 +135,22 @@ def test_xlsx_never_writes_a_formula(tmp_path):
     assert any(c.value.startswith("Time is the \nproblem.") for c in cells)  # Word's line break
 
 
+def docx_text(paragraph) -> str:
+    """A paragraph's text including the results of its fields (python-docx's .text leaves them out)."""
+    from docx.oxml.ns import qn
+
+    return "".join(t.text or "" for t in paragraph._p.iter(qn("w:t")))
+
+
 def test_docx_holds_captioned_tables_with_italic_quotes(written):
     import docx
 
     document = docx.Document(written.out_dir / "report.docx")
-    captions = [p.text for p in document.paragraphs if p.text.startswith("Table ")]
+    captions = [docx_text(p) for p in document.paragraphs if p.style.name == "Caption"]
     assert captions[:3] == [
         "Table 1. Overview: one short quote per theme and group",
-        "Table 2. Quotes addressing the theme \u201cMotivation\u201d, by group",
-        "Table 3. Quotes addressing the theme \u201cSkills\u201d, by group",
+        "Table 2. Quotes addressing the theme \u2018Motivation\u2019",
+        "Table 3. Quotes addressing the theme \u2018Skills\u2019",
     ]
     assert len(document.tables) == 5  # overview, three themes, prevalence
     table = document.tables[1]
@@ -155,7 +164,7 @@ def test_docx_holds_captioned_tables_with_italic_quotes(written):
     assert quote[0].italic and quote[0].text.startswith("\u201cNobody else")
     assert quote[1].text == " (P02, Nurse)" and not quote[1].italic
     assert table.rows[1].cells[2].text == "no quotes coded"
-    assert len(document.inline_shapes) == 3  # the figures
+    assert len(document.inline_shapes) == 4  # the figures
 
 
 def test_docx_tables_give_quotes_the_width_and_fit_the_page(written):
@@ -166,11 +175,14 @@ def test_docx_tables_give_quotes_the_width_and_fit_the_page(written):
     quotes, counts = document.tables[1], document.tables[-1]
     widths = [c.width for c in quotes.rows[1].cells]
     assert widths[0] < widths[1] == widths[2]  # a narrow code column, the quotes share the rest
-    assert sum(widths) <= Inches(6.01)  # twips rounding
+    section = document.sections[0]
+    assert sum(widths) <= section.page_width - section.left_margin - section.right_margin + Inches(0.01)
     # The prevalence table's nine columns need a landscape page; the figures go back to portrait.
     landscape = [s.page_width > s.page_height for s in document.sections]
     assert landscape == [False, True, False]
-    assert Inches(8.99) <= sum(c.width for c in counts.rows[2].cells) <= Inches(9.01)  # 1-inch margins
+    wide = document.sections[1]
+    room = wide.page_width - wide.left_margin - wide.right_margin
+    assert room - Inches(0.01) <= sum(c.width for c in counts.rows[2].cells) <= room + Inches(0.01)
     assert document.sections[2].left_margin == document.sections[0].left_margin
     assert all(r.font.size.pt == 9 for c in counts.rows[2].cells for p in c.paragraphs for r in p.runs)
 
@@ -199,8 +211,9 @@ def test_html_is_one_self_contained_file(written):
         assert href.startswith("#")
     assert "<nav><strong>Contents</strong>" in html
     assert "@media print" in html
-    assert html.count("<table>") == 5
-    assert html.count("<img ") == 3
+    assert html.count("<table class=") == 5
+    assert html.count('<div class="scroll"><table') == 5  # wide tables scroll in their own box
+    assert html.count("<img ") == 4
 
 
 def test_latex_uses_booktabs_and_escapes_text(written):
@@ -214,11 +227,13 @@ def test_latex_uses_booktabs_and_escapes_text(written):
 
 def test_markdown_escapes_table_breaking_characters():
     assert escape_md("a | b *c*\nd") == "a \\| b \\*c\\* d"
+    # links, images and HTML stay text (issue 11, item 4)
+    assert escape_md("![p](http://e.x/p.png) <b>") == "\\!\\[p\\]\\(http://e.x/p.png\\) \\<b\\>"
 
 
 def test_figures_are_written_and_not_empty(written):
     keys = [f.key for f in written.figures]
-    assert keys == ["heatmap", "cooccurrence", "saturation"]
+    assert keys == ["thematic_map", "heatmap", "cooccurrence", "saturation"]
     for figure in written.figures:
         png, svg = figure.path(".png"), figure.path(".svg")
         assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 5000
@@ -300,17 +315,20 @@ def test_xlsx_long_data_sheets_hold_every_value_of_their_table(written):
         assert [list(r) for r in rows[1:]] == expected, table.key
 
 
-def test_xlsx_data_rows_escape_markup_and_keep_numbers():
+def test_xlsx_data_sheets_escape_markup_and_keep_numbers(tmp_path):
     import pandas as pd
+    from openpyxl import load_workbook
 
-    from slqual.reports.writers.xlsx import data_rows_xml
+    from slqual.reports import Report, Table
+    from slqual.reports.writers.xlsx import XlsxWriter
 
     frame = pd.DataFrame({"text": ["a < b & c > d", "  padded ", "", None], "n": [1, 2, 3, 4]})
-    xml = data_rows_xml(frame, first_row=2).decode("utf-8")
-    assert "a &lt; b &amp; c &gt; d" in xml
-    assert '<t xml:space="preserve">  padded </t>' in xml
-    assert '<row r="4"><c r="B4" t="n"><v>3</v></c></row>' in xml  # empty text: no cell
-    assert '<row r="5"><c r="B5" t="n"><v>4</v></c></row>' in xml  # missing text: no cell
+    empty = pd.DataFrame()
+    tables = (Table("data", "", "", TableKind.data, frame),)
+    report = Report("t", "c", "group", ReportOptions().level, (), (), tables, empty, empty, empty)
+    (path,) = XlsxWriter().write(report, tmp_path, [])
+    rows = list(load_workbook(path)["data"].iter_rows(values_only=True))
+    assert rows == [("text", "n"), ("a < b & c > d", 1), ("  padded ", 2), (None, 3), (None, 4)]
 
 
 def test_xlsx_data_sheets_take_empty_frames_missing_values_booleans_and_odd_or_long_text(tmp_path):

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from slqual.cli.common import (
+    CsvPlainOption,
     FormatOption,
     OutputFormat,
     ProjectOption,
@@ -169,6 +170,7 @@ def show(
         bool, typer.Option("--full", metavar="", help="Add inclusion, exclusion, examples and keywords.")
     ] = False,
     fmt: FormatOption = OutputFormat.table,
+    csv_plain: CsvPlainOption = False,
     project: ProjectOption = None,
 ) -> None:
     """Print the codebook as a tree: themes, subthemes, codes and their definitions.
@@ -181,7 +183,7 @@ def show(
         return
     from slqual.codebook.views import render_codebook
 
-    print_raw(render_codebook(codebook, fmt.value, full))
+    print_raw(render_codebook(codebook, fmt.value, full, csv_plain=csv_plain))
 
 
 @group.command("export")
@@ -196,6 +198,7 @@ def export(
         ),
     ],
     file: FileArgument = None,
+    csv_plain: CsvPlainOption = False,
     project: ProjectOption = None,
 ) -> None:
     """Write the codebook for a paper's appendix (md, docx), a spreadsheet (csv) or another QDA program (qdc).
@@ -205,7 +208,7 @@ def export(
     from slqual.codebook.export import export_codebook
 
     codebook = _codebook(file, project)
-    path = export_codebook(codebook, fmt.value, output)
+    path = export_codebook(codebook, fmt.value, output, csv_plain=csv_plain)
     info(f"Wrote {path} ({len(codebook)} codes, {fmt.value})")
 
 

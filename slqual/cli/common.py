@@ -46,6 +46,15 @@ FormatOption = Annotated[
     typer.Option("--format", "-f", help="Output: table for people, or json, csv, md for other tools."),
 ]
 
+CsvPlainOption = Annotated[
+    bool,
+    typer.Option(
+        "--csv-plain",
+        metavar="",
+        help="CSV with the raw text, for R or pandas: no apostrophe before = + - @, no byte-order mark.",
+    ),
+]
+
 
 class TableOrJson(str, Enum):
     """For commands whose only machine format is JSON; the values match OutputFormat's."""

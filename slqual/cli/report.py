@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from slqual.cli.common import ProjectOption, get_project, stderr, stdout, warn
+from slqual.cli.common import CsvPlainOption, ProjectOption, get_project, stderr, stdout, warn
 
 FORMATS_HELP = "Formats, comma-separated: md, csv, xlsx, docx, html, tex."
 
@@ -19,7 +19,15 @@ class LevelChoice(str, Enum):
     """The values of slqual.reports.Level (a test keeps them equal) without importing pandas."""
 
     code = "code"
+    subtheme = "subtheme"
     theme = "theme"
+
+
+class PaperChoice(str, Enum):
+    """The values of slqual.reports.model.Paper (a test keeps them equal)."""
+
+    a4 = "a4"
+    letter = "letter"
 
 
 def report(
@@ -64,8 +72,27 @@ def report(
     ] = None,
     level: Annotated[
         LevelChoice,
-        typer.Option("--level", help="code: a row per code; theme: codes rolled up to their theme."),
+        typer.Option(
+            "--level",
+            help="Quote table rows: code, subtheme (codes rolled up to the theme's children) or theme.",
+        ),
     ] = LevelChoice.code,
+    themes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--theme", metavar="ID", help="Write only this theme's table (repeatable); default: all."
+        ),
+    ] = None,
+    first_table: Annotated[
+        int, typer.Option("--first-table", metavar="N", help="The number of the first table.", min=1)
+    ] = 1,
+    no_overview: Annotated[
+        bool, typer.Option("--no-overview", metavar="", help="Leave out the overview table.")
+    ] = False,
+    paper: Annotated[
+        PaperChoice, typer.Option("--paper", help="Page size of the Word report.")
+    ] = PaperChoice.a4,
+    csv_plain: CsvPlainOption = False,
     quotes: Annotated[int, typer.Option("--quotes", metavar="N", help="Quotes per table cell.", min=0)] = 2,
     min_words: Annotated[
         int, typer.Option("--min-words", metavar="N", help="Shortest quote shown, in words.", min=1)
@@ -99,14 +126,20 @@ def report(
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from slqual.reports import Level, ReportOptions, parse_where
+    from slqual.cells import plain_text
+    from slqual.reports import ReportOptions, parse_where
     from slqual.reports.build import count_steps, make_report
 
     options = ReportOptions(
         coder=coder,
         by=by,
         where=parse_where(where or []),
-        level=Level(level.value),
+        level=level.value,
+        themes=tuple(themes or ()),
+        first_table=first_table,
+        overview=not no_overview,
+        csv_plain=csv_plain,
+        paper=paper.value,
         quotes=quotes,
         min_words=min_words,
         max_words=max_words,
@@ -124,7 +157,9 @@ def report(
 
         result = make_report(proj, options, out_dir=out_dir, formats=formats, progress=step)
     for note in result.report.notes:
-        warn(note)
+        warn(plain_text(note))
+    for copy in result.kept:
+        warn(f"an edited report file was replaced; the old one is kept as {copy}")
     table = Table(title=f"Report written to {escape(str(result.out_dir))}", title_justify="left")
     table.add_column("file")
     table.add_column("size", justify="right")
@@ -137,6 +172,9 @@ def report(
     stdout.print(table)
     groups = ", ".join(f"{g.label} (n={g.n})" for g in result.report.groups)
     stdout.print(f"Coding: {escape(result.report.coder)}; by {escape(result.report.by)}: {escape(groups)}")
+    cover = result.report.coverage
+    if cover is not None:
+        stdout.print(escape(plain_text(cover.statement())))
 
 
 def register(app: typer.Typer) -> None:

@@ -31,9 +31,10 @@ NODE_FIELDS = (
     "color",
     "memo",
     "exclusive",
+    "caption",
     "children",
 )
-TEXT_FIELDS = ("name", "definition", "include", "exclude", "memo")
+TEXT_FIELDS = ("name", "definition", "include", "exclude", "memo", "caption")
 LIST_FIELDS = ("examples", "keywords")
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 ID_PART = r"[\w-]+"
@@ -43,7 +44,8 @@ REGEX_PREFIX = "re:"
 BROKEN_CHARACTER = re.compile("[\ud800-\udfff]")
 # Control characters (an escape sequence that colours the terminal, Word's line break \v) break
 # terminals, SVG figures and Word files; tab and new line are ordinary text.
-CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+WORD_BREAK = re.compile("[\x0b\x0c]")  # Word's line and page breaks: read as new lines, with a warning
 CONTROL_NAMES = {"\x0b": "a line break from Word (Shift+Enter)", "\x0c": "a page break", "\x1b": "an escape"}
 MAX_ISSUES = 200  # past this many problems the check stops: the rest are likely the same mistake
 
@@ -334,6 +336,14 @@ class _Checker:
                 node_id,
                 f"'{key}' holds a control character (U+{ord(char):04X}, {what}); "
                 "delete it, or use a real new line in a '|' block for a line break",
+            )
+        if isinstance(value, str) and WORD_BREAK.search(value):
+            self.add(
+                line,
+                node_id,
+                f"'{key}' holds a line break from Word (Shift+Enter, U+000B) or a page break; it is read "
+                "as a new line: replace it with a real new line in a '|' block to keep the file plain",
+                WARNING,
             )
         if isinstance(value, str) and BROKEN_CHARACTER.search(value):
             self.add(

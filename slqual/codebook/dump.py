@@ -8,7 +8,17 @@ import yaml
 
 from slqual.codebook.model import Codebook, CodeNode
 
-FULL_FIELDS = ("definition", "include", "exclude", "examples", "keywords", "color", "memo", "exclusive")
+FULL_FIELDS = (
+    "definition",
+    "include",
+    "exclude",
+    "examples",
+    "keywords",
+    "color",
+    "memo",
+    "exclusive",
+    "caption",
+)
 SHORT_FIELDS = ("definition",)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
+from slqual.cells import plain_text
 from slqual.codebook.model import Codebook
 from slqual.codebook.views import APPENDIX_COLUMNS, appendix_rows, quoted, render_csv, render_md
 from slqual.errors import CodebookError
@@ -29,8 +30,10 @@ def md_bytes(codebook: Codebook) -> bytes:
     return render_md(codebook, full=True).encode("utf-8")
 
 
-def csv_bytes(codebook: Codebook) -> bytes:
-    return render_csv(codebook, full=True).encode("utf-8")
+def csv_bytes(codebook: Codebook, plain: bool = False) -> bytes:
+    """UTF-8 with a byte-order mark (Excel reads the characters right), formulas guarded unless ``plain``."""
+    text = render_csv(codebook, full=True, plain=plain)
+    return (text if plain else "\ufeff" + text).encode("utf-8")
 
 
 DOCX_WIDTHS = {  # inches; together the 9 inches between the margins of a landscape page
@@ -59,10 +62,11 @@ def docx_bytes(codebook: Codebook) -> bytes:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
-    document.core_properties.title = codebook.title or "Codebook"
-    document.add_heading(codebook.title or "Codebook", level=1)
+    title = plain_text(codebook.title) or "Codebook"
+    document.core_properties.title = " ".join(title.split())
+    document.add_heading(title, level=1)
     if codebook.version:
-        document.add_paragraph(f"Version {codebook.version}")
+        document.add_paragraph(plain_text(f"Version {codebook.version}"))
     table = document.add_table(rows=1, cols=len(APPENDIX_COLUMNS))
     table.style = "Table Grid"
     table.autofit = False
@@ -72,7 +76,7 @@ def docx_bytes(codebook: Codebook) -> bytes:
     header._tr.get_or_add_trPr().append(repeat)
     for cell, title in zip(header.cells, APPENDIX_COLUMNS, strict=True):
         cell.text = ""
-        run = cell.paragraphs[0].add_run(title)
+        run = cell.paragraphs[0].add_run(plain_text(title))
         run.bold = True
         run.font.size = Pt(9)
     nodes = list(codebook)
@@ -83,7 +87,7 @@ def docx_bytes(codebook: Codebook) -> bytes:
             if column == "Theme" and node.depth > 0:
                 continue
             text = quoted(row[column]) if column == "Example" else row[column]
-            run = cell.paragraphs[0].add_run(text)
+            run = cell.paragraphs[0].add_run(plain_text(text))
             run.font.size = Pt(9)
             run.bold = node.depth == 0 and column in ("Theme", "Definition")
         if node.depth == 0:
@@ -113,8 +117,13 @@ WRITERS: dict[ExportFormat, Callable[[Codebook], bytes]] = {
 }
 
 
-def export_codebook(codebook: Codebook, fmt: ExportFormat | str, output: Path | str) -> Path:
-    """Write the codebook to ``output`` in ``fmt`` (replacing an earlier export); returns the path."""
+def export_codebook(
+    codebook: Codebook, fmt: ExportFormat | str, output: Path | str, csv_plain: bool = False
+) -> Path:
+    """Write the codebook to ``output`` in ``fmt`` (replacing an earlier export); returns the path.
+
+    ``csv_plain``: the CSV without the formula guard and byte-order mark, for R and pandas.
+    """
     output = Path(output)
     try:
         fmt = ExportFormat(fmt)
@@ -125,7 +134,9 @@ def export_codebook(codebook: Codebook, fmt: ExportFormat | str, output: Path | 
         raise CodebookError(
             f"{output}: is a folder; give a file name, e.g. {output / ('codebook.' + fmt.value)}"
         )
-    data = WRITERS[fmt](codebook)
+    data = (
+        csv_bytes(codebook, plain=True) if fmt is ExportFormat.csv and csv_plain else WRITERS[fmt](codebook)
+    )
     try:
         atomic_write_bytes(output, data)
     except OSError as exc:

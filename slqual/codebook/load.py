@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    # Word's line and page breaks (\v, \f) are new lines; the check warned about them.
+    return "" if value is None else str(value).replace("\v", "\n").replace("\f", "\n").strip()
 
 
 def _build(raw: dict[str, Any], parent: str | None, depth: int) -> CodeNode:
@@ -31,6 +32,7 @@ def _build(raw: dict[str, Any], parent: str | None, depth: int) -> CodeNode:
         color=_text(raw.get("color")).lower(),
         memo=_text(raw.get("memo")),
         exclusive=raw.get("exclusive") is True,
+        caption=_text(raw.get("caption")),
         children=children,
         parent=parent,
         depth=depth,

@@ -20,6 +20,7 @@ class CodeNode:
     color: str = ""
     memo: str = ""
     exclusive: bool = False  # the children are mutually exclusive (a segment gets at most one)
+    caption: str = ""  # a theme table's caption in reports (default: "Quotes addressing the theme ...")
     children: tuple[CodeNode, ...] = ()
     parent: str | None = None
     depth: int = 0

@@ -12,6 +12,7 @@ import json
 from enum import Enum
 from typing import Any
 
+from slqual.cells import csv_text, markdown_text
 from slqual.codebook.dump import codebook_to_dict
 from slqual.codebook.model import Codebook
 
@@ -80,7 +81,9 @@ def appendix_rows(codebook: Codebook, full: bool = True) -> list[dict[str, str]]
 
 
 def _md_cell(text: Any) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    """A Markdown table cell: syntax characters escaped (no live links, images or HTML), lines as <br>."""
+    lines = markdown_text(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "<br>".join(" ".join(line.split()) for line in lines)
 
 
 def quoted(text: str) -> str:
@@ -109,13 +112,20 @@ def render_md(codebook: Codebook, full: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_csv(codebook: Codebook, full: bool = True) -> str:
-    """A flat CSV: one row per node with its parent and depth."""
+def render_csv(codebook: Codebook, full: bool = True, plain: bool = False) -> str:
+    """A flat CSV: one row per node with its parent and depth.
+
+    Text a spreadsheet would run as a formula (= + - @ first) gets an apostrophe
+    (``slqual.cells.csv_text``) unless ``plain`` (``--csv-plain``) asks for the raw text.
+    """
     columns = ROW_COLUMNS_FULL if full else ROW_COLUMNS_SHORT
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(codebook_rows(codebook, full))
+    for row in codebook_rows(codebook, full):
+        writer.writerow(
+            row if plain else {k: csv_text(v) if isinstance(v, str) else v for k, v in row.items()}
+        )
     return out.getvalue()
 
 
@@ -127,6 +137,11 @@ def render_json(codebook: Codebook, full: bool = True) -> str:
 RENDERERS = {ViewFormat.md: render_md, ViewFormat.csv: render_csv, ViewFormat.json: render_json}
 
 
-def render_codebook(codebook: Codebook, fmt: ViewFormat | str, full: bool = True) -> str:
-    """The codebook as Markdown, CSV or JSON text."""
-    return RENDERERS[ViewFormat(fmt)](codebook, full)
+def render_codebook(
+    codebook: Codebook, fmt: ViewFormat | str, full: bool = True, csv_plain: bool = False
+) -> str:
+    """The codebook as Markdown, CSV or JSON text (``csv_plain``: CSV without the formula guard)."""
+    fmt = ViewFormat(fmt)
+    if fmt is ViewFormat.csv:
+        return render_csv(codebook, full, plain=csv_plain)
+    return RENDERERS[fmt](codebook, full)

@@ -33,13 +33,33 @@ class ReportResult:
     out_dir: Path
     paths: tuple[Path, ...]
     figures: tuple[Figure, ...]
+    kept: tuple[Path, ...] = ()  # report files edited since slqual wrote them, copied to .slqual/history/
 
 
 def build_report(project: Project, options: ReportOptions | None = None) -> Report:
     """Read and check the project's coding and build every table once."""
+    from dataclasses import replace
+
+    from slqual.reports.coverage import coverage, coverage_note
+    from slqual.reports.thematic_map import thematic_map
+
     options = options or ReportOptions()
     inputs = load_inputs(project, options)
     built = build_tables(inputs, options)
+    cover = coverage(inputs)
+    tables = list(built.tables)
+    for i, table in enumerate(tables):  # the coverage statement goes under the prevalence table
+        if table.key == "prevalence":
+            tables[i] = replace(table, note=f"{table.note} {coverage_note(cover)}")
+    notes = list(inputs.notes)
+    if not cover.complete:
+        notes.append(
+            f"{project.coder_path(inputs.coder)}: the coding covers {cover.coded} of {cover.segments} "
+            "participant "
+            "segments; the report describes the coded part only (said under the prevalence table)"
+        )
+    if built.uncoded:
+        notes.append(built.uncoded)
     title = inputs.codebook.title or project.codebook_path.stem
     return Report(
         title=f"{title}: results",
@@ -48,12 +68,14 @@ def build_report(project: Project, options: ReportOptions | None = None) -> Repo
         level=inputs.level,
         groups=inputs.groups,
         filters=inputs.filters,
-        tables=built.tables,
+        tables=tuple(tables),
         prevalence=built.prevalence,
         cooccurrence=built.cooccurrence,
         saturation=built.saturation,
         options=options,
-        notes=inputs.notes,
+        notes=tuple(notes),
+        coverage=cover,
+        thematic_map=thematic_map(inputs, options, built.prevalence),
     )
 
 
@@ -107,9 +129,13 @@ def make_report(
     chosen = _formats(formats)
     if progress:
         progress("building tables")
+    from slqual.reports.history import keep_edited, record_written
+
     report = build_report(project, options)
     target = Path(out_dir) if out_dir is not None else project.reports_dir
+    kept = keep_edited(project, target)
     paths, figures = write_report(report, target, chosen, progress)
+    record_written(project, target, paths)
     project.audit(
         "report",
         coder=report.coder,
@@ -118,4 +144,6 @@ def make_report(
         formats=[f.value for f in chosen],
         out_dir=str(target),
     )
-    return ReportResult(report=report, out_dir=target, paths=tuple(paths), figures=tuple(figures))
+    return ReportResult(
+        report=report, out_dir=target, paths=tuple(paths), figures=tuple(figures), kept=tuple(kept)
+    )

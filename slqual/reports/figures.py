@@ -2,6 +2,8 @@
 
 Each figure is written as PNG (for Word, HTML and Markdown) and SVG (for
 journals), reproducibly: SVG ids use a fixed hash salt and no date is stored.
+All text is plain: mathtext is off (a name like ``$\\macro{x}$`` is drawn as
+written) and control characters are removed, so the SVG stays valid XML.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from slqual.cells import plain_text
 from slqual.fileio import atomic_write_bytes
 from slqual.reports.model import Figure, Level, Report
 
@@ -24,11 +27,20 @@ RC = {
     "font.size": 9,
     "axes.titlesize": 11,
     "figure.dpi": DPI,
+    "text.parse_math": False,  # labels come from codebooks and participants.csv: never TeX
+    "text.usetex": False,
 }
+PAD_INCHES = 0.1  # around the drawn area, as bbox_inches="tight" pads
 SAVE_METADATA = {".svg": {"Date": None}, ".png": {"Software": None}}
 
 
+def label(text: object) -> str:
+    """Figure text from the user's files: control characters gone, whitespace collapsed."""
+    return " ".join(plain_text(text).split())
+
+
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
+    text = label(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
@@ -40,19 +52,23 @@ def _wrap(text: str, width: int, lines: int = 2) -> str:
     """
     import textwrap
 
-    parts = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    parts = textwrap.wrap(label(text), width, break_on_hyphens=False) or [""]
     if len(parts) > lines:
         parts = [*parts[: lines - 1], _short(" ".join(parts[lines - 1 :]), width)]
     return "\n".join(parts)
 
 
 def _save(fig, folder: Path, key: str) -> tuple[Path, ...]:
+    """PNG and SVG, cropped to what is drawn: the tight box is measured once (a draw without
+    rasterising), not once per format as ``bbox_inches="tight"`` would."""
     import io
 
+    fig.draw_without_rendering()
+    box = fig.get_tightbbox().padded(PAD_INCHES)
     paths = []
     for suffix in (".png", ".svg"):
         buffer = io.BytesIO()
-        fig.savefig(buffer, format=suffix[1:], bbox_inches="tight", metadata=SAVE_METADATA[suffix])
+        fig.savefig(buffer, format=suffix[1:], bbox_inches=box, metadata=SAVE_METADATA[suffix])
         path = folder / f"{key}{suffix}"
         atomic_write_bytes(path, buffer.getvalue())
         paths.append(path)
@@ -64,14 +80,29 @@ def _empty(ax, message: str) -> None:
     ax.set_axis_off()
 
 
+def informative_rows(prev, groups):
+    """The prevalence rows the heatmap shows, with ``_heading`` True for theme rows shown as headings.
+
+    A theme row says how many participants voiced any of its codes; where that is
+    100% in every group it carries no information, so it is drawn as an unshaded
+    heading over its codes. At --level theme every row is data.
+    """
+    full = prev["level"].eq("theme")
+    for g in groups:
+        full &= prev[f"{g.value}_share"].ge(1.0)
+    has_codes = prev["level"].eq("code").any()
+    return prev.assign(_heading=full & has_codes)
+
+
 def heatmap(report: Report):
     """Share of participants per group who voiced each theme and code; themes as row blocks."""
     import numpy as np
     from matplotlib.figure import Figure as MplFigure
 
-    prev = report.prevalence
+    prev = informative_rows(report.prevalence, report.groups)
     groups = report.groups
     values = np.array([[row[f"{g.value}_share"] * 100 for g in groups] for _, row in prev.iterrows()])
+    counts = np.array([[row[f"{g.value}_participants"] for g in groups] for _, row in prev.iterrows()])
     n_rows = max(len(prev), 1)
     # Labels wrap onto two lines, so rows are tall enough for two lines of 8-point text.
     fig = MplFigure(figsize=(4.5 + 1.3 * len(groups), 1.6 + ROW_INCHES * n_rows))
@@ -79,7 +110,10 @@ def heatmap(report: Report):
     if prev.empty:
         _empty(ax, "no themes in the codebook")
         return fig
-    image = ax.imshow(values, aspect="auto", cmap="Blues", vmin=0, vmax=100, interpolation="nearest")
+    heading = (prev["level"] == "theme").to_numpy() & prev["_heading"].to_numpy()
+    shaded = values.copy()
+    shaded[heading] = np.nan  # a theme every participant voiced: a heading row, not data
+    image = ax.imshow(shaded, aspect="auto", cmap="Blues", vmin=0, vmax=100, interpolation="nearest")
     # Labels are right-aligned, so deeper codes are marked rather than indented: "– Shared vision".
     labels = [_wrap("\u2013 " * max(r.depth - 1, 0) + r.label, WRAP_CHARS) for r in prev.itertuples()]
 
@@ -92,11 +126,13 @@ def heatmap(report: Report):
     ax.set_xticks(range(len(groups)), headers)
     ax.xaxis.tick_top()
     for i, row in enumerate(values):
+        if heading[i]:
+            continue
         for j, value in enumerate(row):
             ax.text(
                 j,
                 i,
-                f"{value:.0f}%",
+                f"{counts[i, j]} ({value:.0f}%)",
                 ha="center",
                 va="center",
                 fontsize=7,
@@ -109,7 +145,7 @@ def heatmap(report: Report):
     colorbar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     colorbar.set_label("participants who voiced it (%)")
     lines = max(h.count("\n") + 1 for h in headers)
-    ax.set_title(f"Prevalence by {report.by}", pad=8 + 12 * lines)  # clear of the headers
+    ax.set_title(f"Prevalence by {label(report.by)}", pad=8 + 12 * lines)  # clear of the headers
     return fig
 
 
@@ -169,6 +205,7 @@ def cooccurrence(report: Report):
 
 def saturation(report: Report):
     """Cumulative distinct codes against interviews in order, with new codes per interview as bars."""
+    import numpy as np
     from matplotlib.figure import Figure as MplFigure
 
     data = report.saturation
@@ -178,7 +215,16 @@ def saturation(report: Report):
         _empty(ax, "no interviews with segments")
         return fig
     x = data["interview"].to_numpy()
-    ax.bar(x, data["new_codes"], color="#c6dbef", label="new codes in this interview")
+    unit = "themes" if report.level is Level.theme else "codes"
+    # One stepped area, not a bar per interview: thousands of interviews draw as fast as ten.
+    edges = np.append(x - 0.5, x[-1] + 0.5)
+    ax.stairs(
+        data["new_codes"].to_numpy(),
+        edges,
+        fill=True,
+        color="#c6dbef",
+        label=f"{unit} first seen in this interview",
+    )
     ax.plot(x, data["distinct_codes"], color="#08519c", linewidth=1.5, zorder=2)
     palette = ["#08519c", "#d94801", "#238b45", "#6a51a3", "#a50f15", "#525252"]
     for i, group in enumerate(report.groups):
@@ -189,22 +235,34 @@ def saturation(report: Report):
             color=palette[i % len(palette)],
             zorder=3,
             s=22,
-            label=group.label,
+            label=label(group.label),
         )
-    unit = "themes" if report.level is Level.theme else "codes"
-    ax.set_xlabel("interviews, in interview order")
-    ax.set_ylabel(f"distinct {unit}")
+    ax.set_xlabel("participant, in interview order")
+    ax.set_ylabel(f"{unit} seen so far")
     ax.set_ylim(0, max(int(data["distinct_codes"].max()), 1) * 1.1)
-    step = max(1, len(x) // 20)
-    ax.set_xticks(x[::step])
+    step = max(1, len(x) // 30)
+    ids = [_short(p, 12) for p in data["participant_id"]]
+    ax.set_xticks(x[::step], ids[::step], rotation=90, fontsize=7 if len(x) > 12 else 8)
     # Below the axes: inside, it would cover the curve where it levels off.
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False, fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(f"Saturation: distinct {unit} by interview")
+    ax.set_title(f"{unit.capitalize()} first seen, by interview order")
     return fig
 
 
+def draw_thematic_map(report: Report):
+    from slqual.reports.figures_map import thematic_map_figure
+
+    return thematic_map_figure(report, label, _wrap)
+
+
 FIGURES: list[tuple[str, str, str, Callable]] = [
+    (
+        "thematic_map",
+        "Thematic map",
+        "Themes with their subthemes or codes (participants who voiced each) and one short quote per group.",
+        draw_thematic_map,
+    ),
     (
         "heatmap",
         "Prevalence heatmap",
@@ -219,8 +277,10 @@ FIGURES: list[tuple[str, str, str, Callable]] = [
     ),
     (
         "saturation",
-        "Saturation curve",
-        "Cumulative number of distinct codes against interviews in interview order; bars: new codes.",
+        "Codes first seen, by interview order",
+        "Cumulative number of distinct codes seen, by participant in interview order; bars: codes first "
+        "seen in that interview. With a codebook fixed before coding, the curve flattens early by design: "
+        "it shows when the codes were first used, not that no new ideas came up.",
         saturation,
     ),
 ]

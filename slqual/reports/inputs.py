@@ -41,6 +41,7 @@ class ReportInputs:
     coded: pd.DataFrame = field(compare=False)  # segment x code rows (+ theme, unit, exemplar, group)
     attributes: tuple[str, ...] = ()  # participant columns other than participant_id
     notes: tuple[str, ...] = ()
+    read_ids: frozenset[str] = frozenset()  # segments with a row in the coding (a code, or none applies)
 
     def role_of(self) -> dict[str, str]:
         if ROLE_COLUMN not in self.participants.columns:
@@ -48,8 +49,17 @@ class ReportInputs:
         return dict(zip(self.participants["participant_id"], self.participants[ROLE_COLUMN], strict=True))
 
     def unit_of(self, code: str) -> str:
-        """The row a code is reported under at this level: itself, or its theme."""
-        return self.codebook.theme_of(code) if self.level is Level.theme else code
+        """The row a code is reported under at this level: itself, its subtheme or its theme."""
+        return unit_of(self.codebook, code, self.level)
+
+
+def unit_of(codebook: Codebook, code: str, level: Level) -> str:
+    """The node a code is reported under: itself (code), its ancestor one below the theme
+    (subtheme; a theme coded itself stays the theme), or its theme."""
+    if level is Level.code:
+        return code
+    chain = codebook.ancestors(code)
+    return chain[0].id if level is Level.theme else chain[min(1, len(chain) - 1)].id
 
 
 def group_label(value: str, labels: dict[str, str]) -> str:
@@ -72,6 +82,7 @@ def _read_coder(project: Project, coder: str | None) -> tuple[str, pd.DataFrame]
 
     if coder is None:
         if not project.coder_path(CONSENSUS).is_file():
+            next_step(project)
             existing = ", ".join(project.coders()) or "none yet"
             raise ReportError(
                 f"{project.coder_path(CONSENSUS)}: no consensus coding yet; run 'slqual reconcile CODER1 "
@@ -86,6 +97,21 @@ def _read_coder(project: Project, coder: str | None) -> tuple[str, pd.DataFrame]
             )
         return coder, frame
     return coder, read_project_codings(project, [coder])[coder]
+
+
+def next_step(project: Project) -> None:
+    """ReportError naming the step that comes first when there is nothing to report yet: ingest, or code."""
+    if not project.segments_path.is_file():
+        raise ReportError(
+            f"{project.segments_path}: nothing ingested yet; run 'slqual ingest transcripts/' first, "
+            "then code the segments ('slqual code --coder NAME')"
+        )
+    if not project.coders():
+        raise ReportError(
+            f"{project.root / 'codings'}: nothing coded yet; code the segments first "
+            "('slqual code --coder NAME', or 'slqual sheet export' for a spreadsheet), then report one coder "
+            "with --coder NAME or reconcile two coders"
+        )
 
 
 def _filter_participants(
@@ -227,7 +253,8 @@ def load_inputs(project: Project, options: ReportOptions) -> ReportInputs:
     coded = used[["segment_id", "code", "coder", "exemplar"]].merge(spoken, on="segment_id", how="inner")
     theme_of = {code: codebook.theme_of(code) for code in coded["code"].unique()}
     coded["theme"] = coded["code"].map(theme_of)
-    coded["unit"] = coded["theme"] if options.level is Level.theme else coded["code"]
+    units = {code: unit_of(codebook, code, options.level) for code in coded["code"].unique()}
+    coded["unit"] = coded["code"].map(units) if len(coded) else coded["code"]
     coded = coded.sort_values(["segment_id", "code"], kind="stable").reset_index(drop=True)
     return ReportInputs(
         codebook=codebook,
@@ -241,4 +268,5 @@ def load_inputs(project: Project, options: ReportOptions) -> ReportInputs:
         coded=coded,
         attributes=tuple(c for c in participants.columns if c != "participant_id"),
         notes=tuple(notes),
+        read_ids=frozenset(coding["segment_id"]),
     )

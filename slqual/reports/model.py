@@ -34,10 +34,19 @@ DEFAULT_FORMATS = (ReportFormat.md, ReportFormat.xlsx, ReportFormat.docx, Report
 
 
 class Level(str, Enum):
-    """``code``: a row per code below each theme; ``theme``: codes rolled up to their theme."""
+    """Rows of the quote tables: ``code``, a row per code below each theme; ``subtheme``, codes rolled
+    up to the theme's children (the subthemes); ``theme``, codes rolled up to their theme."""
 
     theme = "theme"
+    subtheme = "subtheme"
     code = "code"
+
+
+class Paper(str, Enum):
+    """Page size of the Word report."""
+
+    a4 = "a4"
+    letter = "letter"
 
 
 class TableKind(str, Enum):
@@ -61,6 +70,11 @@ class ReportOptions:
     max_words: int = 80
     test: str | None = None  # "fisher" or None
     figures: bool = True
+    themes: tuple[str, ...] = ()  # only these themes' tables (ids); empty: every theme
+    first_table: int = 1  # the number of the first table
+    overview: bool = True  # the overview table (one short quote per theme and group)
+    csv_plain: bool = False  # CSV with the raw text: no formula guard, no byte-order mark
+    paper: Paper = Paper.a4  # page size of the Word report
 
     def __post_init__(self) -> None:
         if self.quotes < 0:
@@ -72,7 +86,19 @@ class ReportOptions:
             )
         if self.test not in (None, "fisher"):
             raise ReportError(f"--test {self.test}: the only test available is 'fisher'")
-        object.__setattr__(self, "level", Level(self.level))
+        if self.first_table < 1:
+            raise ReportError(
+                f"--first-table {self.first_table}: give the number of the first table, 1 or more"
+            )
+        try:
+            object.__setattr__(self, "level", Level(self.level))
+        except ValueError:
+            raise ReportError(f"--level {self.level}: choose theme, subtheme or code") from None
+        try:
+            object.__setattr__(self, "paper", Paper(getattr(self.paper, "value", self.paper).lower()))
+        except ValueError:
+            raise ReportError(f"--paper {self.paper}: choose a4 or letter") from None
+        object.__setattr__(self, "themes", tuple(dict.fromkeys(str(t) for t in self.themes)))
         object.__setattr__(self, "where", tuple((str(a), str(v)) for a, v in self.where))
 
 
@@ -128,6 +154,20 @@ class Table:
     kind: TableKind
     frame: pd.DataFrame = field(compare=False)
     note: str = ""
+    number: int = 0  # the table's number, 0 for data tables
+
+    @property
+    def label(self) -> str:
+        """'Table 2' for a numbered table, else empty."""
+        return f"Table {self.number}" if self.number else ""
+
+    @property
+    def caption_text(self) -> str:
+        """The caption without its 'Table 2. ' label (Word numbers it with a SEQ field)."""
+        prefix = f"{self.label}. "
+        return (
+            self.caption[len(prefix) :] if self.number and self.caption.startswith(prefix) else self.caption
+        )
 
     def cell_text(self, value: object) -> str:
         """Any cell as plain text (quote cells as '"text" (P03, GP)' lines)."""
@@ -150,6 +190,74 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class GroupCoverage:
+    """Participant segments of one group: ingested, and read in the coding (coded, or marked no code)."""
+
+    value: str
+    label: str
+    segments: int
+    coded: int
+
+    @property
+    def share(self) -> float:
+        return self.coded / self.segments if self.segments else 1.0
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which coding a report uses and how much of the ingested material it covers."""
+
+    coder: str
+    groups: tuple[GroupCoverage, ...]
+
+    @property
+    def segments(self) -> int:
+        return sum(g.segments for g in self.groups)
+
+    @property
+    def coded(self) -> int:
+        return sum(g.coded for g in self.groups)
+
+    @property
+    def complete(self) -> bool:
+        return self.coded >= self.segments
+
+    def statement(self) -> str:
+        """'Coverage: 54 of 261 (21%) participant segments coded in the consensus coding (Clinical ...).'"""
+
+        def part(coded: int, total: int) -> str:
+            share = round(100 * coded / total) if total else 100
+            if coded < total and share == 100:
+                share = 99  # never "100%" for a coverage that is not complete
+            return f"{coded} of {total} ({share}%)"
+
+        groups = "; ".join(f"{g.label} {part(g.coded, g.segments)}" for g in self.groups)
+        return (
+            f"Coverage: {part(self.coded, self.segments)} of the participant segments ingested are coded "
+            f"in the {self.coder} coding ({groups})."
+        )
+
+
+@dataclass(frozen=True)
+class MapRow:
+    """A subtheme or code of the thematic map with how many participants voiced it."""
+
+    id: str
+    name: str
+    participants: int
+
+
+@dataclass(frozen=True)
+class MapTheme:
+    """One theme of the thematic map: its rows and one short quote per group (None: none coded)."""
+
+    id: str
+    name: str
+    rows: tuple[MapRow, ...]
+    quotes: tuple[tuple[str, Quote | None], ...]  # (group label, quote)
+
+
+@dataclass(frozen=True)
 class Report:
     """A built report: its tables, the data its figures are drawn from, and notes for the user."""
 
@@ -165,6 +273,8 @@ class Report:
     saturation: pd.DataFrame = field(compare=False)  # interview order, new and cumulative codes
     options: ReportOptions = field(default_factory=ReportOptions)
     notes: tuple[str, ...] = ()  # things left out, said plainly (shown as warnings)
+    coverage: Coverage | None = None  # how much of the ingested material the coding covers
+    thematic_map: tuple[MapTheme, ...] = ()  # themes, their rows and one short quote per group
 
     def table(self, key: str) -> Table:
         for table in self.tables:

@@ -9,7 +9,7 @@ a theme table take the segments coded with exactly that code. At
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from slqual.errors import ReportError
@@ -47,6 +47,7 @@ class BuiltTables:
     prevalence: pd.DataFrame
     cooccurrence: pd.DataFrame
     saturation: pd.DataFrame
+    uncoded: str = ""  # the note naming themes and codes nobody coded
 
 
 def safe_key(text: str) -> str:
@@ -59,7 +60,9 @@ def report_rows(inputs: ReportInputs) -> list[Row]:
     rows = []
     for theme in book.themes:
         rows.append(Row(theme.id, theme.id, "theme", theme.name, 0, theme.name))
-        if inputs.level is Level.code:
+        if inputs.level is Level.subtheme:
+            rows.extend(Row(n.id, theme.id, "code", n.name, 1, n.name) for n in theme.children)
+        elif inputs.level is Level.code:
             for node in book.descendants(theme.id, include_self=False):
                 name = " > ".join(n.name for n in book.ancestors(node.id)[1:])
                 rows.append(Row(node.id, theme.id, "code", name, node.depth, node.name))
@@ -160,6 +163,7 @@ def prevalence_table(inputs: ReportInputs, counts: pd.DataFrame, number: int) ->
         kind=TableKind.counts,
         frame=pd.DataFrame(columns),
         note=note,
+        number=number,
     )
 
 
@@ -213,50 +217,122 @@ def _row_label(book, node) -> str:
     return name if node.is_leaf else f"{name} (in general)"
 
 
-def quote_tables(inputs: ReportInputs, options: ReportOptions, first_number: int) -> list[Table]:
-    """Theme tables: one per theme with a row per code, or one table of themes at --level theme."""
+def theme_caption(theme) -> str:
+    """The caption a theme's table gets: the codebook's ``caption:``, else the paper's default wording."""
+    return theme.caption or f"Quotes addressing the theme \u2018{theme.name}\u2019"
+
+
+def chosen_themes(inputs: ReportInputs, options: ReportOptions) -> list:
+    """The themes whose tables are written: every theme, or those named with --theme, in codebook order."""
+    book = inputs.codebook
+    if not options.themes:
+        return list(book.themes)
+    ids = [t.id for t in book.themes]
+    for wanted in options.themes:
+        if wanted not in ids:
+            below = (
+                f" ('{wanted}' is a code below the theme '{book.theme_of(wanted)}')" if wanted in book else ""
+            )
+            raise ReportError(
+                f"--theme {wanted}: not a theme of {book.source or 'the codebook'}{below}; "
+                f"themes are {', '.join(ids)}"
+            )
+    return [t for t in book.themes if t.id in options.themes]
+
+
+def _theme_rows(book, theme, level: Level, used_units: set[str]) -> tuple[list, list]:
+    """The nodes that get a row in a theme's table at this level, and those left out as nobody coded them."""
+    if level is Level.subtheme:
+        candidates = [theme, *theme.children]
+    else:
+        candidates = book.descendants(theme.id)
+    rows, uncoded = [], []
+    for node in candidates:
+        if node.id in used_units:
+            rows.append(node)
+        elif node.id != theme.id and (level is Level.subtheme or node.is_leaf):
+            uncoded.append(node)
+    return rows, uncoded
+
+
+def _label_at(book, node, level: Level) -> str:
+    if level is Level.subtheme:
+        return f"{node.name} (in general)" if node.depth == 0 else node.name
+    return _row_label(book, node)
+
+
+@dataclass(frozen=True)
+class QuoteTables:
+    tables: list[Table]
+    uncoded: list[str]  # 'theme X' / 'code path' nobody coded, left out of the quote tables
+
+
+def quote_tables(inputs: ReportInputs, options: ReportOptions, first_number: int) -> QuoteTables:
+    """Theme tables: one per chosen theme with a row per code (or subtheme), or one table of themes.
+
+    A theme nobody coded gets no table, and a code nobody coded no row: ``uncoded`` lists them.
+    """
     book = inputs.codebook
     lo, hi, n = options.min_words, options.max_words, options.quotes
+    themes = chosen_themes(inputs, options)
+    used = set(inputs.coded["unit"])
+    coded_themes = set(inputs.coded["theme"])
+    uncoded = [f"theme \u2018{t.name}\u2019" for t in themes if t.id not in coded_themes]
+    themes = [t for t in themes if t.id in coded_themes]
     if inputs.level is Level.theme:
-        ids = [t.id for t in book.themes]
+        if not themes:
+            return QuoteTables([], uncoded)
+        ids = [t.id for t in themes]
         cells = _cells(theme_candidates(inputs), "theme", ids, inputs, n, lo, hi)
-        frame = _quote_frame([t.name for t in book.themes], "Theme", ids, cells, inputs)
+        frame = _quote_frame([t.name for t in themes], "Theme", ids, cells, inputs)
         caption = f"Table {first_number}. Quotes addressing each theme, by {inputs.by}"
-        return [Table("themes", "Quotes by theme", caption, TableKind.quotes, frame)]
+        table = Table("themes", "Quotes by theme", caption, TableKind.quotes, frame, number=first_number)
+        return QuoteTables([table], uncoded)
     ranked = rank_candidates(inputs.coded)
-    used = set(inputs.coded["code"])
+    if inputs.level is Level.subtheme:
+        ranked = ranked.drop_duplicates(["unit", "segment_id"])
     tables = []
-    for number, theme in enumerate(book.themes, start=first_number):
-        nodes = [
-            node
-            for node in book.descendants(theme.id)
-            if node.id in used or (node.is_leaf and node.id != theme.id)
-        ]
+    for number, theme in enumerate(themes, start=first_number):
+        nodes, left_out = _theme_rows(book, theme, inputs.level, used)
+        uncoded += [book.path(node.id) for node in left_out]
         ids = [node.id for node in nodes]
-        cells = _cells(ranked[ranked["theme"] == theme.id], "code", ids, inputs, n, lo, hi)
-        labels = [_row_label(book, node) for node in nodes]
-        frame = _quote_frame(labels, "Code", [node.id for node in nodes], cells, inputs)
-        caption = f"Table {number}. Quotes addressing the theme \u201c{theme.name}\u201d, by {inputs.by}"
-        tables.append(Table(f"theme_{safe_key(theme.id)}", theme.name, caption, TableKind.quotes, frame))
-    return tables
+        cells = _cells(ranked[ranked["theme"] == theme.id], "unit", ids, inputs, n, lo, hi)
+        labels = [_label_at(book, node, inputs.level) for node in nodes]
+        first = "Subtheme" if inputs.level is Level.subtheme else "Code"
+        frame = _quote_frame(labels, first, ids, cells, inputs)
+        caption = f"Table {number}. {theme_caption(theme)}"
+        tables.append(
+            Table(f"theme_{safe_key(theme.id)}", theme.name, caption, TableKind.quotes, frame, number=number)
+        )
+    return QuoteTables(tables, uncoded)
 
 
-def overview_table(inputs: ReportInputs, options: ReportOptions) -> Table:
+def uncoded_note(uncoded: list[str]) -> str:
+    """One sentence naming the themes and codes nobody coded (they get no table or row)."""
+    if not uncoded:
+        return ""
+    shown = "; ".join(uncoded[:40]) + (f"; and {len(uncoded) - 40} more" if len(uncoded) > 40 else "")
+    return f"Not coded by anyone in this coding, so left out of the quote tables: {shown}."
+
+
+def overview_table(inputs: ReportInputs, options: ReportOptions, number: int = 1) -> Table:
     hi = max(options.min_words, min(options.max_words, OVERVIEW_MAX_WORDS))
     # "Short": among exemplars and then the rest, quotes that fit whole come before ones to trim.
     candidates = theme_candidates(inputs)
     candidates = candidates.assign(_long=candidates["words"] > hi).sort_values(
         ["exemplar", "_long", "segment_id"], ascending=[False, True, True], kind="stable"
     )
-    themes = inputs.codebook.themes
+    coded_themes = set(inputs.coded["theme"])
+    themes = [t for t in chosen_themes(inputs, options) if t.id in coded_themes]
     cells = _cells(candidates, "theme", [t.id for t in themes], inputs, 1, options.min_words, hi)
     frame = _quote_frame([t.name for t in themes], "Theme", [t.id for t in themes], cells, inputs)
     return Table(
         key="overview",
         title="Overview",
-        caption=f"Table 1. Overview: one short quote per theme and {inputs.by}",
+        caption=f"Table {number}. Overview: one short quote per theme and {inputs.by}",
         kind=TableKind.quotes,
         frame=frame,
+        number=number,
     )
 
 
@@ -365,13 +441,23 @@ def build_tables(inputs: ReportInputs, options: ReportOptions) -> BuiltTables:
     rows = report_rows(inputs)
     rolled = rolled_up(inputs, rows)
     counts = prevalence_counts(inputs, rows, rolled, options.test)
-    quotes = quote_tables(inputs, options, first_number=2)
-    prevalence = prevalence_table(inputs, counts, number=2 + len(quotes))
+    number = options.first_table
+    overview = [overview_table(inputs, options, number)] if options.overview else []
+    built = quote_tables(inputs, options, first_number=number + len(overview))
+    quotes = built.tables
+    if built.uncoded:
+        note = uncoded_note(built.uncoded)
+        if quotes:
+            last = quotes[-1]
+            quotes[-1] = replace(last, note=f"{last.note} {note}".strip())
+        else:
+            overview = [replace(t, note=note) for t in overview]
+    prevalence = prevalence_table(inputs, counts, number=number + len(overview) + len(quotes))
     cooccurrence = cooccurrence_frame(inputs)
     saturation = saturation_frame(inputs)
     cooc_data = cooccurrence.rename_axis("code").reset_index() if not cooccurrence.empty else cooccurrence
     tables = (
-        overview_table(inputs, options),
+        *overview,
         *quotes,
         prevalence,
         Table("prevalence_counts", "Prevalence counts", "", TableKind.data, counts),
@@ -380,4 +466,4 @@ def build_tables(inputs: ReportInputs, options: ReportOptions) -> BuiltTables:
         Table("cooccurrence", "Code co-occurrence", "", TableKind.data, cooc_data),
         Table("saturation", "Saturation", "", TableKind.data, saturation),
     )
-    return BuiltTables(tables, counts, cooccurrence, saturation)
+    return BuiltTables(tables, counts, cooccurrence, saturation, uncoded_note(built.uncoded))

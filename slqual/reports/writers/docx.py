@@ -10,7 +10,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from slqual.cells import xml_safe
+from slqual.cells import plain_text
 from slqual.fileio import atomic_write_bytes
 from slqual.reports.model import Figure, QuoteCell, Report, ReportFormat, Table, TableKind
 from slqual.reports.writers.base import ReportWriter
@@ -22,34 +22,43 @@ from slqual.reports.writers.docx_layout import (
     spans,
     text_width,
 )
+from slqual.reports.writers.docx_parts import (
+    caption,
+    journal_styles,
+    page_numbers,
+    page_setup,
+    row_flags,
+    three_rules,
+)
 
 FIGURE_WIDTH_INCHES = 6.0
+FIGURE_MAX_HEIGHT_INCHES = 8.4  # portrait text height less a caption
+LANDSCAPE_FIGURES = {"thematic_map"}  # wide figures get a landscape page
 COUNTS_POINTS = 9
-
-
-def _repeat_header(row) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    props = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    props.append(flag)
+QUOTE_SPACE_POINTS = 6
 
 
 def _fill(cell, value: object) -> None:
+    from docx.shared import Pt
+
     paragraph = cell.paragraphs[0]
     if isinstance(value, QuoteCell):
         if not value.quotes:
-            paragraph.add_run(xml_safe(value.empty_text))
+            paragraph.add_run(plain_text(value.empty_text))
             return
         for i, quote in enumerate(value.quotes):
             if i:
                 paragraph = cell.add_paragraph()
-            paragraph.add_run(xml_safe(f"\u201c{quote.text}\u201d")).italic = True
-            paragraph.add_run(xml_safe(f" {quote.attribution}"))
+            if i < len(value.quotes) - 1:  # a little space between two quotes in one cell
+                paragraph.paragraph_format.space_after = Pt(QUOTE_SPACE_POINTS)
+            paragraph.add_run(plain_text(f"\u201c{quote.text}\u201d")).italic = True
+            paragraph.add_run(plain_text(f" {quote.attribution}"))
         return
-    paragraph.add_run(xml_safe("" if value is None else str(value)))
+    paragraph.add_run(plain_text("" if value is None else str(value)))
+    if looks_numeric(value):
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def _two_level_header(grid, levels: list[tuple[str, str]]) -> None:
@@ -63,9 +72,9 @@ def _two_level_header(grid, levels: list[tuple[str, str]]) -> None:
             top[first].merge(top[last])
     for j, (name, measure) in enumerate(levels):
         if not measure or j in {first for first, _ in spans(levels)}:
-            grid.cell(0, j).paragraphs[0].add_run(xml_safe(name)).bold = True
+            grid.cell(0, j).paragraphs[0].add_run(plain_text(name)).bold = True
         if measure:
-            grid.cell(1, j).paragraphs[0].add_run(xml_safe(measure)).bold = True
+            grid.cell(1, j).paragraphs[0].add_run(plain_text(measure)).bold = True
 
 
 def _set_widths(grid, widths: list[float]) -> None:
@@ -79,6 +88,22 @@ def _set_widths(grid, widths: list[float]) -> None:
             cell.width = Inches(width)
 
 
+def looks_numeric(value: object) -> bool:
+    """A number, or a count like '9 (90%)' or a p value like '<0.001': right-aligned."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    text = str(value)
+    return bool(text) and (text[0].isdigit() or text.startswith("<")) and not any(c.isalpha() for c in text)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height in pixels from a PNG's header."""
+    head = path.read_bytes()[16:24]
+    return int.from_bytes(head[:4], "big"), int.from_bytes(head[4:], "big")
+
+
 class DocxWriter(ReportWriter):
     format = ReportFormat.docx
 
@@ -87,58 +112,73 @@ class DocxWriter(ReportWriter):
         from docx.shared import Inches
 
         document = Document()
-        document.core_properties.title = xml_safe(report.title)
-        document.add_heading(xml_safe(report.title), level=1)
-        document.add_paragraph(xml_safe(report.subtitle))
+        journal_styles(document)
+        page_setup(document.sections[0], report.options.paper.value)
+        page_numbers(document.sections[0])
+        document.core_properties.title = " ".join(plain_text(report.title).split())
+        document.add_heading(plain_text(report.title), level=1)
+        document.add_paragraph(plain_text(report.subtitle))
+        if report.coverage is not None:
+            document.add_paragraph(plain_text(report.coverage.statement()))
         portrait_width = text_width(document)
+        first = True
         for table in self.tables(report):
             set_orientation(document, needs_landscape(table, portrait_width))
-            self._table(document, table)
-        set_orientation(document, False)
+            self._table(document, table, restart=first)
+            first = False
         for number, figure in enumerate(figures, start=1):
             png = figure.path(".png")
             if png is None:
                 continue
-            document.add_picture(str(png), width=Inches(FIGURE_WIDTH_INCHES))
-            document.add_paragraph(f"Figure {number}. {figure.caption}", style=self._caption_style(document))
+            set_orientation(document, figure.key in LANDSCAPE_FIGURES)
+            width_px, height_px = png_size(png)
+            section = document.sections[-1]
+            room_w = text_width(document)
+            room_h = (section.page_height - section.top_margin - section.bottom_margin) / 914400 - 0.6
+            width = min(room_w, room_h * width_px / max(height_px, 1))
+            document.add_picture(str(png), width=Inches(width))
+            document.paragraphs[-1].paragraph_format.keep_with_next = True
+            caption(document, "Figure", number, figure.caption, restart=number == 1)
+        set_orientation(document, False)
         buffer = io.BytesIO()
         document.save(buffer)
         path = out_dir / "report.docx"
         atomic_write_bytes(path, buffer.getvalue())
         return [path]
 
-    @staticmethod
-    def _caption_style(document) -> str | None:
-        names = {s.name for s in document.styles}
-        return "Caption" if "Caption" in names else None
+    def _table(self, document, table: Table, restart: bool) -> None:
+        from docx.shared import Pt
 
-    def _table(self, document, table: Table) -> None:
         frame = table.frame
-        document.add_paragraph(xml_safe(table.caption), style=self._caption_style(document))
+        if table.number:
+            caption(document, "Table", table.number, table.caption_text, restart=restart)
+        else:
+            document.add_paragraph(plain_text(table.caption), style="Caption")
         levels = header_levels(table)
         heads = 2 if levels else 1
         grid = document.add_table(rows=heads, cols=len(frame.columns))
-        if "Table Grid" in {s.name for s in document.styles}:
-            grid.style = "Table Grid"
         for row in grid.rows:
-            _repeat_header(row)
+            row_flags(row, header=True)
         if levels:
             _two_level_header(grid, levels)
         else:
             for cell, name in zip(grid.rows[0].cells, frame.columns, strict=True):
-                cell.paragraphs[0].add_run(xml_safe(str(name))).bold = True
+                cell.paragraphs[0].add_run(plain_text(str(name))).bold = True
         for values in frame.itertuples(index=False):
             row = grid.add_row()
+            row_flags(row, header=False)
             for cell, value in zip(row.cells, values, strict=True):
                 _fill(cell, value)
+        three_rules(grid, heads)
         _set_widths(grid, column_widths(table, text_width(document)))
-        if table.kind is TableKind.counts:  # many narrow columns: smaller type keeps "10 (100%)" whole
-            from docx.shared import Pt
-
-            for row in grid.rows:
-                for cell in row.cells:
-                    for run in (r for p in cell.paragraphs for r in p.runs):
-                        run.font.size = Pt(COUNTS_POINTS)
+        size = Pt(COUNTS_POINTS if table.kind is TableKind.counts else 10)
+        for i, row in enumerate(grid.rows):  # many narrow columns: smaller type keeps "10 (100%)" whole
+            small = levels is not None and i == 1  # "Participants" under its group, in a narrow column
+            for cell in row.cells:
+                for run in (r for p in cell.paragraphs for r in p.runs):
+                    run.font.size = Pt(COUNTS_POINTS - 1) if small else size
         if table.note:
-            document.add_paragraph(table.note).runs[0].italic = True
+            note = document.add_paragraph()
+            note.add_run(plain_text(table.note)).italic = True
+            note.runs[0].font.size = Pt(9)
         document.add_paragraph()

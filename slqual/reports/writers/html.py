@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from html import escape
+from html import escape as html_escape
 from pathlib import Path
 
-from slqual.cells import xml_safe
+from slqual.cells import plain_text, xml_safe
 from slqual.fileio import atomic_write_text
 from slqual.reports.model import Figure, QuoteCell, Report, ReportFormat, Table
 from slqual.reports.writers.base import ReportWriter
@@ -24,7 +24,11 @@ h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ccc; padding-b
 p.subtitle { color: #555; margin-top: 0; }
 nav { background: #f5f5f0; border: 1px solid #ddd; padding: .5em 1.5em; }
 nav ol { margin: .3em 0; }
-table { border-collapse: collapse; width: 100%; margin: .5em 0 1em; font-size: .92em; }
+div.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%; margin: .5em 0 1em; }
+table { border-collapse: collapse; width: 100%; font-size: .92em; }
+table.quotes { min-width: 34em; }
+table.counts { min-width: 40em; }
+td.number { text-align: right; font-variant-numeric: tabular-nums; }
 th, td { border-top: 1px solid #bbb; border-bottom: 1px solid #bbb; padding: .4em .6em; vertical-align: top;
          text-align: left; }
 thead th { border-top: 2px solid #333; border-bottom: 1.5px solid #333; background: #fafafa; }
@@ -36,16 +40,29 @@ p.note { font-size: .88em; color: #444; }
 figure { margin: 1.5em 0; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: .9em; color: #444; }
+@media (max-width: 40em) {
+  body { margin: 1em auto; padding: 0 .6em; font-size: 15px; }
+  h1 { font-size: 1.35em; }
+  h2 { font-size: 1.05em; }
+  nav { padding: .4em .8em; }
+  th, td { padding: .3em .4em; }
+}
 @media print {
   body { max-width: none; margin: 0; font-size: 10pt; }
   nav { display: none; }
   h2 { page-break-after: avoid; break-after: avoid; }
-  table { page-break-inside: auto; }
+  div.scroll { overflow: visible; }
+  table { page-break-inside: auto; min-width: 0; }
   tr { page-break-inside: avoid; break-inside: avoid; }
   thead { display: table-header-group; }
   figure { page-break-inside: avoid; break-inside: avoid; }
 }
 """
+
+
+def escape(text: object) -> str:
+    """Text as inert HTML: control characters gone, < > & and quotes escaped."""
+    return html_escape(plain_text(text))
 
 
 def html_cell(value: object) -> str:
@@ -57,6 +74,8 @@ def html_cell(value: object) -> str:
             for q in value.quotes
         )
         return f"<td>{quotes}</td>"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f'<td class="number">{escape(str(value))}</td>'
     return f"<td>{escape('' if value is None else str(value))}</td>"
 
 
@@ -68,8 +87,9 @@ def html_table(table: Table, anchor: str) -> str:
     )
     note = f'<p class="note">{escape(table.note)}</p>' if table.note else ""
     return (
-        f'<section id="{anchor}">\n<h2>{escape(table.caption)}</h2>\n'
-        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n{note}\n</section>"
+        f'<section id="{anchor}">\n<h2>{escape(table.caption)}</h2>\n<div class="scroll">'
+        f'<table class="{table.kind.value}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n'
+        f"</table></div>\n{note}\n</section>"
     )
 
 
@@ -101,7 +121,8 @@ class HtmlWriter(ReportWriter):
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(report.title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
             f'<h1>{escape(report.title)}</h1>\n<p class="subtitle">{escape(report.subtitle)}</p>\n'
-            f"<nav><strong>Contents</strong><ol>{toc}</ol></nav>\n"
+            + (f'<p class="subtitle">{escape(report.coverage.statement())}</p>\n' if report.coverage else "")
+            + f"<nav><strong>Contents</strong><ol>{toc}</ol></nav>\n"
             + "\n".join(s for s in sections if s)
             + "\n</body>\n</html>\n"
         )

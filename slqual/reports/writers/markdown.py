@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from slqual.cells import markdown_text, plain_text
 from slqual.fileio import atomic_write_text
 from slqual.reports.model import Figure, QuoteCell, Report, ReportFormat, Table
 from slqual.reports.writers.base import ReportWriter, relative
 
-_SPECIAL = re.compile(r"([\\`*_|<>#])")
 
+def escape_md(text: object) -> str:
+    """Text safe inside a Markdown table cell: one line, every syntax character escaped.
 
-def escape_md(text: str) -> str:
-    """Text safe inside a Markdown table cell: special characters escaped, one line."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    Links, images (``![x](http://...)``, a tracking pixel) and HTML in a transcript
+    come out as literal text (``slqual.cells.markdown_text``).
+    """
+    return markdown_text(" ".join(plain_text(text).split()))
 
 
 def md_cell(value: object) -> str:
@@ -43,6 +45,8 @@ class MarkdownWriter(ReportWriter):
 
     def render(self, report: Report, out_dir: Path, figures: Sequence[Figure]) -> str:
         parts = [f"# {escape_md(report.title)}", "", escape_md(report.subtitle), ""]
+        if report.coverage is not None:
+            parts += [escape_md(report.coverage.statement()), ""]
         for table in self.tables(report):
             parts += [f"## {escape_md(table.caption)}", "", md_table(table), ""]
             if table.note:

@@ -1,22 +1,33 @@
-"""XLSX: one workbook, a sheet per table, frozen headers, wrapped text, no formulas.
+"""XLSX: one workbook, a sheet per table, written with XlsxWriter in constant-memory mode.
 
-Text that a spreadsheet would run as a formula (starting with = + - @) is
-stored as a text cell, never as a formula, so opening a report built from a
-transcript cannot execute anything.
+Every text is written as a string (``write_string``), never as a formula, so
+opening a report built from a transcript cannot run anything; text is made to
+fit a cell (``slqual.cells.excel_text``). Reading tables get their caption
+above a frozen header, wrapped text and row heights computed from the text
+length and column width (LibreOffice and Excel do not resize rows on open).
+The prevalence table holds counts and shares as numbers with number formats.
+Data sheets get a frozen header and an autofilter. Every sheet prints
+landscape, fitted to the page width, with its header row repeated.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from slqual.cells import excel_text, text_cell
+from slqual.cells import excel_text
 from slqual.fileio import atomic_write_bytes
-from slqual.reports.model import Figure, Report, ReportFormat, Table, TableKind
+from slqual.reports.model import Figure, QuoteCell, Report, ReportFormat, Table, TableKind
 from slqual.reports.writers.base import ALL_KINDS, ReportWriter
 
 QUOTE_WIDTH = 60
+LABEL_WIDTH = 30
 MAX_SHEET_NAME = 31
+LINE_POINTS = 15.0  # one line of 11-point Calibri
+CHARS_PER_WIDTH = 1.3  # characters of text per unit of column width (units are "0" widths)
+MAX_ROW_POINTS = 409.0  # Excel's largest row height
+PAPER = {"a4": 9, "letter": 1}  # XlsxWriter's paper codes
 
 
 def _is_count(value: object) -> bool:
@@ -36,134 +47,197 @@ def sheet_names(tables: Sequence[Table]) -> list[str]:
     return names
 
 
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` characters wide."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH) - 1)
+    return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+
+
+def row_height(texts: Sequence[str], widths: Sequence[float]) -> float:
+    """Points for a row whose wrapped cells hold ``texts``: the tallest cell, plus a little padding."""
+    lines = max((text_lines(t, w) for t, w in zip(texts, widths, strict=False)), default=1)
+    return min(MAX_ROW_POINTS, LINE_POINTS * lines + 3)
+
+
+def prevalence_numbers(report: Report, table: Table):
+    """The prevalence table with numbers: per group participants (n), share (0-1) and segments."""
+    import pandas as pd
+
+    counts = report.prevalence
+    columns: dict[str, list] = {name: table.frame[name].tolist() for name in table.frame.columns[:2]}
+    for g in report.groups:
+        columns[f"{g.header}: participants"] = counts[f"{g.value}_participants"].astype(int).tolist()
+        columns[f"{g.header}: share"] = counts[f"{g.value}_share"].astype(float).tolist()
+        columns[f"{g.header}: segments"] = counts[f"{g.value}_segments"].astype(int).tolist()
+    total = int(counts["all_N"].iloc[0]) if len(counts) else 0
+    columns[f"All (n={total}): participants"] = counts["all_participants"].astype(int).tolist()
+    columns[f"All (n={total}): share"] = counts["all_share"].astype(float).tolist()
+    columns[f"All (n={total}): segments"] = counts["all_segments"].astype(int).tolist()
+    extra = [c for c in table.frame.columns if "Fisher" in str(c)]
+    if extra and "fisher_p" in counts.columns:
+        columns[extra[0]] = counts["fisher_p"].astype(float).tolist()
+    return pd.DataFrame(columns)
+
+
 class XlsxWriter(ReportWriter):
     format = ReportFormat.xlsx
     kinds = ALL_KINDS
 
     def write(self, report: Report, out_dir: Path, figures: Sequence[Figure]) -> list[Path]:
         import io
-        from zipfile import ZIP_DEFLATED, ZipFile
 
-        from openpyxl import Workbook
-        from openpyxl.writer.excel import ExcelWriter
+        import xlsxwriter
 
-        workbook = Workbook(write_only=True)
-        tables = self.tables(report)
-        bodies = []  # (sheet, rows XML) of the long data sheets, filled in after openpyxl's save
-        for table, name in zip(tables, sheet_names(tables), strict=True):
-            sheet = workbook.create_sheet(name)
-            self._sheet(sheet, table)
-            if table.kind is TableKind.data:
-                bodies.append((sheet, data_rows_xml(table.frame, first_row=2)))
         buffer = io.BytesIO()
-        # openpyxl's save, with fast compression: long sheets compress well at level 1 too.
-        with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1) as archive:
-            ExcelWriter(workbook, archive).save()
-        data = _fill_sheets(buffer.getvalue(), {sheet.path.lstrip("/"): rows for sheet, rows in bodies})
+        options = {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        }
+        workbook = xlsxwriter.Workbook(buffer, options)
+        workbook.set_properties({"title": excel_text(report.title)})
+        styles = {
+            "caption": workbook.add_format({"bold": True}),
+            "header": workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1}),
+            "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
+            "count": workbook.add_format({"num_format": "0", "valign": "top"}),
+            "share": workbook.add_format({"num_format": "0%", "valign": "top"}),
+            "p": workbook.add_format({"num_format": "0.000", "valign": "top"}),
+            "note": workbook.add_format({"italic": True}),
+            "number": workbook.add_format({"num_format": "General"}),
+            "data_share": workbook.add_format({"num_format": "0.0%"}),
+        }
+        tables = self.tables(report)
+        paper = PAPER[report.options.paper.value]
+        rest = []  # (sheet number, table): long data sheets whose rows after the first go in as XML
+        for number, (table, name) in enumerate(zip(tables, sheet_names(tables), strict=True), start=1):
+            sheet = workbook.add_worksheet(name)
+            sheet.set_landscape()
+            sheet.set_paper(paper)
+            sheet.fit_to_pages(1, 0)
+            if table.kind is TableKind.data:
+                self._data_sheet(sheet, table, styles)
+                if len(table.frame) > 1:
+                    rest.append((number, table))
+            else:
+                frame = prevalence_numbers(report, table) if table.key == "prevalence" else table.frame
+                self._reading_sheet(sheet, table, frame, styles)
+        workbook.close()
+        data = buffer.getvalue()
+        if rest:
+            from xlsxwriter.utility import xl_rowcol_to_cell
+
+            from slqual.reports.writers.xlsx_rows import data_rows_xml, fill_sheets
+
+            share = styles["data_share"].xf_index
+            bodies = {}
+            for number, table in rest:
+                frame = table.frame
+                shares = {str(c): share for c in frame.columns if str(c).endswith("_share")}
+                rows = data_rows_xml(frame.iloc[1:], first_row=3, styles=shares)
+                ref = f"A1:{xl_rowcol_to_cell(len(frame), max(len(frame.columns) - 1, 0))}"
+                bodies[f"xl/worksheets/sheet{number}.xml"] = (rows, ref)
+            data = fill_sheets(data, bodies)
         path = out_dir / "report.xlsx"
         atomic_write_bytes(path, data)
         return [path]
 
-    def _sheet(self, sheet, table: Table) -> None:
-        from openpyxl.styles import Alignment, Font
-        from openpyxl.utils import get_column_letter
-
-        frame = table.frame
-        wrap = Alignment(wrap_text=True, vertical="top")
-        bold = Font(bold=True)
-        reading = table.kind is not TableKind.data
-        for i, width in enumerate(self._widths(table), start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        header_row = 2 if reading and table.caption else 1
-        sheet.freeze_panes = f"{'B' if reading else 'A'}{header_row + 1}"
-        if header_row == 2:
-            sheet.append([text_cell(sheet, table.caption, bold)])
-        sheet.append([text_cell(sheet, str(c), bold, wrap) for c in frame.columns])
-        if not reading:
-            # Long data tables: only the header here; the rows are written by data_rows_xml,
-            # which is several times faster than openpyxl's cell objects for 100,000s of cells.
-            return
-        for row in frame.itertuples(index=False):
-            # Counts stay numbers (no "number stored as text" warnings); everything else is text.
-            sheet.append(
-                [text_cell(sheet, v if _is_count(v) else table.cell_text(v), alignment=wrap) for v in row]
-            )
+    @staticmethod
+    def _reading_sheet(sheet, table: Table, frame, styles) -> None:
+        widths = XlsxWriter._widths(table, frame)
+        for j, width in enumerate(widths):
+            sheet.set_column(j, j, width)
+        header_row = 1 if table.caption else 0
+        if table.caption:
+            sheet.write_string(0, 0, excel_text(table.caption), styles["caption"])
+        heads = [excel_text(str(c)) for c in frame.columns]
+        sheet.set_row(header_row, row_height(heads, widths))
+        for j, head in enumerate(heads):
+            sheet.write_string(header_row, j, head, styles["header"])
+        sheet.freeze_panes(header_row + 1, 1)
+        sheet.repeat_rows(header_row)
+        for i, row in enumerate(frame.itertuples(index=False), start=header_row + 1):
+            texts = ["" if _is_count(v) else excel_text(table.cell_text(v)) for v in row]
+            sheet.set_row(i, row_height(texts, widths))
+            for j, (value, text) in enumerate(zip(row, texts, strict=True)):
+                column = str(frame.columns[j])
+                if _is_count(value):
+                    style = (
+                        styles["share"]
+                        if column.endswith(": share")
+                        else styles["p"]
+                        if "Fisher" in column
+                        else styles["count"]
+                    )
+                    sheet.write_number(i, j, value, style)
+                elif text:
+                    sheet.write_string(i, j, text, styles["wrap"])
+        if table.note:
+            sheet.write_string(header_row + len(frame) + 2, 0, excel_text(table.note), styles["note"])
 
     @staticmethod
-    def _widths(table: Table) -> list[float]:
+    def _data_sheet(sheet, table: Table, styles) -> None:
+        """Header and first row: numbers (shares as percentages), text as strings, booleans."""
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
         frame = table.frame
+        widths = XlsxWriter._widths(table, frame)
+        for j, width in enumerate(widths):
+            sheet.set_column(j, j, width)
+        for j, column in enumerate(frame.columns):
+            sheet.write_string(0, j, excel_text(str(column)), styles["header"])
+        sheet.freeze_panes(1, 0)
+        sheet.repeat_rows(0)
+        if len(frame.columns):
+            sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+        # Constant-memory mode writes row by row: each column is prepared first, then rows go out in order.
+        columns = []
+        for column in frame.columns:
+            series = frame[column]
+            missing = series.isna().tolist()
+            if is_bool_dtype(series):
+                kind, style = "bool", None
+            elif is_numeric_dtype(series):
+                kind, style = "number", styles["data_share"] if str(column).endswith("_share") else None
+            else:
+                kind, style = "text", None
+            columns.append((kind, style, series.tolist(), missing))
+        write_number, write_string, write_boolean = (
+            sheet.write_number,
+            sheet.write_string,
+            sheet.write_boolean,
+        )
+        for i in range(min(len(frame), 1)):  # the first row; the rest go in as XML (xlsx_rows)
+            r = i + 1
+            for j, (kind, style, values, missing) in enumerate(columns):
+                if missing[i]:
+                    continue
+                v = values[i]
+                if kind == "text":
+                    text = excel_text(v if isinstance(v, str) else str(v))
+                    if text:
+                        write_string(r, j, text)
+                elif kind == "number":
+                    if math.isfinite(v):
+                        write_number(r, j, v, style)
+                    else:
+                        write_string(r, j, str(v))
+                else:
+                    write_boolean(r, j, bool(v))
+
+    @staticmethod
+    def _widths(table: Table, frame) -> list[float]:
         if table.kind is TableKind.quotes:
-            return [30.0] + [float(QUOTE_WIDTH)] * (len(frame.columns) - 1)
+            return [float(LABEL_WIDTH)] + [float(QUOTE_WIDTH)] * (len(frame.columns) - 1)
         widths = []
         for column in frame.columns:
             if column == "text":
                 widths.append(80.0)
                 continue
-            sample = frame[column].head(200).map(lambda v: len(str(v)))
-            longest = max([len(str(column)), *sample.tolist()])
+            sample = (
+                frame[column].head(200).map(lambda v: len(v.plain() if isinstance(v, QuoteCell) else str(v)))
+            )
+            longest = max([min(len(str(column)), 24), *sample.tolist()])
             widths.append(float(min(max(longest + 2, 8), 40)))
         return widths
-
-
-def data_rows_xml(frame, first_row: int) -> bytes:
-    """The <row> elements of a long data sheet: numbers as numbers, all text as inline strings.
-
-    An inline string is always text, never a formula, so text starting with
-    = + - @ cannot run; text is made to fit a cell (``excel_text``). A missing
-    value (None, NaN, NA) or empty text gets no cell; booleans are stored as
-    booleans; a number that is not finite is written as text ("inf"), as in CSV.
-    """
-    import math
-    from xml.sax.saxutils import escape
-
-    from openpyxl.utils import get_column_letter
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
-
-    def text(ref: str, value: object) -> str:
-        body = escape(excel_text(str(value)))
-        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>' if body else ""
-
-    def number(ref: str, value: float) -> str:
-        return f'<c r="{ref}" t="n"><v>{value!r}</v></c>' if math.isfinite(value) else text(ref, value)
-
-    def boolean(ref: str, value: bool) -> str:
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-
-    numbers = range(first_row, first_row + len(frame))
-    columns = []
-    for j, name in enumerate(frame.columns, start=1):
-        letter = get_column_letter(j)
-        series = frame[name]
-        kind = boolean if is_bool_dtype(series) else number if is_numeric_dtype(series) else text
-        missing = series.isna().tolist()
-        columns.append(
-            [
-                "" if gone else kind(f"{letter}{r}", v)
-                for r, v, gone in zip(numbers, series.tolist(), missing, strict=True)
-            ]
-        )
-    rows = (f'<row r="{r}">{"".join(cells)}</row>' for r, *cells in zip(numbers, *columns, strict=True))
-    return "".join(rows).encode("utf-8")
-
-
-def _fill_sheets(workbook: bytes, bodies: dict[str, bytes]) -> bytes:
-    """The workbook with ``bodies`` appended to the sheet data of the named worksheet parts."""
-    import io
-    from zipfile import ZIP_DEFLATED, ZipFile
-
-    if not bodies:
-        return workbook
-    out = io.BytesIO()
-    with (
-        ZipFile(io.BytesIO(workbook)) as source,
-        ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1) as target,
-    ):
-        for info in source.infolist():
-            data = source.read(info)
-            body = bodies.get(info.filename)
-            if body:
-                if b"</sheetData>" not in data:  # openpyxl always writes the header row
-                    raise RuntimeError(f"{info.filename}: no sheet data to add the rows to")
-                data = data.replace(b"</sheetData>", body + b"</sheetData>", 1)
-            target.writestr(info, data, compress_type=ZIP_DEFLATED, compresslevel=1)
-    return out.getvalue()
