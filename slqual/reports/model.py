@@ -61,6 +61,9 @@ class ReportOptions:
     max_words: int = 80
     test: str | None = None  # "fisher" or None
     figures: bool = True
+    attributes: tuple[str, ...] = ()  # participant attributes shown after the label, e.g. ("role",)
+    verbatim: bool = False  # keep fillers (no clean verbatim)
+    keep_ids: bool = False  # keep real participant ids in the long data tables
 
     def __post_init__(self) -> None:
         if self.quotes < 0:
@@ -74,6 +77,7 @@ class ReportOptions:
             raise ReportError(f"--test {self.test}: the only test available is 'fisher'")
         object.__setattr__(self, "level", Level(self.level))
         object.__setattr__(self, "where", tuple((str(a), str(v)) for a, v in self.where))
+        object.__setattr__(self, "attributes", tuple(dict.fromkeys(str(a) for a in self.attributes)))
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ class Group:
 
 @dataclass(frozen=True)
 class Quote:
-    """A selected quote, already trimmed, with its attribution '(P03, GP)'."""
+    """A quote, already cut, tidied and redacted, with its attribution '(CM3)' or '(CM3, GP)'."""
 
     segment_id: str
     participant_id: str
@@ -99,6 +103,8 @@ class Quote:
     attribution: str
     exemplar: bool = False
     trimmed: bool = False
+    label: str = ""  # the participant's label (quotes.label in slqual.yaml)
+    method: str = "selected"  # "marked" by a coder or "selected" by the report
 
     def plain(self) -> str:
         return f"\u201c{self.text}\u201d {self.attribution}"
