@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 from slqual.errors import SlqualError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from slqual.project import Project
 
 REDACT_FILE = "redact.csv"
@@ -174,6 +176,18 @@ def load_redact_file(path: Path | str) -> Redactor:
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         raise RedactError(f"{path}: {len(problems)} problem(s): {listed}{more}; correct the file")
     return Redactor(entries, Path(path))
+
+
+def redact_columns(frame: pd.DataFrame, columns: Iterable[str], redactor: Redactor) -> pd.DataFrame:
+    """A copy of ``frame`` with ``redactor`` applied to the named text columns that it has."""
+    if redactor.empty:
+        return frame
+    out = frame.copy()
+    for column in columns:
+        if column in out.columns:
+            values = {v: redactor.apply(v) if isinstance(v, str) else v for v in out[column].unique()}
+            out[column] = out[column].map(values)
+    return out
 
 
 def redact_path(project: Project) -> Path:

@@ -31,6 +31,7 @@ class AgreeOptions:
     min_alpha: float | None = None
     disagreements: Path | None = None
     force: bool = False  # replace an existing disagreements file (kept in history in a project)
+    redact: bool = False  # replace redact.csv's names and places in the disagreements file
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,10 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     if options.disagreements is not None:
         if project is not None:
             keep_history(project.root, Path(options.disagreements))
+        if options.redact and project is not None:
+            from slqual.redact import load_redactor, redact_columns
+
+            table = redact_columns(table, ("question", "text"), load_redactor(project))
         written = write_disagreements(table, options.disagreements)
     if project is not None:
         project.audit(

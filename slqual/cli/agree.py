@@ -77,6 +77,14 @@ def agree(
             "--force", metavar="", help="Replace an existing disagreements file (it may hold decisions)."
         ),
     ] = False,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            metavar="",
+            help="Replace the names and places of redact.csv in the disagreements file.",
+        ),
+    ] = False,
     methods: Annotated[
         bool,
         typer.Option(
@@ -105,6 +113,7 @@ def agree(
             min_alpha=min_alpha,
             disagreements=disagreements,
             force=force,
+            redact=redact,
         )
     )
     for note in outcome.notes:

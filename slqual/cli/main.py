@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "agree",
     "reconcile",
     "report",
+    "redact",
 ]
 
 
