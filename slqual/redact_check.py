@@ -53,9 +53,9 @@ class RedactCheck:
 
 
 def _common_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from slqual.quotes.spans import STOP_WORDS
 
-    return frozenset(COMMON | set(MONTHS_AND_DAYS) | set(ENGLISH_STOP_WORDS))
+    return frozenset(COMMON | set(MONTHS_AND_DAYS) | STOP_WORDS)
 
 
 def _codebook_words(project: Project) -> set[str]:

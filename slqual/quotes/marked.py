@@ -121,7 +121,7 @@ def check_marked_quotes(coding: pd.DataFrame, segments: pd.DataFrame) -> list[Qu
     marked = coding[coding["quote"].fillna("").str.strip() != ""]
     if marked.empty:
         return []
-    texts = dict(zip(segments["segment_id"], segments["text"], strict=True))
+    texts = dict(zip(segments["segment_id"].tolist(), segments["text"].tolist(), strict=True))
     problems = []
     for index, sid, quote in zip(marked.index, marked["segment_id"], marked["quote"], strict=True):
         text = texts.get(sid)
@@ -139,7 +139,7 @@ def marked_spans(coding: pd.DataFrame, segments: pd.DataFrame) -> dict[tuple[str
     if "quote" not in coding.columns:
         return out
     marked = coding[coding["quote"].fillna("").str.strip() != ""]
-    texts = dict(zip(segments["segment_id"], segments["text"], strict=True))
+    texts = dict(zip(segments["segment_id"].tolist(), segments["text"].tolist(), strict=True))
     for sid, code, quote in zip(marked["segment_id"], marked["code"], marked["quote"], strict=True):
         text = texts.get(sid)
         result = match_quote(text, quote) if text is not None else None

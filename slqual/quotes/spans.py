@@ -6,7 +6,10 @@ segment's sentences, at most ``max_words`` words long:
 1. Every sentence is scored against the code. Words are lower-cased, common
    English words dropped and the rest cut to their first six letters (so
    "motivated" and "motivation" count as one word); each word is weighted by
-   its inverse document frequency over the project's coded segments (TF-IDF).
+   its inverse document frequency over the project's coded segments (TF-IDF
+   as scikit-learn's ``TfidfTransformer(smooth_idf=True, sublinear_tf=True)``
+   computes it, written with numpy and scipy so that a report need not load
+   scikit-learn).
    A sentence's score is the cosine similarity of its words with the code's
    profile, which is:
 
@@ -51,21 +54,26 @@ STEM = 6
 _TOKEN = re.compile(r"[a-z][a-z']+")
 
 
+# Common English words that say nothing about a code, and interview talk ("yeah", "sort of").
+STOP_WORDS = frozenset(
+    """a about above after again against all almost also although always am among an and another any
+    anyone anything are around as at back be became because been before being below between both but
+    by can cannot could did do does doing done down during each either else enough etc even ever every
+    few for from further get gets getting go goes going gone got had has have having he her here hers
+    herself him himself his how however i if in into is it its itself just least less like made make
+    many may me might mine more most much must my myself neither never no nor not nothing now of off
+    often on once one only or other others otherwise our ours ourselves out over own per perhaps quite
+    rather really said same say says see seem seemed seems she should since so some someone something
+    sometimes still such than that the their theirs them themselves then there these they thing things
+    this those though through thus to too took toward under until up upon us very via was we well were
+    what whatever when where whether which while who whom whose why will with within without would yet
+    you your yours yourself yourselves um uh er erm yeah yes ok okay actually bit lot sort kind know
+    think mean don't it's i'm i've i'd i'll that's there's we're they're you're can't won't didn't""".split()
+)
+
+
 def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    extra = {"um", "uh", "er", "erm", "yeah", "yes", "ok", "okay", "really", "just", "think", "know", "mean"}
-    extra |= {"like", "sort", "kind", "things", "thing", "lot", "bit", "actually", "don't", "it's", "i'm"}
-    return frozenset(ENGLISH_STOP_WORDS | extra)
-
-
-def make_analyzer():
-    stop = _stop_words()
-
-    def analyze(text: str) -> list[str]:
-        return [w[:STEM] for w in _TOKEN.findall(text.lower().replace("\u2019", "'")) if w not in stop]
-
-    return analyze
+    return STOP_WORDS
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,8 @@ def code_profiles(
     from scipy.sparse import csr_matrix
 
     book = vectorizer.transform([code_text(codebook.nodes[c]) for c in codes]).astype(float)
+    if book.shape[1] != counts.shape[1]:
+        book.resize((book.shape[0], counts.shape[1]))
     book = np.asarray(_normalise_rows(book.multiply(idf).tocsr()).todense())
     profiles = book.copy()
     n_segments = counts.shape[0]
@@ -184,6 +194,55 @@ def best_run(scores: list[float], words: list[int], max_words: int, min_words: i
     return lo, hi, float(top)
 
 
+class Vocabulary:
+    """Word stems to columns, counted with pandas' hash tables (no Python loop per word)."""
+
+    def __init__(self, texts: list[str]) -> None:
+        import pandas as pd
+
+        self.stop = _stop_words()
+        tokens, rows = self._tokens(texts)
+        codes, uniques = pd.factorize(tokens)
+        stems, keep = self._stem_of(list(uniques))
+        stem_codes, self.words = pd.factorize(stems)
+        self.index = {w: i for i, w in enumerate(self.words)}
+        columns = stem_codes[codes] if len(codes) else codes
+        kept = keep[codes] if len(codes) else codes.astype(bool)
+        self.matrix_ = self._matrix(rows[kept], columns[kept], len(texts))
+
+    @staticmethod
+    def _tokens(texts: list[str]):
+        import numpy as np
+
+        tokens = [_TOKEN.findall(t.lower().replace("\u2019", "'")) for t in texts]
+        counts = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+        flat = np.array([w for t in tokens for w in t], dtype=object)
+        return flat, np.repeat(np.arange(len(texts)), counts)
+
+    def _stem_of(self, words: list[str]):
+        import numpy as np
+
+        keep = np.fromiter((w not in self.stop for w in words), dtype=bool, count=len(words))
+        return np.array([w[:STEM] for w in words], dtype=object), keep
+
+    def _matrix(self, rows, columns, n_rows: int):
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        matrix = csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n_rows, max(len(self.words), 1)))
+        matrix.sum_duplicates()
+        return matrix
+
+    def transform(self, texts: list[str]):
+        import numpy as np
+
+        tokens, rows = self._tokens(texts)
+        stems, keep = self._stem_of(list(tokens))
+        columns = np.fromiter((self.index.get(w, -1) for w in stems), dtype=np.int64, count=len(stems))
+        keep &= columns >= 0
+        return self._matrix(rows[keep], columns[keep], len(texts))
+
+
 def choose_spans(
     pairs: pd.DataFrame, texts: dict[str, str], codebook: Codebook, max_words: int, min_words: int
 ) -> pd.DataFrame:
@@ -194,55 +253,47 @@ def choose_spans(
     """
     import numpy as np
     import pandas as pd
-    from sklearn.feature_extraction.text import CountVectorizer
+    from scipy.sparse import csr_matrix
 
     if pairs.empty:
         return pd.DataFrame({"start": [], "end": [], "score": []}, index=pairs.index)
-    seg_ids = list(dict.fromkeys(pairs["segment_id"]))
+    pair_segments = pairs["segment_id"].tolist()
+    pair_codes = pairs["code"].tolist()
+    seg_ids = list(dict.fromkeys(pair_segments))
     seg_index = {s: i for i, s in enumerate(seg_ids)}
-    seg_texts = [texts[s] for s in seg_ids]
-    sents = sentences_of(seg_texts)
-    vectorizer = CountVectorizer(analyzer=make_analyzer(), dtype=np.float64)
-    try:
-        sentence_counts = vectorizer.fit_transform(sents.texts).tocsr()
-    except ValueError:  # no word left at all (e.g. only fillers): nothing to score
-        sentence_counts = None
+    sents = sentences_of([texts[s] for s in seg_ids])
+    vocabulary = Vocabulary(sents.texts)
+    sentence_counts = vocabulary.matrix_
+    codes = list(dict.fromkeys(pair_codes))
+    by_code: dict[str, list[int]] = {}
+    for position, code in enumerate(pair_codes):
+        by_code.setdefault(code, []).append(position)
+    first = np.asarray(sents.first)
+    n_seg = len(seg_ids)
     owner = np.asarray(sents.owner)
-    codes = list(dict.fromkeys(pairs["code"]))
-    scores = np.zeros(len(sents.texts))
-    per_code: dict[str, np.ndarray] = {}
-    if sentence_counts is not None and sentence_counts.shape[1]:
-        from scipy.sparse import csr_matrix
-
-        n_seg = len(seg_ids)
-        gather = csr_matrix((np.ones(len(owner)), (owner, np.arange(len(owner)))), shape=(n_seg, len(owner)))
-        counts = (gather @ sentence_counts).tocsr()
-        df = np.bincount(counts.indices, minlength=counts.shape[1])
-        idf = np.log((1 + n_seg) / (1 + df)) + 1.0
-        weighted = sentence_counts.copy()
-        weighted.data = np.log1p(weighted.data)
-        sentence_tfidf = _normalise_rows(weighted.multiply(idf).tocsr()).tocsr()
-        profiles = code_profiles(codebook, codes, counts, idf, vectorizer, pairs, seg_index)
-        first = np.asarray(sents.first)
-        for k, code in enumerate(codes):
-            segs = np.asarray([seg_index[s] for s in pairs.loc[pairs["code"] == code, "segment_id"]])
-            lengths = first[segs + 1] - first[segs]
-            rows = np.repeat(first[segs], lengths) + (
-                np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    gather = csr_matrix((np.ones(len(owner)), (owner, np.arange(len(owner)))), shape=(n_seg, len(owner)))
+    counts = (gather @ sentence_counts).tocsr()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = np.log((1 + n_seg) / (1 + df)) + 1.0
+    weighted = sentence_counts.copy()
+    weighted.data = np.log1p(weighted.data)
+    sentence_tfidf = _normalise_rows(weighted.multiply(idf).tocsr()).tocsr()
+    profiles = code_profiles(codebook, codes, counts, idf, vocabulary, pairs, seg_index)
+    seg_of_pair = np.asarray([seg_index[s] for s in pair_segments])
+    chosen: list[tuple[int, int, float]] = [(0, 0, 0.0)] * len(pair_codes)
+    for k, code in enumerate(codes):
+        positions = by_code[code]
+        segs = seg_of_pair[positions]
+        lengths = first[segs + 1] - first[segs]
+        starts = np.repeat(first[segs], lengths)
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        values = (sentence_tfidf[starts + offsets] @ profiles[k]).tolist()
+        at = 0
+        for position, seg, length in zip(positions, segs.tolist(), lengths.tolist(), strict=True):
+            a = sents.first[seg]
+            lo, hi, score = best_run(
+                values[at : at + length], sents.words[a : a + length], max_words, min_words
             )
-            per_code[code] = (rows, sentence_tfidf[rows] @ profiles[k])
-    lookup: dict[tuple[str, str], tuple[int, int, float]] = {}
-    for code in codes:
-        sub = pairs.loc[pairs["code"] == code, "segment_id"]
-        rows, values = per_code.get(code, (None, None))
-        offset = 0
-        for sid in sub:
-            i = seg_index[sid]
-            a, b = sents.first[i], sents.first[i + 1]
-            local = values[offset : offset + (b - a)].tolist() if values is not None else [0.0] * (b - a)
-            offset += b - a
-            lo, hi, score = best_run(local, sents.words[a:b], max_words, min_words)
-            lookup[(sid, code)] = (sents.start[a + lo], sents.end[a + hi], score)
-    del scores
-    chosen = [lookup[(s, c)] for s, c in zip(pairs["segment_id"], pairs["code"], strict=True)]
+            at += length
+            chosen[position] = (sents.start[a + lo], sents.end[a + hi], score)
     return pd.DataFrame(chosen, columns=["start", "end", "score"], index=pairs.index)

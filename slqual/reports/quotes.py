@@ -190,6 +190,25 @@ def _overlaps(shown: dict[str, list[tuple[int, int]]], row: Mapping[str, Any]) -
     return any(a < row["quote_end"] and row["quote_start"] < b for a, b in shown.get(row["segment_id"], ()))
 
 
+ROW_COLUMNS = (
+    "segment_id",
+    "participant_id",
+    "text",
+    "words",
+    "exemplar",
+    "quote_start",
+    "quote_end",
+    "quote_offsets",
+    "quote_method",
+)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as dicts of the columns quotes need (much faster than ``to_dict('records')``)."""
+    columns = [frame[c].tolist() for c in ROW_COLUMNS]
+    return [dict(zip(ROW_COLUMNS, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
 def fill_cells(
     cells: Sequence[tuple[Any, pd.DataFrame]], n: int, style: QuoteStyle, ranked: bool = False
 ) -> dict[Any, QuoteCell]:
@@ -210,27 +229,66 @@ def fill_cells(
             continue
         if not ranked:
             eligible = rank_candidates(eligible)
-        lists[key] = eligible.to_dict("records")
+        lists[key] = _records(eligible)
+    return _fill(cells, lists, empties, n, style)
+
+
+def fill_table(
+    candidates: pd.DataFrame, key: str, keys: Sequence[str], groups: Sequence[str], n: int, style: QuoteStyle
+) -> dict[tuple[str, str], QuoteCell]:
+    """QuoteCells keyed by (row key, group) for one table from ranked candidates, in one pass."""
+    frame = _with_spans(candidates)
+    eligible_mask = (frame["words"] >= style.min_words) | (frame["quote_method"] == MARKED)
+    if "speaker_role" in frame.columns:
+        eligible_mask &= frame["speaker_role"] == "participant"
+    coded: dict[tuple[str, str], int] = {}
+    for pair in zip(frame[key].tolist(), frame["group"].tolist(), strict=True):
+        coded[pair] = coded.get(pair, 0) + 1
+    eligible = frame[eligible_mask]
+    lists: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row_key, group, record in zip(
+        eligible[key].tolist(), eligible["group"].tolist(), _records(eligible), strict=True
+    ):
+        lists.setdefault((row_key, group), []).append(record)
+    out: dict[tuple[str, str], QuoteCell] = {}
+    for group in groups:
+        cells = [((k, group), None) for k in keys if (k, group) in coded]
+        empties = {}
+        for cell, _ in cells:
+            if n <= 0 or not lists.get(cell):
+                k = coded[cell]
+                plural = "s" if k != 1 else ""
+                empties[cell] = (
+                    "quotes not shown (--quotes 0)"
+                    if n <= 0
+                    else f"no quote of {style.min_words} words or more ({k} coded segment{plural})"
+                )
+                lists[cell] = []
+        out.update(_fill(cells, lists, empties, n, style))
+    return out
+
+
+def _fill(cells, lists, empties, n: int, style: QuoteStyle) -> dict[Any, QuoteCell]:
     quoted: dict[str, int] = {}
     shown: dict[str, list[tuple[int, int]]] = {}
     picks: dict[Any, list[dict[str, Any]]] = {}
     for key, _ in cells:
         chosen: list[dict[str, Any]] = []
-        usable = [r for r in lists[key] if not _overlaps(shown, r)]
-        # First one quote per participant, those not yet quoted in the table first; then seconds.
-        order = sorted(range(len(usable)), key=lambda i: quoted.get(usable[i]["participant_id"], 0) > 0)
         people: set[str] = set()
-        for i in order:
-            if len(chosen) == n:
-                break
-            row = usable[i]
-            if row["participant_id"] not in people:
+        # First one quote per participant, those not yet quoted in the table first; then seconds.
+        for fresh in (True, False):
+            for row in lists[key]:
+                if len(chosen) == n:
+                    break
+                pid = row["participant_id"]
+                if pid in people or (quoted.get(pid, 0) == 0) != fresh or _overlaps(shown, row):
+                    continue
                 chosen.append(row)
-                people.add(row["participant_id"])
-        for row in usable:
+                people.add(pid)
+        for row in lists[key]:
             if len(chosen) == n:
                 break
-            if not any(row is c for c in chosen):
+            if not any(row is c for c in chosen) and not _overlaps(shown, row):
                 chosen.append(row)
         for row in chosen:
             quoted[row["participant_id"]] = quoted.get(row["participant_id"], 0) + 1

@@ -109,7 +109,7 @@ def quote_spans(
         )
     marked = marked_spans(coding[coding["code"] != ""], segments)
     frame = coded.copy()
-    keys = list(zip(frame["segment_id"], frame["code"], strict=True))
+    keys = list(zip(frame["segment_id"].tolist(), frame["code"].tolist(), strict=True))
     hits = [marked.get(key) for key in keys]
     is_marked = [h is not None for h in hits]
     frame["quote_method"] = ["marked" if m else "selected" for m in is_marked]
@@ -119,13 +119,13 @@ def quote_spans(
     frame["quote_score"] = 0.0
     todo = frame[[not m for m in is_marked]]
     if len(todo):
-        texts = dict(zip(todo["segment_id"], todo["text"], strict=False))
+        texts = dict(zip(todo["segment_id"].tolist(), todo["text"].tolist(), strict=False))
         chosen = choose_spans(todo[["segment_id", "code"]], texts, codebook, max_words, min_words)
         frame.loc[todo.index, "quote_start"] = chosen["start"].astype(int)
         frame.loc[todo.index, "quote_end"] = chosen["end"].astype(int)
         frame.loc[todo.index, "quote_score"] = chosen["score"].astype(float)
         frame.loc[todo.index, "quote_offsets"] = [
-            f"{a}-{b}" for a, b in zip(chosen["start"], chosen["end"], strict=True)
+            f"{a}-{b}" for a, b in zip(chosen["start"].tolist(), chosen["end"].tolist(), strict=True)
         ]
     frame.loc[frame["quote_method"] == "marked", "quote_score"] = 1.0
     frame["quote_start"] = frame["quote_start"].astype(int)

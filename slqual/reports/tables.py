@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from slqual.errors import ReportError
 from slqual.reports.model import Level, QuoteCell, ReportOptions, Table, TableKind
-from slqual.reports.quotes import QuoteStyle, fill_cells, rank_candidates
+from slqual.reports.quotes import QuoteStyle, fill_table, rank_candidates
 from slqual.reports.stats import FISHER_LABEL, FISHER_NOTE, fisher_p_values, format_p
 
 if TYPE_CHECKING:
@@ -184,13 +184,7 @@ def _cells(
     spread over its participants, and no quote shown twice in the table.
     """
     style = quote_style(inputs, lo, hi)
-    frames = dict(iter(candidates.groupby([key, "group"], sort=False)))
-    out = {}
-    for group in inputs.groups:
-        cells = [(row, frames[(row, group.value)]) for row in keys if (row, group.value) in frames]
-        for row, cell in fill_cells(cells, n, style, ranked=True).items():
-            out[(row, group.value)] = cell
-    return out
+    return fill_table(candidates, key, keys, [g.value for g in inputs.groups], n, style)
 
 
 def _quote_frame(labels: list[str], first: str, keys: list[str], cells: dict, inputs: ReportInputs):
