@@ -60,9 +60,8 @@ def main() -> int:
     print(f"study: {', '.join(facts)}; {len(plain):,} coded (segment, code) pairs")
     print(f"span choice for every pair:         {spans:6.2f} s")
     print(f"quote tables (spread, tidy, redact): {tables:5.2f} s")
-    print(
-        f"quote choice in all:                {total:6.2f} s  target < {TARGET_S:.0f} s  {'OK' if ok else 'TOO SLOW'}"
-    )
+    verdict = "OK" if ok else "TOO SLOW"
+    print(f"quote choice in all:                {total:6.2f} s  target < {TARGET_S:.0f} s  {verdict}")
     return 0 if ok else 1
 
 
