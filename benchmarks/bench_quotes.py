@@ -46,22 +46,26 @@ def main() -> int:
             columns=["quote_method", "quote_start", "quote_end", "quote_offsets", "quote_score"]
         )
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         quote_spans(project.coder_path("consensus"), coding, plain, segments, inputs.codebook, 80, 12)
-        spans = time.perf_counter() - start
+        spans, spans_cpu = time.perf_counter() - start, time.process_time() - cpu
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         quote_tables(inputs, options, first_number=2)
         overview_table(inputs, options)
-        tables = time.perf_counter() - start
+        tables, tables_cpu = time.perf_counter() - start, time.process_time() - cpu
 
     total = spans + tables
     ok = total < TARGET_S
     print(f"study: {', '.join(facts)}; {len(plain):,} coded (segment, code) pairs")
-    print(f"span choice for every pair:         {spans:6.2f} s")
-    print(f"quote tables (spread, tidy, redact): {tables:5.2f} s")
+    print("                                     wall     cpu (this process)")
+    print(f"span choice for every pair:         {spans:6.2f} s {spans_cpu:6.2f} s")
+    print(f"quote tables (spread, tidy, redact): {tables:5.2f} s {tables_cpu:6.2f} s")
     verdict = "OK" if ok else "TOO SLOW"
-    print(f"quote choice in all:                {total:6.2f} s  target < {TARGET_S:.0f} s  {verdict}")
+    print(
+        f"quote choice in all:                {total:6.2f} s {spans_cpu + tables_cpu:6.2f} s"
+        f"  target < {TARGET_S:.0f} s (wall)  {verdict}"
+    )
     return 0 if ok else 1
 
 

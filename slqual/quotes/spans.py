@@ -162,8 +162,10 @@ def code_profiles(
 def best_run(scores: list[float], words: list[int], max_words: int, min_words: int) -> tuple[int, int, float]:
     """(first, last) sentence of the chosen run and its best score (see the module docstring)."""
     n = len(scores)
-    best = max(range(n), key=lambda i: (scores[i], -i))
-    top = scores[best]
+    if n == 1:
+        return 0, 0, max(float(scores[0]), 0.0)
+    top = max(scores)
+    best = scores.index(top)
     if top <= 0:
         count, last = words[0], 0
         while last + 1 < n and count + words[last + 1] <= max_words:
