@@ -341,3 +341,55 @@ def test_a_table_never_repeats_a_quote(project):
     assert _quoted(report, "theme_skills", inductions, clinical) == []
     cell = report.table("theme_skills").frame.at[inductions, clinical]
     assert cell.plain() == "no quote left that is not shown above"
+
+
+def _mark(project, segment_id: str, quote: str) -> None:
+    path = project.coder_path("consensus")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["quote"] = ""
+    frame.loc[frame["segment_id"] == segment_id, "quote"] = quote
+    frame.to_csv(path, index=False)
+
+
+def test_a_marked_quote_wins_and_the_long_table_says_how_each_quote_was_chosen(project):
+    _mark(project, "P03-0002", "never part of my plan ... teach registrars")
+    report = build_report(project, ReportOptions(quotes=3))
+    quotes = [
+        q for q in report.table("theme_motivation").frame.iloc[0, 1].quotes if q.segment_id == "P03-0002"
+    ]
+    assert quotes[0].text == "never part of my plan [...] teach registrars" and quotes[0].method == "marked"
+    long = report.table("quotes_long").frame.set_index("segment_id")
+    assert long.at["P03-0002", "quote_method"] == "marked"
+    text = pd.read_csv(project.segments_path, dtype=str).set_index("segment_id").at["P03-0002", "text"]
+    offsets = long.at["P03-0002", "quote_offsets"].split(";")
+    assert [text[int(a) : int(b)] for a, b in (o.split("-") for o in offsets)] == [
+        "never part of my plan",
+        "teach registrars",
+    ]
+    assert set(long["quote_method"]) == {"marked", "selected"}
+
+
+def test_a_marked_quote_that_does_not_match_stops_the_report_naming_file_row_and_word(project):
+    _mark(project, "P03-0002", "never part of my grand plan")
+    with pytest.raises(ReportError) as caught:
+        build_report(project)
+    message = str(caught.value)
+    assert "consensus.csv, row " in message and "segment P03-0002" in message and "at 'grand'" in message
+
+
+def test_labels_replace_ids_and_keep_ids_brings_them_back(project):
+    settings = project.settings_path.read_text(encoding="utf-8")
+    project.settings_path.write_text(settings + "quotes:\n  label: '{group_initials}{n}'\n", encoding="utf-8")
+    project = open_project(project.root)
+    report = build_report(project)
+    attributions = {q.attribution for cell in report.table("overview").frame.iloc[:, 1] for q in cell.quotes}
+    assert all(a.startswith("(CM") for a in attributions)
+    long = report.table("quotes_long").frame
+    assert "participant_id" not in long.columns and long["participant"].str.match(r"N?CM\d$").all()
+    kept = build_report(project, ReportOptions(keep_ids=True)).table("quotes_long").frame
+    assert {"segment_id", "participant_id", "participant", "role"} <= set(kept.columns)
+
+
+def test_an_unknown_attribute_is_named(project):
+    with pytest.raises(ReportError, match="--attribute job: no such participant attribute"):
+        build_report(project, ReportOptions(attributes=("job",)))
