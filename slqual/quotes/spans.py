@@ -52,6 +52,7 @@ MIN_PROJECT_SEGMENTS = 30
 KEEP_SHARE = 0.35
 STEM = 6
 _TOKEN = re.compile(r"[a-z][a-z']+")
+_TOKEN_OR_BREAK = re.compile(r"[a-z][a-z']+|\x00")
 
 
 # Common English words that say nothing about a code, and interview talk ("yeah", "sort of").
@@ -214,12 +215,16 @@ class Vocabulary:
 
     @staticmethod
     def _tokens(texts: list[str]):
+        """Every word of every text, and the text it is in: one regex pass over all texts joined."""
         import numpy as np
 
-        tokens = [_TOKEN.findall(t.lower().replace("\u2019", "'")) for t in texts]
-        counts = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
-        flat = np.array([w for t in tokens for w in t], dtype=object)
-        return flat, np.repeat(np.arange(len(texts)), counts)
+        joined = "\x00".join(texts).lower().replace("\u2019", "'")
+        words = _TOKEN_OR_BREAK.findall(joined)
+        found = np.empty(len(words), dtype=object)
+        found[:] = words
+        breaks = np.fromiter((w == "\x00" for w in words), dtype=bool, count=len(words))
+        rows = np.cumsum(breaks)[~breaks]
+        return found[~breaks], rows
 
     def _stem_of(self, words: list[str]):
         import numpy as np
