@@ -100,7 +100,7 @@ def sentences_of(texts: list[str]) -> Sentences:
             owner.append(i)
             start.append(at)
             end.append(at + len(sentence))
-            words.append(len(sentence.split()))
+            words.append(sentence.count(" ") + 1)  # segment text has single spaces (segments.csv)
             pieces.append(sentence)
             pos = at + len(sentence)
     first.append(len(owner))

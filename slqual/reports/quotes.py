@@ -102,7 +102,7 @@ def rank_candidates(candidates: pd.DataFrame) -> pd.DataFrame:
     frame = _with_spans(candidates)
     return frame.assign(
         _marked=frame["quote_method"] == MARKED,
-        _hash=[stable_hash(s) for s in frame["segment_id"]],
+        _hash=[stable_hash(s) for s in frame["segment_id"].tolist()],
     ).sort_values(
         ["exemplar", "_marked", "quote_score", "_hash"], ascending=[False, False, False, True], kind="stable"
     )
