@@ -15,7 +15,7 @@ mkdir -p "$OUT"
 
 step "1. Create a project (slqual init)"
 "$SLQUAL" init "$STUDY"
-cp "$EXAMPLE/slqual.yaml" "$EXAMPLE/participants.csv" "$STUDY/"
+cp "$EXAMPLE/slqual.yaml" "$EXAMPLE/participants.csv" "$EXAMPLE/redact.csv" "$STUDY/"
 cp "$EXAMPLE"/transcripts/* "$STUDY/transcripts/"
 cd "$STUDY"
 
@@ -33,10 +33,10 @@ cp "$EXAMPLE"/codings/reviewer1.csv "$EXAMPLE"/codings/reviewer2.csv codings/
 "$SLQUAL" codebook check --codings
 "$SLQUAL" autocode
 "$SLQUAL" status
-"$SLQUAL" sheet export --coder reviewer1 -o "$OUT/reviewer1-sheet.xlsx"
+"$SLQUAL" sheet export --coder reviewer1 -o "$OUT/reviewer1-sheet.xlsx" --redact
 
 step "5. Inter-rater agreement"
-"$SLQUAL" agree reviewer1 reviewer2 --disagreements "$OUT/disagreements.xlsx"
+"$SLQUAL" agree reviewer1 reviewer2 --disagreements "$OUT/disagreements.xlsx" --redact
 "$SLQUAL" agree reviewer1 reviewer2 --level theme
 "$SLQUAL" agree reviewer1 reviewer2 --format json > "$OUT/agreement.json"
 "$SLQUAL" agree reviewer1 reviewer2 --methods > "$OUT/methods-paragraph.txt"
@@ -46,7 +46,11 @@ step "6. Reconcile into a consensus"
 "$SLQUAL" reconcile reviewer1 reviewer2 --decisions "$EXAMPLE/decisions.csv" --undecided keep
 
 step "7. Report: theme tables by group, prevalence, figures"
+# Names and places in redact.csv are replaced in everything the report writes; check the list first.
+"$SLQUAL" redact check --limit 10 || true
 "$SLQUAL" report --format md,xlsx,docx,html,csv,tex -o "$OUT/report"
+# One reviewer's coding, with the quotes the reviewer marked (quote column) beside selected ones.
+"$SLQUAL" report --coder reviewer1 --format md,csv --no-figures -o "$OUT/report-reviewer1"
 
 step "8. Read back, search, and codes suggested by a model trained on the consensus"
 "$SLQUAL" show motivation.not_career_goal --by role --format md -o "$OUT/not-career-goal.md"
@@ -59,6 +63,7 @@ step "Done"
 echo "The example study's results are in $OUT:"
 echo "  study/                 the project folder (segments.csv, codings/, .slqual/)"
 echo "  report/                theme tables, prevalence, figures (md, xlsx, docx, html, csv, tex)"
+echo "  report-reviewer1/      reviewer1's coding, with the quotes the reviewer marked"
 echo "  agreement.json         inter-rater agreement; disagreements.xlsx the list to discuss"
 echo "  methods-paragraph.txt  a paragraph for the paper's methods section"
 echo "  not-career-goal.md     every segment coded 'not a career goal', by role"

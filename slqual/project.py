@@ -56,6 +56,58 @@ def check_coder_name(name: str) -> str:
     return name
 
 
+DEFAULT_TIDY = (
+    "um",
+    "uh",
+    "er",
+    "erm",
+    "you know",
+    "I mean",
+    "repeated words",
+    "[laughs]",
+    "(laughs)",
+    "[inaudible ...]",
+)
+
+
+@dataclass(frozen=True)
+class QuoteSettings:
+    """The ``quotes:`` block of slqual.yaml: labels, small-cell warnings, clean verbatim."""
+
+    label: str = "{participant_id}"  # e.g. "{group_initials}{n}" gives CM3, NCM5
+    min_cell: int = 3  # attribute values held by fewer participants are warned about
+    tidy: tuple[str, ...] = DEFAULT_TIDY  # fillers removed from quotes ([] keeps every word)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "min_cell": self.min_cell, "tidy": list(self.tidy)}
+
+
+QUOTE_KEYS = ("label", "min_cell", "tidy")
+
+
+def _quote_settings(path: Path, value: Any) -> QuoteSettings:
+    if value is None:
+        return QuoteSettings()
+    if not isinstance(value, dict):
+        raise ProjectError(f"{path}: 'quotes' must be a mapping with {', '.join(QUOTE_KEYS)}")
+    unknown = sorted(set(value) - set(QUOTE_KEYS))
+    if unknown:
+        raise ProjectError(f"{path}: unknown setting 'quotes.{unknown[0]}'; known: {', '.join(QUOTE_KEYS)}")
+    defaults = QuoteSettings()
+    label = value.get("label", defaults.label)
+    if not isinstance(label, str) or not label.strip():
+        raise ProjectError(f"{path}: 'quotes.label' must be a text pattern, e.g. \"{{group_initials}}{{n}}\"")
+    min_cell = value.get("min_cell", defaults.min_cell)
+    if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
+        raise ProjectError(f"{path}: 'quotes.min_cell' must be a whole number of 1 or more")
+    tidy = value.get("tidy", list(defaults.tidy))
+    if tidy is None:
+        tidy = []
+    if not isinstance(tidy, list) or not all(isinstance(x, str) and x.strip() for x in tidy):
+        raise ProjectError(f"{path}: 'quotes.tidy' must be a list of fillers, e.g. [um, uh, you know]")
+    return QuoteSettings(label=label, min_cell=min_cell, tidy=tuple(x.strip() for x in tidy))
+
+
 @dataclass(frozen=True)
 class Settings:
     """What ``slqual.yaml`` holds."""
@@ -69,6 +121,7 @@ class Settings:
     speakers: dict[str, str] = field(default_factory=dict)
     # Column headers for report tables, e.g. {"clinical": "Clinical managers"}.
     group_labels: dict[str, str] = field(default_factory=dict)
+    quotes: QuoteSettings = field(default_factory=QuoteSettings)
 
     def to_yaml(self) -> str:
         data: dict[str, Any] = {
@@ -82,6 +135,8 @@ class Settings:
             data["speakers"] = dict(self.speakers)
         if self.group_labels:
             data["group_labels"] = dict(self.group_labels)
+        if self.quotes != QuoteSettings():
+            data["quotes"] = self.quotes.to_dict()
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
@@ -209,6 +264,7 @@ def load_settings(path: Path) -> Settings:
         interviewer=tuple(interviewer),
         speakers={str(k): str(v) for k, v in (data.get("speakers") or {}).items()},
         group_labels={str(k): str(v) for k, v in (data.get("group_labels") or {}).items()},
+        quotes=_quote_settings(path, data.get("quotes")),
     )
 
 

@@ -108,7 +108,7 @@ def _prepared_study(folder: Path) -> None:
     from slqual.project import init_project
 
     project = init_project(folder / "my-study")
-    for name in ("slqual.yaml", "participants.csv"):
+    for name in ("slqual.yaml", "participants.csv", "redact.csv"):
         shutil.copy(EXAMPLE_STUDY / name, project.root / name)
     for path in (EXAMPLE_STUDY / "transcripts").iterdir():
         shutil.copy(path, project.transcripts_dir / path.name)
@@ -130,5 +130,6 @@ RUNNABLE = [
 def test_every_python_example_in_the_docs_runs(path, tmp_path, monkeypatch, capsys):
     _prepared_study(tmp_path)
     monkeypatch.chdir(tmp_path)
+    namespace = {"__name__": "__docs__"}  # a page's examples run in order, as in one notebook
     for block in _python_blocks(_text(path)):
-        exec(compile(block, f"{path.name} example", "exec"), {"__name__": "__docs__"})  # noqa: S102
+        exec(compile(block, f"{path.name} example", "exec"), namespace)  # noqa: S102

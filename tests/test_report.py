@@ -80,7 +80,9 @@ def test_theme_tables_have_a_row_per_code_and_a_column_per_group(project):
     ]
     cell = skills.frame.iloc[1, 1]
     assert isinstance(cell, QuoteCell)
-    assert [q.attribution for q in cell.quotes] == ["(P03, GP)", "(P02, Nurse)"]  # exemplar first
+    assert [q.attribution for q in cell.quotes] == ["(P03)", "(P02)"]  # exemplar first; no job titles
+    with_roles = build_report(project, ReportOptions(attributes=("role",))).table("theme_skills").frame
+    assert [q.attribution for q in with_roles.iloc[1, 1].quotes] == ["(P03, GP)", "(P02, Nurse)"]
 
 
 def test_an_empty_cell_says_no_quotes_coded(project):
@@ -92,7 +94,7 @@ def test_quotes_per_cell_follow_the_option(project):
     frame = build_report(project, ReportOptions(quotes=3)).table("theme_motivation").frame
     quotes = frame.iloc[0]["Clinical managers (n=3)"].quotes
     assert [q.participant_id for q in quotes] == ["P02", "P01", "P03"]
-    assert quotes[2].trimmed and quotes[2].text.endswith("[...]")
+    assert all(len(q.text.split()) <= 80 for q in quotes)
 
 
 def test_the_interviewer_turn_coded_by_mistake_is_left_out_and_said_so(project):
@@ -115,6 +117,7 @@ def test_the_long_table_has_one_row_per_coded_quote_with_every_attribute(project
         "segment_id",
         "document",
         "participant_id",
+        "participant",
         "group",
         "role",
         "order",
@@ -124,6 +127,10 @@ def test_the_long_table_has_one_row_per_coded_quote_with_every_attribute(project
         "coder",
         "exemplar",
         "text",
+        "quote_method",
+        "quote_start",
+        "quote_end",
+        "quote_offsets",
     ]
     assert len(long) == 19  # 20 rows in the coder file, less the interviewer turn
     row = long[long["code"] == "skills.understanding.vision"].iloc[0]
@@ -314,7 +321,7 @@ def _quoted(report, key: str, row: int, column: str) -> list[str]:
     return [q.segment_id for q in report.table(key).frame.at[row, column].quotes]
 
 
-def test_a_table_repeats_a_quote_only_when_its_cell_has_nothing_else(project):
+def test_a_table_never_repeats_a_quote(project):
     path = project.coder_path("consensus")
     path.write_text(
         path.read_text(encoding="utf-8")
@@ -331,6 +338,60 @@ def test_a_table_repeats_a_quote_only_when_its_cell_has_nothing_else(project):
     assert _quoted(report, "theme_skills", general, clinical) == ["P01-0008"]
     # P01-0008 comes first by segment id, but the table already shows it: P02-0004 instead.
     assert _quoted(report, "theme_skills", inductions, clinical) == ["P02-0004"]
-    # With room for two (and P02-0004 now also quoted under Vision), repeats fill the cell.
+    # With room for two, both are shown in earlier rows: no quote repeats within a table.
     report = build_report(project, ReportOptions(quotes=2, figures=False))
-    assert sorted(_quoted(report, "theme_skills", inductions, clinical)) == ["P01-0008", "P02-0004"]
+    assert _quoted(report, "theme_skills", inductions, clinical) == []
+    cell = report.table("theme_skills").frame.at[inductions, clinical]
+    assert cell.plain() == "no quote left that is not shown above"
+
+
+def _mark(project, segment_id: str, quote: str) -> None:
+    path = project.coder_path("consensus")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["quote"] = ""
+    frame.loc[frame["segment_id"] == segment_id, "quote"] = quote
+    frame.to_csv(path, index=False)
+
+
+def test_a_marked_quote_wins_and_the_long_table_says_how_each_quote_was_chosen(project):
+    _mark(project, "P03-0002", "never part of my plan ... teach registrars")
+    report = build_report(project, ReportOptions(quotes=3))
+    quotes = [
+        q for q in report.table("theme_motivation").frame.iloc[0, 1].quotes if q.segment_id == "P03-0002"
+    ]
+    assert quotes[0].text == "never part of my plan [...] teach registrars" and quotes[0].method == "marked"
+    long = report.table("quotes_long").frame.set_index("segment_id")
+    assert long.at["P03-0002", "quote_method"] == "marked"
+    text = pd.read_csv(project.segments_path, dtype=str).set_index("segment_id").at["P03-0002", "text"]
+    offsets = long.at["P03-0002", "quote_offsets"].split(";")
+    assert [text[int(a) : int(b)] for a, b in (o.split("-") for o in offsets)] == [
+        "never part of my plan",
+        "teach registrars",
+    ]
+    assert set(long["quote_method"]) == {"marked", "selected"}
+
+
+def test_a_marked_quote_that_does_not_match_stops_the_report_naming_file_row_and_word(project):
+    _mark(project, "P03-0002", "never part of my grand plan")
+    with pytest.raises(ReportError) as caught:
+        build_report(project)
+    message = str(caught.value)
+    assert "consensus.csv, row " in message and "segment P03-0002" in message and "at 'grand'" in message
+
+
+def test_labels_replace_ids_and_keep_ids_brings_them_back(project):
+    settings = project.settings_path.read_text(encoding="utf-8")
+    project.settings_path.write_text(settings + "quotes:\n  label: '{group_initials}{n}'\n", encoding="utf-8")
+    project = open_project(project.root)
+    report = build_report(project)
+    attributions = {q.attribution for cell in report.table("overview").frame.iloc[:, 1] for q in cell.quotes}
+    assert all(a.startswith("(CM") for a in attributions)
+    long = report.table("quotes_long").frame
+    assert "participant_id" not in long.columns and long["participant"].str.match(r"N?CM\d$").all()
+    kept = build_report(project, ReportOptions(keep_ids=True)).table("quotes_long").frame
+    assert {"segment_id", "participant_id", "participant", "role"} <= set(kept.columns)
+
+
+def test_an_unknown_attribute_is_named(project):
+    with pytest.raises(ReportError, match="--attribute job: no such participant attribute"):
+        build_report(project, ReportOptions(attributes=("job",)))

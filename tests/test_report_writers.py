@@ -30,7 +30,7 @@ def fixture_project(root: Path):
 def written(tmp_path_factory):
     """The fixture project reported once in every format, with figures and Fisher's test."""
     project = fixture_project(tmp_path_factory.mktemp("report") / "study")
-    return make_report(project, ReportOptions(test="fisher"), formats=ALL)
+    return make_report(project, ReportOptions(test="fisher", attributes=("role",)), formats=ALL)
 
 
 def test_every_format_has_a_writer():
@@ -58,7 +58,12 @@ def test_markdown_and_csv_match_the_golden_files(written):
 
 def test_a_second_run_gives_byte_identical_md_csv_tex_and_svg(written, tmp_path):
     project = fixture_project(tmp_path / "again")
-    again = make_report(project, ReportOptions(test="fisher"), out_dir=tmp_path / "out", formats="md,csv,tex")
+    again = make_report(
+        project,
+        ReportOptions(test="fisher", attributes=("role",)),
+        out_dir=tmp_path / "out",
+        formats="md,csv,tex",
+    )
     names = [
         "report.md",
         "report.tex",

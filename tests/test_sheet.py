@@ -63,6 +63,7 @@ def test_xlsx_export_layout(project, tmp_path):
         "codes",
         "memo",
         "exemplar",
+        "quote",
         "speaker",
         "review",
     ]
@@ -458,3 +459,56 @@ def test_a_segment_longer_than_an_excel_cell_is_cut_with_a_note_and_imports(proj
     assert cell.endswith("the full text is in segments.csv]")
     _fill_xlsx(path, {"P01-0002": {"codes": "motivation"}})
     assert import_sheet(project, path, "r1").written
+
+
+def _segment_text(project, sid):
+    segments = project.read_segments()
+    return segments.loc[segments["segment_id"] == sid, "text"].iloc[0]
+
+
+def test_a_marked_quote_in_the_sheet_is_checked_and_kept(project, tmp_path):
+    path = tmp_path / "r1.csv"
+    export_sheet(project, "r1", "csv", path)
+    rows = _read_csv(path)
+    words = _segment_text(project, rows[0]["segment_id"]).split()
+    rows[0]["codes"] = "motivation.not_career_goal"
+    rows[0]["quote"] = " ".join(words[:3]) + " ... " + " ".join(words[-2:])
+    rows[3]["codes"] = "motivation.not_career_goal"
+    rows[3]["quote"] = "words nobody said"
+    _write_csv(path, rows)
+    result = import_sheet(project, path, "r1")
+    assert not result.valid
+    assert [(p.row, p.column) for p in result.problems] == [(5, "quote")]
+    assert "at 'words'" in result.problems[0].message
+    rows[3]["quote"] = ""
+    _write_csv(path, rows)
+    assert import_sheet(project, path, "r1").written
+    coding = read_coding(project.coder_path("r1"))
+    assert coding.loc[coding["segment_id"] == rows[0]["segment_id"], "quote"].iloc[0] == rows[0]["quote"]
+    again = tmp_path / "again.csv"
+    export_sheet(project, "r1", "csv", again)
+    assert _read_csv(again)[0]["quote"] == rows[0]["quote"]
+
+
+def test_a_redacted_sheet_hides_names_and_keeps_the_coders_quote(project, tmp_path):
+    sid = PARTICIPANT_SEGMENTS[0]
+    words = _segment_text(project, sid).split()
+    at, name = next((i, w) for i, w in enumerate(words) if w.isalpha() and len(w) > 3)
+    (project.root / "redact.csv").write_text(f"text,replacement\n{name},[name]\n", encoding="utf-8")
+    path = tmp_path / "r1.csv"
+    export_sheet(project, "r1", "csv", path)
+    rows = _read_csv(path)
+    rows[0]["codes"] = "motivation.not_career_goal"
+    rows[0]["quote"] = " ".join(words[: at + 2])
+    _write_csv(path, rows)
+    assert import_sheet(project, path, "r1").written
+    assert name in rows[0]["quote"]
+    redacted = tmp_path / "redacted.csv"
+    export_sheet(project, "r1", "csv", redacted, redact=True)
+    text = redacted.read_text(encoding="utf-8-sig")
+    assert "[name]" in text
+    assert not any(name in row["text"] or name in row["quote"] for row in _read_csv(redacted))
+    # The redacted sheet comes back unchanged: the coder's own quote is kept, not the redacted one.
+    back = import_sheet(project, redacted, "r1", dry_run=True)
+    assert back.valid, back.problems
+    assert back.notes_changed == 0

@@ -31,6 +31,7 @@ class AgreeOptions:
     disagreements: Path | None = None
     force: bool = False  # replace an existing disagreements file (kept in history in a project)
     weight: str = "segments"  # "segments": each segment counts once; "words": by its length in words
+    redact: bool = False  # replace redact.csv's names and places in the disagreements file
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,10 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     written, carried = None, ()
     if options.disagreements is not None:
         root = project.root if project is not None else None
+        if options.redact and project is not None:
+            from slqual.redact import load_redactor, redact_columns
+
+            table = redact_columns(table, ("question", "text"), load_redactor(project))
         written, table, carried = write_disagreements_file(table, options.disagreements, ratings.coders, root)
     if project is not None:
         project.audit(

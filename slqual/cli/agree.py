@@ -89,6 +89,14 @@ def agree(
             "--force", metavar="", help="Replace an existing disagreements file (it may hold decisions)."
         ),
     ] = False,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            metavar="",
+            help="Replace the names and places of redact.csv in the disagreements file.",
+        ),
+    ] = False,
     methods: Annotated[
         bool,
         typer.Option(
@@ -118,6 +126,7 @@ def agree(
             disagreements=disagreements,
             force=force,
             weight=weight.value,
+            redact=redact,
         )
     )
     for note in outcome.notes:

@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "orphans",
     "agree",
     "reconcile",
+    "redact",
     "report",
     "show",
     "search",

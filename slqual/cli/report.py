@@ -111,6 +111,24 @@ def report(
             help="'fisher': Fisher's exact test per prevalence row (two groups; descriptive).",
         ),
     ] = None,
+    attribute: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--attribute",
+            metavar="ATTR",
+            help="Show this participant attribute after the label, e.g. role (repeatable).",
+        ),
+    ] = None,
+    verbatim: Annotated[
+        bool,
+        typer.Option("--verbatim", metavar="", help="Keep quotes word for word (no fillers taken out)."),
+    ] = False,
+    keep_ids: Annotated[
+        bool,
+        typer.Option(
+            "--keep-ids", metavar="", help="Keep real participant ids and every attribute in the long tables."
+        ),
+    ] = False,
     no_figures: Annotated[
         bool, typer.Option("--no-figures", metavar="", help="Skip the heatmap and other figures.")
     ] = False,
@@ -118,9 +136,11 @@ def report(
 ) -> None:
     """Write the results tables and figures: quotes by theme and group, prevalence, overview.
 
-    Uses codings/consensus.csv unless --coder names another coder. Quote
-    selection is deterministic: exemplars first, spread over participants,
-    within --min-words and --max-words, never the interviewer's words.
+    Uses codings/consensus.csv unless --coder names another coder. A quote is
+    the coder's marked quote, else the sentences that best carry the code;
+    fillers are taken out unless --verbatim; names in redact.csv are replaced.
+    Quotes are attributed by the participant's label (quotes.label in
+    slqual.yaml) and spread over participants; the choice is deterministic.
 
     Example: slqual report --format md,docx --by group --quotes 3
     """
@@ -145,6 +165,9 @@ def report(
         max_words=max_words,
         test=test,
         figures=not no_figures,
+        attributes=tuple(attribute or ()),
+        verbatim=verbatim,
+        keep_ids=keep_ids,
     )
     proj = get_project(project)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
@@ -160,6 +183,14 @@ def report(
         warn(plain_text(note))
     for copy in result.kept:
         warn(f"an edited report file was replaced; the old one is kept as {copy}")
+    from slqual.redact_check import find_candidates
+
+    remaining = find_candidates(proj)
+    if remaining.candidates:
+        warn(
+            f"{len(remaining.candidates)} capitalised word(s) that may be names or places are not in "
+            "redact.csv; see 'slqual redact check'"
+        )
     table = Table(title=f"Report written to {escape(str(result.out_dir))}", title_justify="left")
     table.add_column("file")
     table.add_column("size", justify="right")

@@ -68,6 +68,10 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", metavar="", help="Replace an existing file of that name.")
     ] = False,
+    redact: Annotated[
+        bool,
+        typer.Option("--redact", metavar="", help="Replace the names and places of redact.csv in the texts."),
+    ] = False,
     project_dir: ProjectOption = None,
 ) -> None:
     """Write a coder's sheet: one row per participant segment, their codings so far filled in.
@@ -76,7 +80,9 @@ def export(
     """
     from slqual.coding.sheets import export_sheet
 
-    result = export_sheet(get_project(project_dir), coder, fmt.value if fmt else None, output, force)
+    result = export_sheet(
+        get_project(project_dir), coder, fmt.value if fmt else None, output, force, redact=redact
+    )
     stdout.print(
         f"Wrote [bold]{escape(result.path)}[/bold]: {result.segments} segments, "
         f"{result.coded} already coded by {escape(coder)}."

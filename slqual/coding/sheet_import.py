@@ -23,7 +23,7 @@ from slqual.coding.sheets import (
     read_sheet,
 )
 from slqual.coding.store import Answer, answer_rows, read_coder_rows, rows_to_answer
-from slqual.codings import CODING_COLUMNS, check_coder_name, write_coding
+from slqual.codings import CODING_COLUMNS, check_coder_name, read_coding, write_coding
 from slqual.fileio import utc_now_iso
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class SheetImport:
     added: tuple[tuple[str, str], ...] = ()  # (segment_id, code); code '' is "no code applies"
     removed: tuple[tuple[str, str], ...] = ()
     unchanged: int = 0
-    notes_changed: int = 0  # segments whose memo or exemplar mark changed
+    notes_changed: int = 0  # segments whose memo, exemplar mark or quote changed
     kept_outside_sheet: int = 0  # segments coded before but not in the sheet, left as they were
     history_path: str | None = None
     notes: tuple[str, ...] = field(default=())
@@ -141,6 +141,8 @@ def check_sheet(
         notes.append(f"this sheet was exported for coder '{meta['coder']}' and is imported as '{coder}'")
     segments = project.read_segments()
     roles = dict(zip(segments["segment_id"], segments["speaker_role"], strict=True))
+    texts = dict(zip(segments["segment_id"], segments["text"], strict=True))
+    quotes = _QuoteCheck(project, coder)
     known = set(participant_segments(segments)["segment_id"])
     seen: dict[str, int] = {}
     answers: dict[str, Answer | None] = {}
@@ -152,7 +154,9 @@ def check_sheet(
         if not project_said and row.get(PROJECT_COLUMN):
             project_said = _check_project(row[PROJECT_COLUMN], here, number, problems)
         formulas = [
-            c for c in ("segment_id", codes_column, "memo", "exemplar") if isinstance(row.get(c), Formula)
+            c
+            for c in ("segment_id", codes_column, "memo", "exemplar", "quote")
+            if isinstance(row.get(c), Formula)
         ]
         if formulas:
             problems.extend(
@@ -204,12 +208,60 @@ def check_sheet(
                     f"or '{NONE_MARK}' if no code applies",
                 )
             )
-        answers[sid] = None if codes is None else Answer(sid, codes, memo, flag in TRUE_WORDS)
+        quote = " ".join(row.get("quote", "").split())
+        if quote and not codes:
+            problems.append(
+                SheetProblem(number, "quote", "a quote but no codes; add the codes or empty the quote")
+            )
+        elif quote:
+            quote, message = quotes.check(sid, texts[sid], quote)
+            if message:
+                problems.append(SheetProblem(number, "quote", message))
+        answers[sid] = None if codes is None else Answer(sid, codes, memo, flag in TRUE_WORDS, quote=quote)
     if not rows or not seen:
         problems.append(
             SheetProblem(None, "", "the sheet has no segment rows; import the sheet slqual exported")
         )
     return answers, problems, notes
+
+
+class _QuoteCheck:
+    """Checks a sheet's quotes against the segments (``slqual.quotes.marked``).
+
+    A quote that comes back as a redacted sheet showed it (``sheet export
+    --redact``) keeps the coder's unredacted quote.
+    """
+
+    def __init__(self, project: Project, coder: str | None) -> None:
+        self.project, self.coder = project, coder
+        self._old: dict[str, str] | None = None
+        self._redactor = None
+
+    def old(self) -> dict[str, str]:
+        if self._old is None:
+            path = self.project.coder_path(self.coder) if self.coder else None
+            self._old = {}
+            if path is not None and path.is_file():
+                frame = read_coding(path, self.coder)
+                marked = frame[frame["quote"] != ""]
+                self._old = dict(zip(marked["segment_id"], marked["quote"], strict=True))
+        return self._old
+
+    def check(self, sid: str, text: str, quote: str) -> tuple[str, str]:
+        """(the quote to keep, a problem message or '')."""
+        from slqual.quotes.marked import QuoteMismatch, match_quote
+        from slqual.redact import load_redactor
+
+        result = match_quote(text, quote)
+        if not isinstance(result, QuoteMismatch):
+            return quote, ""
+        previous = self.old().get(sid, "")
+        if previous:
+            if self._redactor is None:
+                self._redactor = load_redactor(self.project)
+            if " ".join(self._redactor.apply(previous).split()) == quote:
+                return previous, ""
+        return quote, result.message()
 
 
 def _check_project(found: str, here: str, row: int | None, problems: list[SheetProblem]) -> bool:
@@ -293,10 +345,10 @@ def _apply(
         if (
             old
             and set(old.codes) == set(answer.codes)
-            and (old.memo, old.exemplar) == (answer.memo, answer.exemplar)
+            and (old.memo, old.exemplar, old.quote) == (answer.memo, answer.exemplar, answer.quote)
         ):
             continue  # unchanged: keep the rows as they were, with their times
-        if old and (old.memo, old.exemplar) != (answer.memo, answer.exemplar):
+        if old and (old.memo, old.exemplar, old.quote) != (answer.memo, answer.exemplar, answer.quote):
             notes_changed += 1
         times = {r["code"]: r["coded_at"] for r in old_rows}
         rows = answer_rows(answer, coder)

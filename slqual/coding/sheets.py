@@ -1,9 +1,11 @@
 """Coding in a spreadsheet: export a coder's sheet, read a filled one back.
 
 The sheet has one row per participant segment (segment_id, document,
-participant, group, question, text, codes, memo, exemplar, speaker, review).
+participant, group, question, text, codes, memo, exemplar, quote, speaker, review).
 ``review`` holds a note for segments whose words were edited since they were
-coded; ``ok`` there (or new codes) confirms them on import. In ``codes``,
+coded; ``ok`` there (or new codes) confirms them on import. With
+``redact``, names and places in redact.csv are replaced in question, text and
+quote (a quote sent back unchanged keeps the coder's unredacted quote). In ``codes``,
 "none" means "read, and no code applies" and an empty cell means "not coded".
 An xlsx sheet also has a Codebook sheet (id, name, definition), a Help sheet
 and a hidden ``slqual`` sheet naming the project; a csv sheet names the
@@ -43,7 +45,8 @@ SHEET_COLUMNS = [
     "codes",
     "memo",
     "exemplar",
-    "speaker",  # last, so the columns coders already know keep their place
+    "quote",
+    "speaker",  # after the columns coders already know, which keep their place
     "review",  # for segments whose words were edited since coded: type ok to keep the codes
 ]
 PROJECT_COLUMN = "slqual_project"
@@ -62,8 +65,9 @@ WIDTHS = {
     "codes": 32,
     "memo": 30,
     "exemplar": 9,
+    "quote": 40,
 }
-WRAPPED = ("question", "text", "codes", "memo")
+WRAPPED = ("question", "text", "codes", "memo", "quote")
 MAX_UNPACKED = 100_000_000  # bytes of XML inside an xlsx; a 10,000-segment sheet is about 15 MB
 MAX_CSV_BYTES = 100_000_000
 UNREADABLE_XLSX = (
@@ -78,6 +82,8 @@ HELP_LINES = (
     "Type 'none' when you have read the segment and no code applies. Leave 'codes' empty for segments "
     "you have not coded yet.",
     "'memo' is free text; put 1 in 'exemplar' to mark a good quote for reports.",
+    "'quote' (optional): copy the exact words to quote from the text; join parts with '...'. "
+    "Leave it empty to let the report choose the words.",
     "Do not change segment_id, add rows, or edit the hidden 'slqual' sheet. Send the file back as it is; "
     "it is imported with: slqual sheet import FILE --coder NAME",
 )
@@ -112,7 +118,7 @@ def project_identity(project: Project) -> str:
     return f"{project.root.name}:{ident}"
 
 
-def sheet_frame(project: Project, coder: str) -> pd.DataFrame:
+def sheet_frame(project: Project, coder: str, redact: bool = False) -> pd.DataFrame:
     """The rows of a coder's sheet: every participant segment, with the coder's codings filled in."""
     from slqual.coding.frame import coding_frame
     from slqual.coding.store import rows_to_answer
@@ -124,17 +130,22 @@ def sheet_frame(project: Project, coder: str) -> pd.DataFrame:
         coding = read_coding(path, coder)
         for sid, rows in coding.groupby("segment_id", sort=False):
             answers[sid] = rows_to_answer(str(sid), rows.to_dict("records"))
-    codes, memos, exemplars = [], [], []
+    codes, memos, exemplars, quotes = [], [], [], []
     for sid in frame["segment_id"]:
         answer = answers.get(sid)
         codes.append("" if answer is None else ("; ".join(answer.codes) or NONE_MARK))
         memos.append(answer.memo if answer else "")
         exemplars.append("1" if answer and answer.exemplar else "")
-    frame["codes"], frame["memo"], frame["exemplar"] = codes, memos, exemplars
+        quotes.append(answer.quote if answer else "")
+    frame["codes"], frame["memo"], frame["exemplar"], frame["quote"] = codes, memos, exemplars, quotes
     from slqual.review import read_marks, sheet_review_cell
 
     marks = read_marks(project, coder)
     frame["review"] = [sheet_review_cell(marks.get(sid)) for sid in frame["segment_id"]]
+    if redact:
+        from slqual.redact import load_redactor, redact_columns
+
+        frame = redact_columns(frame, ("question", "text", "quote"), load_redactor(project))
     return frame[SHEET_COLUMNS]
 
 
@@ -171,10 +182,12 @@ def export_sheet(
     fmt: str | None = None,
     output: Path | str | None = None,
     force: bool = False,
+    redact: bool = False,
 ) -> SheetExport:
     """Write a coder's sheet as xlsx or csv (by default as the output's name says).
 
-    An existing file is never replaced unless ``force``.
+    An existing file is never replaced unless ``force``; with ``redact``,
+    names and places in redact.csv are replaced in the texts.
     """
     check_coder_name(coder)
     path, fmt = sheet_target(coder, fmt, output)
@@ -183,7 +196,7 @@ def export_sheet(
             f"{path}: already exists and may hold someone's filled-in codes; "
             "import it first, choose another name with -o, or use --force to replace it"
         )
-    frame = sheet_frame(project, coder)
+    frame = sheet_frame(project, coder, redact)
     codebook = project.load_codebook()
     meta = {
         "project": project_identity(project),
@@ -199,7 +212,7 @@ def export_sheet(
         raise CodingsError(
             f"{path}: could not be written ({exc.strerror or exc}); choose another place with -o"
         ) from exc
-    project.audit("sheet export", coder=coder, file=str(path))
+    project.audit("sheet export", coder=coder, file=str(path), redacted=redact)
     coded = int((frame["codes"] != "").sum())
     return SheetExport(path=str(path), coder=coder, format=fmt, segments=len(frame), coded=coded)
 
@@ -224,7 +237,7 @@ def _xlsx_bytes(frame: pd.DataFrame, codebook: Codebook, meta: dict[str, str]) -
     sheet = book.active
     sheet.title = CODING_SHEET
     shown = frame.astype(str)
-    for column in ("question", "text"):  # for reading only: never imported back
+    for column in ("question", "text", "quote"):  # text fit for a cell
         shown[column] = shown[column].map(excel_text)
     _write_rows(sheet, [SHEET_COLUMNS, *shown.values.tolist()])
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")

@@ -241,7 +241,7 @@ def saturation(report: Report):
     ax.set_ylabel(f"{unit} seen so far")
     ax.set_ylim(0, max(int(data["distinct_codes"].max()), 1) * 1.1)
     step = max(1, len(x) // 30)
-    ids = [_short(p, 12) for p in data["participant_id"]]
+    ids = [_short(p, 12) for p in data["participant"]]  # the pseudonymous label, never the real id
     ax.set_xticks(x[::step], ids[::step], rotation=90, fontsize=7 if len(x) > 12 else 8)
     # Below the axes: inside, it would cover the curve where it levels off.
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, frameon=False, fontsize=8)

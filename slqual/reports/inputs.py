@@ -10,7 +10,7 @@ participants without a group) are left out and said so in ``notes``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slqual.errors import ReportError
 from slqual.reports.model import Group, Level, ReportOptions
@@ -42,11 +42,21 @@ class ReportInputs:
     attributes: tuple[str, ...] = ()  # participant columns other than participant_id
     notes: tuple[str, ...] = ()
     read_ids: frozenset[str] = frozenset()  # segments with a row in the coding (a code, or none applies)
+    labels: dict[str, str] = field(default_factory=dict, compare=False)  # participant_id -> label
+    attributions: dict[str, str] = field(default_factory=dict, compare=False)  # id -> "(CM3, GP)"
+    redactor: Any = field(default=None, compare=False)  # slqual.redact.Redactor
+    tidy: tuple[str, ...] = ()  # fillers taken out of quotes; () with --verbatim
+    small_cells: tuple[str, ...] = ()  # columns, rows or attribute values under quotes.min_cell
+    shown_attributes: tuple[str, ...] = ()  # --attribute
+    keep_ids: bool = False
 
     def role_of(self) -> dict[str, str]:
         if ROLE_COLUMN not in self.participants.columns:
             return {}
         return dict(zip(self.participants["participant_id"], self.participants[ROLE_COLUMN], strict=True))
+
+    def label_of(self, pid: str) -> str:
+        return self.labels.get(pid, pid)
 
     def unit_of(self, code: str) -> str:
         """The row a code is reported under at this level: itself, its subtheme or its theme."""
@@ -197,10 +207,24 @@ def _check_coding(
 
 def load_inputs(project: Project, options: ReportOptions) -> ReportInputs:
     """Read, check and join everything a report needs (see the module docstring)."""
+    from slqual.pseudonyms import participant_labels
+    from slqual.redact import load_redactor
+    from slqual.reports.safety import attributions, check_attributes, quote_spans, small_cells
+
     codebook = project.load_codebook()
+    redactor = load_redactor(project)
     coder, coding = _read_coder(project, options.coder)
     by = options.by or project.settings.group_by
     all_participants = project.read_participants()
+    check_attributes(project.participants_path, all_participants, options.attributes)
+    quote_settings = project.settings.quotes
+    names = participant_labels(
+        all_participants,
+        quote_settings.label,
+        project.settings.group_by,
+        project.settings.group_labels,
+        source=f"{project.settings_path} quotes.label",
+    )
     participants, notes = _filter_participants(project, all_participants, by, options.where)
     segments = project.read_segments()
     _check_coding(project, coder, coding, segments, codebook)
@@ -251,11 +275,16 @@ def load_inputs(project: Project, options: ReportOptions) -> ReportInputs:
     used = used.sort_values(["segment_id", "code", "exemplar"], ascending=[True, True, False], kind="stable")
     used = used.drop_duplicates(["segment_id", "code"])
     coded = used[["segment_id", "code", "coder", "exemplar"]].merge(spoken, on="segment_id", how="inner")
+    coded = quote_spans(
+        project.coder_path(coder), coding, coded, segments, codebook, options.max_words, options.min_words
+    )
     theme_of = {code: codebook.theme_of(code) for code in coded["code"].unique()}
     coded["theme"] = coded["code"].map(theme_of)
     units = {code: unit_of(codebook, code, options.level) for code in coded["code"].unique()}
     coded["unit"] = coded["code"].map(units) if len(coded) else coded["code"]
     coded = coded.sort_values(["segment_id", "code"], kind="stable").reset_index(drop=True)
+    cells = small_cells(participants, by, options.where, options.attributes, quote_settings.min_cell)
+    notes.extend(cells)
     return ReportInputs(
         codebook=codebook,
         coder=coder,
@@ -269,4 +298,11 @@ def load_inputs(project: Project, options: ReportOptions) -> ReportInputs:
         attributes=tuple(c for c in participants.columns if c != "participant_id"),
         notes=tuple(notes),
         read_ids=frozenset(coding["segment_id"]),
+        labels=names,
+        attributions=attributions(participants, names, options.attributes, redactor),
+        redactor=redactor,
+        tidy=() if options.verbatim else quote_settings.tidy,
+        small_cells=tuple(cells),
+        shown_attributes=options.attributes,
+        keep_ids=options.keep_ids,
     )

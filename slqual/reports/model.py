@@ -75,6 +75,9 @@ class ReportOptions:
     overview: bool = True  # the overview table (one short quote per theme and group)
     csv_plain: bool = False  # CSV with the raw text: no formula guard, no byte-order mark
     paper: Paper = Paper.a4  # page size of the Word report
+    attributes: tuple[str, ...] = ()  # participant attributes shown after the label, e.g. ("role",)
+    verbatim: bool = False  # keep fillers (no clean verbatim)
+    keep_ids: bool = False  # keep real participant ids in the long data tables
 
     def __post_init__(self) -> None:
         if self.quotes < 0:
@@ -100,6 +103,7 @@ class ReportOptions:
             raise ReportError(f"--paper {self.paper}: choose a4 or letter") from None
         object.__setattr__(self, "themes", tuple(dict.fromkeys(str(t) for t in self.themes)))
         object.__setattr__(self, "where", tuple((str(a), str(v)) for a, v in self.where))
+        object.__setattr__(self, "attributes", tuple(dict.fromkeys(str(a) for a in self.attributes)))
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ class Group:
 
 @dataclass(frozen=True)
 class Quote:
-    """A selected quote, already trimmed, with its attribution '(P03, GP)'."""
+    """A quote, already cut, tidied and redacted, with its attribution '(CM3)' or '(CM3, GP)'."""
 
     segment_id: str
     participant_id: str
@@ -125,6 +129,8 @@ class Quote:
     attribution: str
     exemplar: bool = False
     trimmed: bool = False
+    label: str = ""  # the participant's label (quotes.label in slqual.yaml)
+    method: str = "selected"  # "marked" by a coder or "selected" by the report
 
     def plain(self) -> str:
         return f"\u201c{self.text}\u201d {self.attribution}"

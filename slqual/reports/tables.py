@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from slqual.errors import ReportError
 from slqual.reports.model import Level, QuoteCell, ReportOptions, Table, TableKind
-from slqual.reports.quotes import rank_candidates, select_quotes
+from slqual.reports.quotes import QuoteStyle, fill_table, rank_candidates
 from slqual.reports.stats import FISHER_LABEL, FISHER_NOTE, fisher_p_values, format_p
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ OVERVIEW_MAX_WORDS = 40
 ANY_CODE = "Any code"
 LONG_FIXED = ["segment_id", "document", "participant_id"]
 LONG_CODE = ["theme", "code", "code_path", "coder", "exemplar", "text"]
+LONG_QUOTE = ["quote_method", "quote_start", "quote_end", "quote_offsets"]
 ORDER_COLUMNS = ("order", "interview_date")  # participant columns giving the interview order
 
 
@@ -167,33 +168,27 @@ def prevalence_table(inputs: ReportInputs, counts: pd.DataFrame, number: int) ->
     )
 
 
+def quote_style(inputs: ReportInputs, min_words: int, max_words: int) -> QuoteStyle:
+    return QuoteStyle(
+        min_words=min_words,
+        max_words=max_words,
+        tidy=inputs.tidy,
+        redactor=inputs.redactor,
+        attributions=inputs.attributions,
+        labels=inputs.labels,
+    )
+
+
 def _cells(
     candidates: pd.DataFrame, key: str, keys: list[str], inputs: ReportInputs, n: int, lo: int, hi: int
 ) -> dict:
     """QuoteCells keyed by (row key, group) from ranked candidates, for one table's rows in order.
 
-    A segment already quoted in an earlier row of the table comes after the
-    cell's other candidates (exemplars still first), so one table does not show
-    the same words twice when there is anything else to show.
+    Each group column is filled as one (see ``quotes.fill_cells``): a fair
+    spread over its participants, and no quote shown twice in the table.
     """
-    roles = inputs.role_of()
-    frames = dict(iter(candidates.groupby([key, "group"], sort=False)))
-    shown: set[str] = set()
-    out = {}
-    for row in keys:
-        for group in inputs.groups:
-            frame = frames.get((row, group.value))
-            if frame is None:
-                continue
-            seen = frame["segment_id"].isin(shown)
-            if seen.any():
-                frame = frame.assign(_seen=seen).sort_values(
-                    ["exemplar", "_seen"], ascending=[False, True], kind="stable"
-                )
-            cell = select_quotes(frame, n, lo, hi, roles, ranked=True)
-            out[(row, group.value)] = cell
-            shown.update(q.segment_id for q in cell.quotes)
-    return out
+    style = quote_style(inputs, lo, hi)
+    return fill_table(candidates, key, keys, [g.value for g in inputs.groups], n, style)
 
 
 def _quote_frame(labels: list[str], first: str, keys: list[str], cells: dict, inputs: ReportInputs):
@@ -319,8 +314,14 @@ def overview_table(inputs: ReportInputs, options: ReportOptions, number: int = 1
     hi = max(options.min_words, min(options.max_words, OVERVIEW_MAX_WORDS))
     # "Short": among exemplars and then the rest, quotes that fit whole come before ones to trim.
     candidates = theme_candidates(inputs)
-    candidates = candidates.assign(_long=candidates["words"] > hi).sort_values(
-        ["exemplar", "_long", "segment_id"], ascending=[False, True, True], kind="stable"
+    span_words = [
+        len(t[a:b].split())
+        for t, a, b in zip(
+            candidates["text"], candidates["quote_start"], candidates["quote_end"], strict=True
+        )
+    ]
+    candidates = candidates.assign(_long=[w > hi for w in span_words]).sort_values(
+        ["exemplar", "_long"], ascending=[False, True], kind="stable"
     )
     coded_themes = set(inputs.coded["theme"])
     themes = [t for t in chosen_themes(inputs, options) if t.id in coded_themes]
@@ -336,18 +337,34 @@ def overview_table(inputs: ReportInputs, options: ReportOptions, number: int = 1
     )
 
 
+def ids_shown(inputs: ReportInputs) -> bool:
+    """Real ids go into the long tables with --keep-ids, or when the labels are the ids."""
+    return inputs.keep_ids or all(k == v for k, v in inputs.labels.items())
+
+
 def long_table(inputs: ReportInputs) -> Table:
-    """One row per coded quote, with every participant attribute: for R and pivot tables."""
+    """One row per coded quote: label, attributes, code, how the quote was chosen and where it is."""
     book = inputs.codebook
-    attrs = inputs.participants.rename(
-        columns={a: f"participant_{a}" for a in inputs.attributes if a in LONG_FIXED + LONG_CODE}
+    keep = ids_shown(inputs)
+    shown = inputs.attributes if keep else tuple(dict.fromkeys([inputs.by, *inputs.shown_attributes]))
+    attrs = inputs.participants[["participant_id", *shown]].rename(
+        columns={a: f"participant_{a}" for a in shown if a in LONG_FIXED + LONG_CODE + ["participant"]}
     )
     coded = inputs.coded.drop(columns=["group"]).merge(attrs, on="participant_id", how="left")
     paths = {code: book.path(code) for code in coded["code"].unique()}
     coded["code_path"] = coded["code"].map(paths)
     coded["exemplar"] = coded["exemplar"].astype(int)
+    coded["participant"] = coded["participant_id"].map(inputs.labels).fillna(coded["participant_id"])
+    redactor = inputs.redactor
+    if redactor is not None and not redactor.empty:
+        texts = {t: redactor.apply(t) for t in coded["text"].unique()}
+        coded["text"] = coded["text"].map(texts)
+        for column in attrs.columns[1:]:
+            values = {v: redactor.apply(str(v)) for v in coded[column].unique()}
+            coded[column] = coded[column].map(values)
     attribute_columns = [c for c in attrs.columns if c != "participant_id"]
-    frame = coded[LONG_FIXED + attribute_columns + LONG_CODE].reset_index(drop=True)
+    fixed = [*(LONG_FIXED if keep else []), "participant"]
+    frame = coded[fixed + attribute_columns + LONG_CODE + LONG_QUOTE].reset_index(drop=True)
     return Table("quotes_long", "All coded quotes", "", TableKind.data, frame)
 
 
@@ -358,7 +375,11 @@ def matrix_table(inputs: ReportInputs, rows: list[Row], rolled: pd.DataFrame) ->
     people = inputs.participants[["participant_id", inputs.by]].reset_index(drop=True)
     ids = [r.id for r in rows]
     hits = _onehot(rolled["participant_id"], rolled["row"], people["participant_id"].tolist(), ids)
-    frame = pd.concat([people, pd.DataFrame(hits, columns=ids)], axis=1)
+    shown = people.assign(participant=people["participant_id"].map(inputs.label_of))
+    shown = shown[
+        ["participant_id", "participant", inputs.by] if ids_shown(inputs) else ["participant", inputs.by]
+    ]
+    frame = pd.concat([shown, pd.DataFrame(hits, columns=ids)], axis=1)
     return Table("participant_codes", "Participants by code", "", TableKind.data, frame)
 
 
@@ -425,10 +446,12 @@ def saturation_frame(inputs: ReportInputs) -> pd.DataFrame:
     first = inputs.coded.assign(_rank=inputs.coded["participant_id"].map(rank)).groupby("unit")["_rank"].min()
     new = first.value_counts().reindex(range(len(order)), fill_value=0)
     group_of = dict(zip(inputs.participants["participant_id"], inputs.participants[inputs.by], strict=True))
+    ids = {"participant_id": order} if ids_shown(inputs) else {}
     return pd.DataFrame(
         {
             "interview": range(1, len(order) + 1),
-            "participant_id": order,
+            **ids,
+            "participant": [inputs.label_of(p) for p in order],
             inputs.by: [group_of[p] for p in order],
             "new_codes": new.astype(int).tolist(),
             "distinct_codes": new.cumsum().astype(int).tolist(),
@@ -466,4 +489,10 @@ def build_tables(inputs: ReportInputs, options: ReportOptions) -> BuiltTables:
         Table("cooccurrence", "Code co-occurrence", "", TableKind.data, cooc_data),
         Table("saturation", "Saturation", "", TableKind.data, saturation),
     )
+    if inputs.small_cells:
+        footnote = "Small cells: " + " ".join(inputs.small_cells)
+        tables = tuple(
+            replace(t, note=f"{t.note} {footnote}".strip()) if t.kind is not TableKind.data else t
+            for t in tables
+        )
     return BuiltTables(tables, counts, cooccurrence, saturation, uncoded_note(built.uncoded))

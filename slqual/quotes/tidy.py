@@ -1,0 +1,91 @@
+"""Clean verbatim: fillers and false starts taken out of a quote, nothing else changed.
+
+The fillers are listed in slqual.yaml (``quotes.tidy``); the default list is
+``um, uh, er, erm, you know, I mean, repeated words, [laughs], (laughs),
+[inaudible ...]``. An entry is one of:
+
+- a word or phrase (``um``, ``you know``): matched as whole words, any case,
+  with the comma after it. A phrase of two or more words counts as a filler
+  only where it is set off by a comma ("it was, you know, hard"; "I mean, ..."),
+  so "I mean it" and "do you know why" are kept;
+- a note in brackets (``[laughs]``, ``(laughs)``); ``...`` inside the
+  brackets stands for any words (``[inaudible ...]`` takes ``[inaudible 00:12]``);
+- ``repeated words``: a word said twice or more in a row ("I I think") is kept once.
+
+A filler word or phrase inside a quote is replaced by ``[...]`` (words left
+out of a quotation are marked); at the quote's start or end it is dropped.
+Bracketed notes and repeats are dropped without a mark: no word of the
+speaker's is missing. ``--verbatim`` keeps the words exactly as transcribed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+MARK = "[...]"
+REPEATS = "repeated words"
+_REPEAT = re.compile(r"(?<![\w'\u2019])(\w+)((?:\s+\1)+)(?![\w'\u2019])", re.IGNORECASE)
+
+
+def _bracket_pattern(entry: str) -> str:
+    body = re.escape(entry)
+    return re.sub(r"(\\ )*\\\.\\\.\\\.(\\ )*", r"(?:\\s[^\\]\\)]*)?", body).replace(r"\ ", r"\s+")
+
+
+@lru_cache(maxsize=32)
+def _patterns(fillers: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, bool]:
+    words, notes = [], []
+    for entry in sorted(set(fillers), key=lambda e: (-len(e), e)):
+        if entry.lower() == REPEATS:
+            continue
+        if entry[:1] in "[(":
+            notes.append(_bracket_pattern(entry))
+            continue
+        parts = entry.split()
+        body = r"\s+".join(re.escape(p) for p in parts)
+        edge = r"(?<![\w'\u2019])"
+        if len(parts) == 1:
+            words.append(f"{edge}{body}(?![\\w'\u2019]),?")
+        else:
+            # Set off by commas: after a comma or at a sentence start, and followed by a comma.
+            words.append(f"(?:(?<=,\\s)|(?<=^)|(?<=[.!?]\\s)){body}(?:,|(?=[.!?]))")
+    word_re = re.compile("|".join(words), re.IGNORECASE) if words else None
+    note_re = re.compile("|".join(notes), re.IGNORECASE) if notes else None
+    return word_re, note_re, any(e.lower() == REPEATS for e in fillers)
+
+
+def _clean(text: str) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r",(?=[.!?;:])", "", text)
+    text = re.sub(r",{2,}", ",", text)
+    text = re.sub(rf"(?:{re.escape(MARK)}\s*)+{re.escape(MARK)}", MARK, text)
+    return text.strip(" ,;:")
+
+
+def tidy(text: str, fillers: Sequence[str]) -> str:
+    """The text with the listed fillers taken out (see the module docstring)."""
+    if not fillers or not text:
+        return text
+    word_re, note_re, repeats = _patterns(tuple(fillers))
+    if note_re is not None:
+        text = note_re.sub(" ", text)
+    if repeats:
+        text = _REPEAT.sub(lambda m: m.group(1), text)
+    if word_re is not None:
+        text = _clean(text)
+        pieces, pos = [], 0
+        for match in word_re.finditer(text):
+            pieces.append(text[pos : match.start()])
+            before = text[: match.start()].strip(" ,;:")
+            after = text[match.end() :].strip(" ,;:.!?")
+            pieces.append(f" {MARK} " if before and after else " ")
+            pos = match.end()
+            if not after and before.endswith((".", "!", "?")):
+                pos = len(text)  # "fine. Um." ends at "fine."
+                break
+        pieces.append(text[pos:])
+        text = "".join(pieces)
+    return _clean(text)
