@@ -83,10 +83,12 @@ def codebook_yaml() -> str:
 
 
 def write_study(root: Path, present: np.ndarray, rated: np.ndarray) -> tuple[Path, list[str]]:
+    from slqual.codebook import load_project_codebook
+
     source = root / "codebook.src.yaml"
     source.write_text(codebook_yaml(), encoding="utf-8")
     project = init_project(root / "study", codebook=str(source))
-    codes = list(project.load_codebook().nodes)
+    codes = list(load_project_codebook(project).nodes)
     documents = [f"D{d:03d}" for d in range(UNITS // 100)]
     ids = [f"{doc}-{seq:04d}" for doc in documents for seq in range(1, 101)]
     segments = pd.DataFrame(

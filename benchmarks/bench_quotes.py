@@ -30,6 +30,7 @@ def main() -> int:
     from slqual.reports.inputs import load_inputs
     from slqual.reports.safety import quote_spans
     from slqual.reports.tables import overview_table, quote_tables
+    from slqual.segments import read_project_segments
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "bench-study"
@@ -41,7 +42,7 @@ def main() -> int:
         inputs = load_inputs(project, options)
         coding = pd.read_csv(project.coder_path("consensus"), dtype=str, keep_default_na=False)
         coding["quote"] = ""
-        segments = project.read_segments()
+        segments = read_project_segments(project)
         plain = inputs.coded.drop(
             columns=["quote_method", "quote_start", "quote_end", "quote_offsets", "quote_score"]
         )

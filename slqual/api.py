@@ -71,7 +71,9 @@ def ingest_transcripts(project: Project, options: IngestOptions | None = None) -
 
 def read_segments(project: Project) -> pd.DataFrame:
     """segments.csv as a DataFrame."""
-    return project.read_segments()
+    from slqual.segments import read_project_segments
+
+    return read_project_segments(project)
 
 
 def read_codings(project: Project, coders: tuple[str, ...] | list[str]) -> dict[str, pd.DataFrame]:

@@ -212,6 +212,7 @@ def attach(project: Project, number: int, segment_id: str) -> OrphanRow:
     from slqual.coding.lock import coder_lock
     from slqual.codings import read_coding, write_coding
     from slqual.errors import CodingsError
+    from slqual.segments import read_project_segments
 
     everything = list_orphans(project, attached=True)
     item = next((r for r in everything if r.number == number), None)
@@ -224,7 +225,7 @@ def attach(project: Project, number: int, segment_id: str) -> OrphanRow:
             f"orphaned row {number} ({item.file}, row {item.row}) was already attached to {item.attached_to} "
             f"on {item.attached_at}"
         )
-    segments = project.read_segments()
+    segments = read_project_segments(project)
     if segment_id not in set(segments["segment_id"]):
         raise CodingsError(
             f"{project.segments_path}: no segment '{segment_id}'; give an id from segments.csv, e.g. "

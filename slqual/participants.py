@@ -95,13 +95,15 @@ def read_project_participants(project: Project) -> pd.DataFrame:
 
 def load_participants(project: Project, warnings: list[str]) -> ParticipantIndex:
     """The project's participants as an index for ingest; problems that do not stop it go to ``warnings``."""
+    from slqual.participants import read_project_participants
+
     if not project.participants_path.is_file():
         warnings.append(
             f"{project.participants_path.name} not found: participant ids are left empty; "
             "create it with a participant_id column and run ingest again"
         )
         return ParticipantIndex({}, (), False)
-    frame = project.read_participants()
+    frame = read_project_participants(project)
     group_by = project.settings.group_by
     if group_by not in frame.columns:
         warnings.append(

@@ -11,17 +11,12 @@ import json
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from slqual.errors import CodingsError, ProjectError
 from slqual.fileio import INTERNAL_DIR, atomic_write_bytes, atomic_write_text, utc_now_iso
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from slqual.codebook import Codebook
 
 SETTINGS_FILE = "slqual.yaml"
 UNITS = ("turn", "paragraph", "sentence")
@@ -195,25 +190,6 @@ class Project:
         if not self.codings_dir.is_dir():
             return []
         return sorted(p.stem for p in self.codings_dir.glob("*.csv") if not p.name.startswith("."))
-
-    def load_codebook(self) -> Codebook:
-        from slqual.codebook import load_codebook
-
-        return load_codebook(self.codebook_path)
-
-    def read_participants(self) -> pd.DataFrame:
-        from slqual.participants import read_participants
-
-        return read_participants(self.participants_path)
-
-    def read_segments(self) -> pd.DataFrame:
-        from slqual.segments import read_segments
-
-        if not self.segments_path.exists():
-            raise ProjectError(
-                f"{self.segments_path}: no segments yet; run 'slqual ingest transcripts/' first"
-            )
-        return read_segments(self.segments_path)
 
     def audit(self, action: str, **details: Any) -> None:
         """Append one event to the project's audit log (``.slqual/audit.log``, JSON lines)."""

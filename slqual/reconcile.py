@@ -106,13 +106,15 @@ def reconcile(
     dry_run: bool = False,
 ) -> ReconcileResult:
     """Build the consensus coding of ``coders`` and write it to ``codings/<into>.csv``."""
+    from slqual.codebook import load_project_codebook
+
     if len(coders) < 2:
         raise CodingsError("reconcile needs at least two coders, e.g. 'slqual reconcile reviewer1 reviewer2'")
     check_coder_name(into)
     if into in coders:
         raise CodingsError(f"'{into}' is one of the coders being reconciled; choose another name with --into")
     codings = read_project_codings(project, coders)
-    codebook = project.load_codebook()
+    codebook = load_project_codebook(project)
     code_rank = {code: rank for rank, code in enumerate(codebook.ids())}  # codebook order
     sources = {coder: str(project.coder_path(coder)) for coder in coders}
     problems = check_codings(codings, codebook, sources=sources)
@@ -302,8 +304,10 @@ def _code_sets(frame: pd.DataFrame) -> dict[str, set[str]]:
 
 def _segment_order(project: Project, segment_ids: set[str]) -> list[str]:
     """Segments in segments.csv order when the project has one, else sorted."""
+    from slqual.segments import read_project_segments
+
     if project.segments_path.exists():
-        ordered = [s for s in project.read_segments()["segment_id"] if s in segment_ids]
+        ordered = [s for s in read_project_segments(project)["segment_id"] if s in segment_ids]
         return ordered + sorted(segment_ids - set(ordered))
     return sorted(segment_ids)
 

@@ -59,7 +59,9 @@ def _common_words() -> frozenset[str]:
 
 
 def _codebook_words(project: Project) -> set[str]:
-    book = project.load_codebook()
+    from slqual.codebook import load_project_codebook
+
+    book = load_project_codebook(project)
     words: set[str] = set()
     for node in book:
         text = " ".join([node.name, node.definition, node.include, *node.examples, *node.keywords])
@@ -112,11 +114,12 @@ def candidates_in(text: str, known: frozenset[str] | set[str]) -> list[str]:
 def find_candidates(project: Project) -> RedactCheck:
     """Capitalised words in participant turns that may be names or places, not yet redacted."""
     from slqual.redact import load_redactor
+    from slqual.segments import read_project_segments
 
     if not project.segments_path.is_file():
         return RedactCheck((), 0, 0)
     redactor = load_redactor(project)
-    segments = project.read_segments()
+    segments = read_project_segments(project)
     spoken = segments[segments["speaker_role"] == "participant"]
     known = _common_words() | _codebook_words(project)
     counts: dict[str, int] = {}

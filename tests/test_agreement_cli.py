@@ -44,9 +44,11 @@ def _json(runner, args):
 
 
 def test_ratings_are_one_zero_or_missing_per_segment_and_code(study):
+    from slqual.codebook import load_project_codebook
+
     codings = {c: read_coding(study.coder_path(c)) for c in ("reviewer1", "reviewer2")}
     units = ["P01-0002", "P01-0003", "P01-0004", "P02-0002", "P02-0003", "P02-0004"]
-    ratings = build_ratings(codings, codebook=study.load_codebook(), units=units)
+    ratings = build_ratings(codings, codebook=load_project_codebook(study), units=units)
     time = ratings.codes.index("barriers.time")
     # reviewer1 coded P02-0003 as "no code applies" (empty code): 0, not missing
     assert ratings.ratings[units.index("P02-0003"), 0, time] == 0
@@ -57,19 +59,23 @@ def test_ratings_are_one_zero_or_missing_per_segment_and_code(study):
 
 
 def test_a_segment_a_coder_never_coded_is_missing(study):
+    from slqual.codebook import load_project_codebook
+
     codings = {
         "a": read_coding(write_coder(study.root / "a.csv", [("P01-0002", "barriers.time")])),
         "b": read_coding(write_coder(study.root / "b.csv", [("P01-0002", ""), ("P01-0003", "skills")])),
     }
-    ratings = build_ratings(codings, codebook=study.load_codebook(), units=["P01-0002", "P01-0003"])
+    ratings = build_ratings(codings, codebook=load_project_codebook(study), units=["P01-0002", "P01-0003"])
     assert np.isnan(ratings.ratings[1, 0]).all()
     assert (ratings.ratings[1, 1] == [0, 0, 0, 1, 0]).all()
 
 
 def test_theme_level_counts_any_code_under_the_theme(study):
+    from slqual.codebook import load_project_codebook
+
     codings = {c: read_coding(study.coder_path(c)) for c in ("reviewer1", "reviewer2")}
     units = ["P01-0002", "P01-0003", "P01-0004", "P02-0002", "P02-0003", "P02-0004"]
-    ratings = build_ratings(codings, level="theme", codebook=study.load_codebook(), units=units)
+    ratings = build_ratings(codings, level="theme", codebook=load_project_codebook(study), units=units)
     assert ratings.codes == ("barriers", "skills")
     barriers = ratings.ratings[:, :, 0]
     assert barriers[units.index("P01-0003")].tolist() == [1, 1]  # barriers.culture rolls up

@@ -172,7 +172,9 @@ def test_theme_filter_shows_one_theme_and_keeps_other_themes_codes(project):
 
 
 def test_a_code_is_not_a_theme(project):
-    codebook = project.load_codebook()
+    from slqual.codebook import load_project_codebook
+
+    codebook = load_project_codebook(project)
     with pytest.raises(CodebookError, match="is a code, not a theme"):
         code_entries(codebook, "barriers.time_pressure")
     with pytest.raises(CodebookError, match="themes are: motivation, barriers"):

@@ -15,12 +15,14 @@ def _write(path, text):
 
 
 def test_every_unknown_code_and_segment_is_listed_with_its_row(project):
+    from slqual.codebook import load_project_codebook
+
     path = _write(
         project.coder_path("r1"),
         "segment_id,code\nP01-0002,motivation\nP01-0003,motivaton\nP99-0001,barriers\nP01-0004,nope\n",
     )
     codings = {"r1": read_coding(path, "r1")}
-    problems = check_codings(codings, project.load_codebook(), {"P01-0002", "P01-0003", "P01-0004"})
+    problems = check_codings(codings, load_project_codebook(project), {"P01-0002", "P01-0003", "P01-0004"})
     assert [(p.row, p.column, p.value) for p in problems] == [
         (3, "code", "motivaton"),
         (4, "segment_id", "P99-0001"),
@@ -31,8 +33,10 @@ def test_every_unknown_code_and_segment_is_listed_with_its_row(project):
 
 
 def test_a_command_stops_on_the_first_problem_and_says_how_many_more(project):
+    from slqual.codebook import load_project_codebook
+
     path = _write(project.coder_path("r1"), "segment_id,code\na,x\nb,y\nc,z\n")
-    problems = check_codings({"r1": read_coding(path, "r1")}, project.load_codebook())
+    problems = check_codings({"r1": read_coding(path, "r1")}, load_project_codebook(project))
     error = problems_error(problems)
     assert isinstance(error, CodingsError)
     assert str(error).startswith("codings/r1.csv, row 2: code 'x' is not in the codebook")

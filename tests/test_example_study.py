@@ -87,7 +87,9 @@ def ingested(tmp_path_factory):
 
 
 def test_example_study_ingests_into_twenty_documents_with_groups(ingested):
-    segments = ingested.read_segments()
+    from slqual.segments import read_project_segments
+
+    segments = read_project_segments(ingested)
     assert segments["document"].nunique() == 20
     participant_rows = segments[segments["speaker_role"] == "participant"]
     assert set(participant_rows["participant_id"]) == {f"P{i:02d}" for i in range(1, 21)}
@@ -98,8 +100,10 @@ def test_example_study_ingests_into_twenty_documents_with_groups(ingested):
 
 @pytest.mark.parametrize("coder", ["reviewer1", "reviewer2"])
 def test_reviewer_codings_cover_every_participant_segment_and_every_code(ingested, coder):
+    from slqual.segments import read_project_segments
+
     coding = read_coding(EXAMPLE_STUDY / "codings" / f"{coder}.csv")
-    segments = ingested.read_segments()
+    segments = read_project_segments(ingested)
     participant_ids = set(segments.loc[segments["speaker_role"] == "participant", "segment_id"])
     assert set(coding["segment_id"]) == participant_ids
     codebook = load_codebook(CODEBOOKS_DIR / "shared_leadership.yaml")

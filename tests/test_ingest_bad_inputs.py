@@ -212,10 +212,12 @@ def test_a_file_column_naming_a_missing_file_is_listed_with_that_name(study):
 
 
 def test_a_file_name_with_spaces_and_accents_is_a_document(study):
+    from slqual.segments import read_project_segments
+
     shutil.copyfile(DATA / "P07.txt", study.transcripts_dir / "Entretien Zoé 3.txt")
     result = ingest(study)
     assert "Entretien Zoé 3" in {d.document for d in result.documents}
-    segments = study.read_segments()
+    segments = read_project_segments(study)
     assert "Entretien Zoé 3-0001" in set(segments["segment_id"])
 
 

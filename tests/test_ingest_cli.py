@@ -110,6 +110,7 @@ def test_many_files_show_progress_without_breaking_the_output(runner, project):
     not (EXAMPLE / "transcripts").is_dir(), reason="the example study is not in this checkout"
 )
 def test_the_example_study_ingests_cleanly(tmp_path):
+    from slqual.participants import read_project_participants
     from slqual.project import open_project
     from slqual.segments import read_segments
 
@@ -125,7 +126,7 @@ def test_the_example_study_ingests_cleanly(tmp_path):
     assert len(result.documents) == 20
     assert result.failures == () and result.skipped == ()
     assert result.warnings == ()
-    participants = project.read_participants().set_index("participant_id")
+    participants = read_project_participants(project).set_index("participant_id")
     for doc in result.documents:
         assert doc.participant_id == doc.document
         assert doc.group == participants.loc[doc.document, "group"]

@@ -44,10 +44,12 @@ def test_init_takes_a_codebook_by_name(tmp_path):
 
 
 def test_init_takes_a_codebook_by_path(tmp_path):
+    from slqual.codebook import load_project_codebook
+
     own = tmp_path / "mine.yaml"
     own.write_text("title: Mine\nversion: 1\ncodes:\n  - id: one\n    name: One\n", encoding="utf-8")
     project = init_project(tmp_path / "s", codebook=str(own))
-    assert project.load_codebook().ids() == ["one"]
+    assert load_project_codebook(project).ids() == ["one"]
 
 
 @pytest.mark.parametrize("name", ["tags.csv", "nvivo.QDC"])

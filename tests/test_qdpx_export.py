@@ -67,8 +67,10 @@ def test_example_study_export_validates_and_is_byte_identical_twice(example, tmp
 
 
 def test_every_selection_covers_exactly_its_segment(example):
+    from slqual.segments import read_project_segments
+
     qde, files, _ = build_qdpx(example)
-    segments = example.read_segments().set_index("segment_id")
+    segments = read_project_segments(example).set_index("segment_id")
     root = ET.fromstring(qde)
     texts = {name.removesuffix(".txt"): data.decode() for name, data in files}
     checked = 0
@@ -226,6 +228,9 @@ def test_cli_says_whether_the_text_was_redacted(tmp_path, runner, fake_redact):
 
 
 def test_export_import_export_keeps_codings_codebook_and_attributes(tmp_path):
+    from slqual.codebook import load_project_codebook
+    from slqual.participants import read_project_participants
+
     original = make_project(tmp_path / "a")
     first = tmp_path / "first.qdpx"
     export_qdpx(original, first)
@@ -233,24 +238,29 @@ def test_export_import_export_keeps_codings_codebook_and_attributes(tmp_path):
     back = open_project(result.project)
     assert result.skipped == ()
     assert coded_rows(back) == coded_rows(original)
-    assert back.read_participants().equals(original.read_participants())
-    assert back.load_codebook().ids() == original.load_codebook().ids()
+    assert read_project_participants(back).equals(read_project_participants(original))
+    assert load_project_codebook(back).ids() == load_project_codebook(original).ids()
     second = tmp_path / "second.qdpx"
     export_qdpx(back, second)
     assert unzip(first) == unzip(second)  # same folder name, same everything
 
 
 def test_example_study_round_trips(example, tmp_path):
+    from slqual.participants import read_project_participants
+    from slqual.segments import read_project_segments
+
     export_qdpx(example, tmp_path / "x.qdpx")
     back = open_project(
         import_qdpx(tmp_path / "x.qdpx", tmp_path / "back", ids_from=example.codebook_path).project
     )
     assert coded_rows(back) == coded_rows(example)
-    assert back.read_participants().equals(example.read_participants())
-    assert list(back.read_segments()["text"]) == list(example.read_segments()["text"])
+    assert read_project_participants(back).equals(read_project_participants(example))
+    assert list(read_project_segments(back)["text"]) == list(read_project_segments(example)["text"])
 
 
 def test_a_transcript_without_labels_goes_out_without_labels_and_comes_back_the_same(tmp_path):
+    from slqual.segments import read_project_segments
+
     project = make_project(tmp_path / "a")
     (project.transcripts_dir / "notes.txt").write_text(
         "First paragraph about time.\n\nSecond paragraph about money.\n", encoding="utf-8"
@@ -260,7 +270,7 @@ def test_a_transcript_without_labels_goes_out_without_labels_and_comes_back_the_
     _, texts = sources_by_name(unzip(tmp_path / "x.qdpx"))
     assert texts["notes"][1] == "First paragraph about time.\n\nSecond paragraph about money.\n"
     back = open_project(import_qdpx(tmp_path / "x.qdpx", tmp_path / "b" / "study").project)
-    segments = back.read_segments()
+    segments = read_project_segments(back)
     assert list(segments.loc[segments["document"] == "notes", "text"]) == [
         "First paragraph about time.",
         "Second paragraph about money.",

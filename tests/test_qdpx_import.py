@@ -25,7 +25,9 @@ from slqual.codings import read_coding
 from slqual.interop.qdpx import archive as safety
 from slqual.interop.qdpx.build import import_qdpx
 from slqual.interop.qdpx.model import QdpxError
+from slqual.participants import read_project_participants
 from slqual.project import open_project
+from slqual.segments import read_project_segments
 
 
 def foreign(tmp_path, selections: str, **kwargs):
@@ -61,13 +63,15 @@ def atlas(tmp_path):
 
 
 def test_another_tools_file_imports_with_the_right_mapping(atlas, tmp_path):
+    from slqual.codebook import load_project_codebook
+
     result = import_qdpx(atlas, tmp_path / "study")
     project = open_project(result.project)
     assert result.origin == "ATLAS.ti 23.2.1"
     assert (project.transcripts_dir / "Interview Anna.txt").read_text(encoding="utf-8") == FOREIGN_TEXT
-    ids = project.load_codebook().ids()
+    ids = load_project_codebook(project).ids()
     assert ids == ["zufall", "rollenkonflikt", "führung"]
-    assert project.load_codebook().node("rollenkonflikt").color == "#ff0000"
+    assert load_project_codebook(project).node("rollenkonflikt").color == "#ff0000"
     assert result.coders == {"Jurgen_Muller": 3, "Sam": 1}
     doc = "Interview Anna"
     # the selection spanning two segments codes both; a few selected words become the quote
@@ -129,12 +133,15 @@ def test_notes_on_codings_become_memos_and_other_notes_are_counted(tmp_path):
 
 
 def test_cases_and_variables_become_participants(atlas, tmp_path):
+    from slqual.participants import read_project_participants
+    from slqual.segments import read_project_segments
+
     project = open_project(import_qdpx(atlas, tmp_path / "study").project)
-    participants = project.read_participants()
+    participants = read_project_participants(project)
     assert participants.to_dict("records") == [
         {"participant_id": "Anna", "Beruf": "Ärztin", "Alter": "47", "file": "Interview Anna.txt"}
     ]
-    segments = project.read_segments()
+    segments = read_project_segments(project)
     assert set(segments.loc[segments["speaker"] == "Anna", "participant_id"]) == {"Anna"}
 
 
@@ -159,7 +166,7 @@ def test_focus_group_cases_get_their_file_and_speaker_label(tmp_path):
 <Sources><TextSource guid="{SOURCE}" name="Gruppe 1"><PlainTextContent>{text}</PlainTextContent>{sels}</TextSource></Sources>
 </Project>"""
     result = import_qdpx(write_qdpx(tmp_path / "fg.qdpx", qde), tmp_path / "study")
-    participants = open_project(result.project).read_participants()
+    participants = read_project_participants(open_project(result.project))
     assert participants.to_dict("records") == [
         {"participant_id": "Anna", "file": "Gruppe 1.txt", "speaker": "Anna"},
         {"participant_id": "Ben", "file": "Gruppe 1.txt", "speaker": "Ben"},
@@ -202,6 +209,8 @@ def test_inline_and_relative_sources_are_read(tmp_path):
 
 
 def test_a_codebook_and_users_set_up_without_sources_makes_a_project_without_transcripts(tmp_path):
+    from slqual.codebook import load_project_codebook
+
     qde = f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="Setup" origin="ATLAS.ti 9">
   <Users><User guid="{USER_A}" name="Ana"/><User guid="{USER_B}" name="Ben"/></Users>
@@ -213,8 +222,8 @@ def test_a_codebook_and_users_set_up_without_sources_makes_a_project_without_tra
 </Project>"""
     result = import_qdpx(write_qdpx(tmp_path / "setup.qdpx", qde), tmp_path / "study")
     project = open_project(result.project)
-    assert project.load_codebook().ids() == ["barrieren", "barrieren.zeit"]
-    assert project.load_codebook().node("barrieren.zeit").definition == "Zu wenig Zeit."
+    assert load_project_codebook(project).ids() == ["barrieren", "barrieren.zeit"]
+    assert load_project_codebook(project).node("barrieren.zeit").definition == "Zu wenig Zeit."
     assert result.documents == 0 and not any(project.transcripts_dir.iterdir())
     assert any("no sources" in n and "no transcripts" in n for n in result.notes)
     assert any("Ana, Ben" in n for n in result.notes)
@@ -224,7 +233,7 @@ def test_unlabelled_sources_become_one_segment_per_paragraph(tmp_path):
     text = "Erster Absatz über Zeit.\n\nZweiter Absatz über Geld.\n"
     path = write_qdpx(tmp_path / "plain.qdpx", _inline_source(text))
     result = import_qdpx(path, tmp_path / "study", unit="paragraph")
-    segments = open_project(result.project).read_segments()
+    segments = read_project_segments(open_project(result.project))
     assert list(segments["text"]) == ["Erster Absatz über Zeit.", "Zweiter Absatz über Geld."]
     assert open_project(result.project).settings.unit == "paragraph"
 

@@ -37,9 +37,11 @@ def direct_prevalence(root: Path, code: str, group: str) -> tuple[int, int]:
 
 
 def test_prevalence_counts_equal_a_direct_pandas_computation(project):
+    from slqual.codebook import load_project_codebook
+
     report = build_report(project)
     counts = report.prevalence
-    assert len(counts) == len(project.load_codebook())
+    assert len(counts) == len(load_project_codebook(project))
     for row in counts.itertuples():
         for group in ("clinical", "non-clinical"):
             people, segments = direct_prevalence(project.root, row.code, group)

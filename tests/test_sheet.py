@@ -285,7 +285,9 @@ def test_a_sheet_that_cannot_be_written_is_named(project, tmp_path, monkeypatch)
 
 
 def test_parse_codes_accepts_ids_names_and_separators(project):
-    codebook = project.load_codebook()
+    from slqual.codebook import load_project_codebook
+
+    codebook = load_project_codebook(project)
     assert parse_codes("", codebook) == (None, [])
     assert parse_codes("None", codebook) == ((), [])
     assert parse_codes("Time pressure;\nbarriers , barriers", codebook) == (
@@ -447,9 +449,9 @@ def test_a_sheet_whose_xml_is_cut_short_is_explained(project, tmp_path):
 
 
 def test_a_segment_longer_than_an_excel_cell_is_cut_with_a_note_and_imports(project, tmp_path):
-    from slqual.segments import write_segments
+    from slqual.segments import read_project_segments, write_segments
 
-    segments = project.read_segments()
+    segments = read_project_segments(project)
     segments.loc[segments["segment_id"] == "P01-0002", "text"] = "word " * 10_000
     write_segments(project.segments_path, segments)
     path = tmp_path / "r1.xlsx"
@@ -462,7 +464,9 @@ def test_a_segment_longer_than_an_excel_cell_is_cut_with_a_note_and_imports(proj
 
 
 def _segment_text(project, sid):
-    segments = project.read_segments()
+    from slqual.segments import read_project_segments
+
+    segments = read_project_segments(project)
     return segments.loc[segments["segment_id"] == sid, "text"].iloc[0]
 
 

@@ -110,12 +110,14 @@ def test_every_format_is_handled(runner, project, command):
 
 
 def test_a_small_share_shows_as_less_than_one_percent(runner, tmp_path):
+    from slqual.segments import read_project_segments
+
     project = make_project(tmp_path)
     project.codings_dir.mkdir(exist_ok=True)
     project.coder_path("r1").write_text("segment_id,code\nP01-0002,motivation\n")
     import pandas as pd
 
-    segments = project.read_segments()
+    segments = read_project_segments(project)
     extra = [segments.iloc[1].copy() for _ in range(200)]
     for i, row in enumerate(extra):
         row["segment_id"], row["seq"] = f"P01-{100 + i:04d}", str(100 + i)

@@ -145,6 +145,8 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     from slqual.agreement.disagreements import disagreements_table, write_disagreements_file
     from slqual.agreement.methods import methods_paragraph
     from slqual.agreement.report import to_dict
+    from slqual.codebook import load_project_codebook
+    from slqual.segments import read_project_segments
 
     project, codings, sources = load_codings(options)
     _check_disagreements_target(options)
@@ -152,13 +154,13 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     if project is not None:
         from slqual.coding.frame import coding_frame
 
-        all_segments = project.read_segments()
+        all_segments = read_project_segments(project)
         # The participant segments with the context a coder saw (document, group, question, text).
         context = coding_frame(project).set_index("segment_id")
         ratings = build_ratings(
             codings,
             level=options.level,
-            codebook=project.load_codebook(),
+            codebook=load_project_codebook(project),
             units=list(context.index),
             known_segments=set(all_segments["segment_id"]),
             sources=sources,

@@ -71,7 +71,9 @@ def _codebook(file: Path | None, project: Path | None):
         from slqual.codebook import load_codebook
 
         return load_codebook(file)
-    return get_project(project).load_codebook()
+    from slqual.codebook import load_project_codebook
+
+    return load_project_codebook(get_project(project))
 
 
 @group.command("check")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from slqual.codebook.checks import ERROR, check_text, read_codebook_text, summarize
 from slqual.codebook.model import Codebook, CodeNode
 from slqual.errors import CodebookError
 
-if TYPE_CHECKING:
-    from slqual.project import Project
+
+class HasCodebook(Protocol):
+    """A project, as far as loading its codebook goes (no import of slqual.project: no loop)."""
+
+    @property
+    def codebook_path(self) -> Path: ...
 
 
 def _text(value: Any) -> str:
@@ -68,6 +72,6 @@ def load_codebook(path: Path | str) -> Codebook:
     return parse_codebook(read_codebook_text(path), str(path))
 
 
-def load_project_codebook(project: Project) -> Codebook:
+def load_project_codebook(project: HasCodebook) -> Codebook:
     """A project's codebook (the file named by ``codebook:`` in slqual.yaml), checked."""
     return load_codebook(project.codebook_path)

@@ -177,6 +177,7 @@ def _is_auto_file(project: Project, coder: str) -> bool:
 
 def autocode(project: Project, coder: str = AUTO_CODER) -> AutocodeResult:
     """Pre-code every participant segment by keywords into the pseudo-coder's file."""
+    from slqual.codebook import load_project_codebook
     from slqual.coding.frame import participant_frame
     from slqual.coding.lock import coder_lock
 
@@ -186,7 +187,7 @@ def autocode(project: Project, coder: str = AUTO_CODER) -> AutocodeResult:
             f"{project.coder_path(coder)}: holds codings that are not keyword pre-coding; autocode never "
             f"writes into a person's file, so choose another name, e.g. --coder {AUTO_CODER}"
         )
-    codebook = project.load_codebook()
+    codebook = load_project_codebook(project)
     frame = participant_frame(project)
     matches = match_segments(frame, codebook)
     now = utc_now_iso()

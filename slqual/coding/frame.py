@@ -19,9 +19,9 @@ def coding_frame(project: Project) -> pd.DataFrame:
     participant's value of the project's ``group_by`` attribute (empty when the
     participants file does not list the participant or has no such column).
     """
-    from slqual.segments import participant_segments, with_questions
+    from slqual.segments import participant_segments, read_project_segments, with_questions
 
-    segments = project.read_segments()
+    segments = read_project_segments(project)
     frame = participant_segments(with_questions(segments))
     groups = _groups(project)
     frame["group"] = frame["participant_id"].map(groups).fillna("")
@@ -33,15 +33,17 @@ def participant_frame(project: Project) -> pd.DataFrame:
 
     Cheaper than ``coding_frame`` where only ids and texts are needed.
     """
-    from slqual.segments import participant_segments
+    from slqual.segments import participant_segments, read_project_segments
 
-    return participant_segments(project.read_segments())
+    return participant_segments(read_project_segments(project))
 
 
 def _groups(project: Project) -> dict[str, str]:
+    from slqual.participants import read_project_participants
+
     if not project.participants_path.is_file():
         return {}
-    participants = project.read_participants()
+    participants = read_project_participants(project)
     column = project.settings.group_by
     if column not in participants.columns:
         return {}

@@ -450,10 +450,11 @@ def coding_session(
     marked for this coder's review are shown (Enter confirms the saved codes).
     """
     from slqual import review as reviews
+    from slqual.codebook import load_project_codebook
     from slqual.coding.frame import coding_frame
     from slqual.coding.lock import coder_lock
 
-    codebook = project.load_codebook()
+    codebook = load_project_codebook(project)
     if theme is not None:
         code_entries(codebook, theme)  # a wrong theme fails before anything is locked
     frame = coding_frame(project)

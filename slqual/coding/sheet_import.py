@@ -117,7 +117,7 @@ def check_sheet(
     project: Project, path: Path, codebook: Codebook, coder: str | None = None
 ) -> tuple[dict[str, Answer | None], list[SheetProblem], list[str]]:
     """Read and check a sheet: its answers by segment (None: not coded), its problems, notes."""
-    from slqual.segments import participant_segments
+    from slqual.segments import participant_segments, read_project_segments
 
     rows, meta, is_csv = read_sheet(path)
     problems: list[SheetProblem] = []
@@ -139,7 +139,7 @@ def check_sheet(
     _check_project(meta.get("project", ""), here, None, problems)
     if meta.get("coder") and meta["coder"] != coder:
         notes.append(f"this sheet was exported for coder '{meta['coder']}' and is imported as '{coder}'")
-    segments = project.read_segments()
+    segments = read_project_segments(project)
     roles = dict(zip(segments["segment_id"], segments["speaker_role"], strict=True))
     texts = dict(zip(segments["segment_id"], segments["text"], strict=True))
     quotes = _QuoteCheck(project, coder)
@@ -285,12 +285,13 @@ def _assignments(rows_by_segment: dict[str, list[dict[str, str]]]) -> set[tuple[
 
 def import_sheet(project: Project, path: Path | str, coder: str, dry_run: bool = False) -> SheetImport:
     """Check a filled sheet and, when it is valid and not a dry run, make it the coder's CSV."""
+    from slqual.codebook import load_project_codebook
     from slqual.coding.lock import coder_lock
     from slqual.coding.store import CodingStore
 
     check_coder_name(coder)
     path = Path(path)
-    codebook = project.load_codebook()
+    codebook = load_project_codebook(project)
     answers, problems, notes = check_sheet(project, path, codebook, coder)
     if problems:
         return SheetImport(str(path), coder, dry_run, False, problems=tuple(problems), notes=tuple(notes))

@@ -189,6 +189,8 @@ def export_sheet(
     An existing file is never replaced unless ``force``; with ``redact``,
     names and places in redact.csv are replaced in the texts.
     """
+    from slqual.codebook import load_project_codebook
+
     check_coder_name(coder)
     path, fmt = sheet_target(coder, fmt, output)
     if path.exists() and not force:
@@ -197,7 +199,7 @@ def export_sheet(
             "import it first, choose another name with -o, or use --force to replace it"
         )
     frame = sheet_frame(project, coder, redact)
-    codebook = project.load_codebook()
+    codebook = load_project_codebook(project)
     meta = {
         "project": project_identity(project),
         "coder": coder,

@@ -59,12 +59,13 @@ class StatusReport:
 
 def coding_status(project: Project) -> StatusReport:
     """Progress of every coder with a file in ``codings/``; gaps between each pair of people."""
+    from slqual.codebook import load_project_codebook
     from slqual.coding.frame import participant_frame
     from slqual.coding.lock import lock_holder
     from slqual.coding.pseudo import pseudo_kind
     from slqual.review import all_marks
 
-    codebook = project.load_codebook()
+    codebook = load_project_codebook(project)
     frame_all = participant_frame(project)
     segment_ids = list(frame_all["segment_id"])
     participant_of = dict(zip(frame_all["segment_id"], frame_all["participant_id"], strict=True))

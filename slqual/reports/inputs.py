@@ -207,15 +207,18 @@ def _check_coding(
 
 def load_inputs(project: Project, options: ReportOptions) -> ReportInputs:
     """Read, check and join everything a report needs (see the module docstring)."""
+    from slqual.codebook import load_project_codebook
+    from slqual.participants import read_project_participants
     from slqual.pseudonyms import participant_labels
     from slqual.redact import load_redactor
     from slqual.reports.safety import attributions, check_attributes, quote_spans, small_cells
+    from slqual.segments import read_project_segments
 
-    codebook = project.load_codebook()
+    codebook = load_project_codebook(project)
     redactor = load_redactor(project)
     coder, coding = _read_coder(project, options.coder)
     by = options.by or project.settings.group_by
-    all_participants = project.read_participants()
+    all_participants = read_project_participants(project)
     check_attributes(project.participants_path, all_participants, options.attributes)
     quote_settings = project.settings.quotes
     names = participant_labels(
@@ -226,7 +229,7 @@ def load_inputs(project: Project, options: ReportOptions) -> ReportInputs:
         source=f"{project.settings_path} quotes.label",
     )
     participants, notes = _filter_participants(project, all_participants, by, options.where)
-    segments = project.read_segments()
+    segments = read_project_segments(project)
     _check_coding(project, coder, coding, segments, codebook)
     interviewed = participants["participant_id"].isin(
         segments.loc[segments["speaker_role"] == "participant", "participant_id"]

@@ -21,7 +21,9 @@ SEGMENT_COLUMNS = ["segment_id", "document", "participant_id", "speaker", "quest
 
 
 def load_codebook(project: Project) -> Codebook:
-    return project.load_codebook()
+    from slqual.codebook import load_project_codebook
+
+    return load_project_codebook(project)
 
 
 def codebook_hash(codebook: Codebook) -> str:
@@ -56,27 +58,30 @@ def segments_hash(project: Project) -> str:
 def participant_segments(project: Project) -> pd.DataFrame:
     """Participant segments in document order with the interviewer's ``question`` before each."""
     from slqual.segments import participant_segments as spoken
-    from slqual.segments import with_questions
+    from slqual.segments import read_project_segments, with_questions
 
-    frame = spoken(with_questions(project.read_segments()))
+    frame = spoken(with_questions(read_project_segments(project)))
     return frame[SEGMENT_COLUMNS].reset_index(drop=True)
 
 
 def participant_texts(project: Project) -> pd.DataFrame:
     """Participant segments without the question column (cheaper: no per-document pass)."""
     from slqual.segments import participant_segments as spoken
+    from slqual.segments import read_project_segments
 
     columns = [c for c in SEGMENT_COLUMNS if c != "question"]
-    return spoken(project.read_segments())[columns].reset_index(drop=True)
+    return spoken(read_project_segments(project))[columns].reset_index(drop=True)
 
 
 def participants(project: Project) -> pd.DataFrame:
     """participants.csv, or an empty table with a participant_id column when there is none."""
     import pandas as pd
 
+    from slqual.participants import read_project_participants
+
     if not project.participants_path.is_file():
         return pd.DataFrame({"participant_id": pd.Series(dtype=str)})
-    return project.read_participants()
+    return read_project_participants(project)
 
 
 def coders(project: Project) -> list[str]:

@@ -142,6 +142,7 @@ class _Builder:
     # ----- codebook and settings -------------------------------------------------------------------
 
     def codebook_and_project(self):
+        from slqual.codebook import load_project_codebook
         from slqual.codebook.checks import ERROR, check_data, summarize
         from slqual.codebook.dump import codebook_to_yaml
         from slqual.codebook.load import build_codebook, load_codebook
@@ -172,7 +173,7 @@ class _Builder:
             self.notes.append("the file holds no codes: codebook.yaml is slqual's template; replace it")
         atomic_write_text(self.root / "slqual.yaml", Settings(unit=self.unit).to_yaml())
         project = open_project(self.root)
-        return project, codebook if self.loaded.codes else project.load_codebook(), code_ids
+        return project, codebook if self.loaded.codes else load_project_codebook(project), code_ids
 
     # ----- transcripts and participants ---------------------------------------------------------------
 
@@ -240,6 +241,7 @@ class _Builder:
 
     def ingest(self, project: Project, documents: dict[str, TextSource]):
         from slqual.ingest import ingest
+        from slqual.segments import read_project_segments
 
         result = ingest(project, keep_going=True)
         self.notes.extend(result.warnings)
@@ -251,7 +253,7 @@ class _Builder:
                     "; ".join(f.message for f in result.failures),
                 )
             )
-        return project.read_segments() if project.segments_path.is_file() else None
+        return read_project_segments(project) if project.segments_path.is_file() else None
 
 
 def _speaker_of(

@@ -91,7 +91,10 @@ def build_qdpx(
     project: Project, coders: list[str] | None = None, redact: bool = False
 ) -> tuple[bytes, list[tuple[str, bytes]], ExportResult]:
     """The bytes of ``project.qde``, the source files (name, bytes) and a summary, without writing."""
+    from slqual.codebook import load_project_codebook
     from slqual.codings import read_project_codings
+    from slqual.participants import read_project_participants
+    from slqual.segments import read_project_segments
 
     warnings = []
     apply = _unchanged
@@ -100,11 +103,11 @@ def build_qdpx(
         apply = redactor.apply
         if redactor.empty:
             warnings.append("redact.csv lists nothing to replace, so the text went out unchanged")
-    segments = project.read_segments()
-    codebook = project.load_codebook()
+    segments = read_project_segments(project)
+    codebook = load_project_codebook(project)
     coders = list(coders) if coders else project.coders()
     codings = read_project_codings(project, coders)
-    participants = project.read_participants() if project.participants_path.is_file() else None
+    participants = read_project_participants(project) if project.participants_path.is_file() else None
 
     texts, places = _source_texts(segments, apply)
     root = ET.Element("Project", {"xmlns": NS, "name": xml_safe(project.root.name), "origin": _origin()})
