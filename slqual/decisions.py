@@ -32,6 +32,7 @@ class Decision:
     reason: str
     decided_by: str
     row: int
+    quote: str = ""  # the words the team chose to quote (an optional 'quote' column)
 
 
 def read_decisions_table(path: Path | str, sheet: str | int = 0) -> pd.DataFrame:
@@ -113,12 +114,12 @@ def read_decisions(path: Path | str) -> dict[tuple[str, str], Decision]:
     blank = pd.Series("", index=frame.index)
     reasons = frame["reason"] if "reason" in frame.columns else blank
     deciders = frame["decided_by"] if "decided_by" in frame.columns else blank
+    quotes = frame["quote"] if "quote" in frame.columns else blank
     team = f"team ({path.name})"
     decisions: dict[tuple[str, str], Decision] = {}
     problems = []
-    for row, (segment, code, decision, reason, by) in enumerate(
-        zip(frame["segment_id"], frame["code"], frame["decision"], reasons, deciders, strict=True), start=2
-    ):
+    columns = (frame["segment_id"], frame["code"], frame["decision"], reasons, deciders, quotes)
+    for row, (segment, code, decision, reason, by, quote) in enumerate(zip(*columns, strict=True), start=2):
         word = decision.strip().lower()
         if not word:
             continue
@@ -126,7 +127,11 @@ def read_decisions(path: Path | str) -> dict[tuple[str, str], Decision]:
             problems.append(f"row {row}: decision '{decision}' (use keep or drop)")
             continue
         decisions[(segment.strip(), code.strip())] = Decision(
-            keep=word in KEEP_WORDS, reason=reason.strip(), decided_by=by.strip() or team, row=row
+            keep=word in KEEP_WORDS,
+            reason=reason.strip(),
+            decided_by=by.strip() or team,
+            row=row,
+            quote=quote.strip(),
         )
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")

@@ -189,7 +189,7 @@ def reconcile(
     )
     if pending or dry_run:
         return result
-    frame = _consensus_frame(consensus, codings, into)
+    frame = _consensus_frame(consensus, codings, into, decisions)
     with _consensus_lock(project, into) as notes:
         import pandas as pd
 
@@ -338,11 +338,31 @@ def _memos(codings: dict[str, pd.DataFrame]) -> dict[str, str]:
     return joined
 
 
+def _quotes(codings: dict[str, pd.DataFrame], decisions: dict[tuple[str, str], Decision]) -> dict:
+    """(segment, code) -> the quote to keep: the team's, else the one quote every marking coder agreed on.
+
+    Coders who left the quote empty let the report choose, so one coder's mark stands; two different
+    marks stay undecided (empty) unless the decisions file gives one.
+    """
+    marked: dict[tuple[str, str], set[str]] = {}
+    for frame in codings.values():
+        for segment, code, quote in zip(frame["segment_id"], frame["code"], frame["quote"], strict=True):
+            if quote.strip():
+                marked.setdefault((segment, code), set()).add(quote.strip())
+    agreed = {key: next(iter(quotes)) for key, quotes in marked.items() if len(quotes) == 1}
+    agreed.update({key: d.quote for key, d in decisions.items() if d.quote})
+    return agreed
+
+
 def _consensus_frame(
-    consensus: dict[str, list[Row]], codings: dict[str, pd.DataFrame], into: str
+    consensus: dict[str, list[Row]],
+    codings: dict[str, pd.DataFrame],
+    into: str,
+    decisions: dict[tuple[str, str], Decision],
 ) -> pd.DataFrame:
     import pandas as pd
 
+    quotes = _quotes(codings, decisions)
     exemplar = set()
     for frame in codings.values():
         exemplar |= set(frame.loc[frame["exemplar"].str.strip() == "1", "segment_id"])
@@ -356,6 +376,7 @@ def _consensus_frame(
             "coded_at": now,
             "memo": memos.get(segment, ""),
             "exemplar": "1" if segment in exemplar else "",
+            "quote": quotes.get((segment, row.code), ""),
             "source": row.source,
             "decided_by": row.decided_by,
             "reason": row.reason,

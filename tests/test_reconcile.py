@@ -320,3 +320,34 @@ def test_cli_json_is_what_the_library_returned(coded, runner, tmp_path):
     expected = reconcile(coded, ["r1", "r2"], decisions_file=path, undecided=Undecided.drop, dry_run=True)
     assert json.loads(result.stdout) == expected.to_dict()
     assert json.loads(result.stdout)["notes"] == []
+
+
+def _quoted(project, name, rows):
+    frame = pd.DataFrame([{"segment_id": s, "code": c, "coder": name, "quote": q} for s, c, q in rows])
+    frame.to_csv(project.coder_path(name), index=False)
+
+
+def test_the_consensus_keeps_the_quote_the_coders_agreed_on(project, tmp_path):
+    _segments(project)
+    _quoted(project, "r1", [("P01-0001", B, "answer"), ("P01-0002", T, "answer 2"), ("P01-0003", B, "x")])
+    _quoted(project, "r2", [("P01-0001", B, "answer"), ("P01-0002", T, ""), ("P01-0003", B, "y")])
+    reconcile(project, ["r1", "r2"])
+    rows = read_coding(project.coder_path("consensus"))
+    quotes = dict(zip(rows["segment_id"], rows["quote"], strict=True))
+    # Both marked the same words; one marked and the other left it to the report; they differ.
+    assert quotes == {"P01-0001": "answer", "P01-0002": "answer 2", "P01-0003": ""}
+
+
+def test_a_quote_in_the_decisions_file_settles_it(project, tmp_path):
+    _segments(project)
+    _quoted(project, "r1", [("P01-0001", B, "answer"), ("P01-0001", T, "answer")])
+    _quoted(project, "r2", [("P01-0001", B, "1")])
+    path = tmp_path / "decisions.csv"
+    pd.DataFrame(
+        [["P01-0001", T, "1", "0", "keep", "fits", "answer 1"]],
+        columns=["segment_id", "code", "r1", "r2", "decision", "reason", "quote"],
+    ).to_csv(path, index=False)
+    reconcile(project, ["r1", "r2"], decisions_file=path)
+    rows = read_coding(project.coder_path("consensus"))
+    quotes = dict(zip(rows["code"], rows["quote"], strict=True))
+    assert quotes == {B: "", T: "answer 1"}

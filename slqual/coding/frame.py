@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,3 +49,26 @@ def _groups(project: Project) -> dict[str, str]:
     if column not in participants.columns:
         return {}
     return dict(zip(participants["participant_id"], participants[column], strict=True))
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    """What the coder reads: the segment and its context."""
+
+    segment_id: str
+    document: str
+    participant_id: str
+    group: str
+    question: str
+    text: str
+    speaker: str = ""  # the label as written (several participants speak in a focus group)
+
+
+def segment_views(frame: pd.DataFrame, document: str | None = None) -> list[SegmentView]:
+    """Segments from ``slqual.coding.frame.coding_frame``, optionally one document's only."""
+    if document is not None:
+        frame = frame[frame["document"] == document]
+    return [
+        SegmentView(r.segment_id, r.document, r.participant_id, r.group, r.question, r.text, r.speaker)
+        for r in frame.itertuples(index=False)
+    ]

@@ -22,13 +22,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from slqual.coding.frame import SegmentView, segment_views
 from slqual.coding.quotes import quote_sentences
 from slqual.coding.store import Answer, CodingStore
 from slqual.errors import CodebookError, CodingsError
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from slqual.codebook import Codebook, CodeNode
     from slqual.project import Project
 
@@ -39,19 +38,6 @@ INPUT_HELP = (
     "0 or - when no code applies; ?N for what code N means; m memo; e exemplar; "
     "q 2-3 quotes sentences 2 to 3 (q - clears the quote); b back; s skip for now; q quit."
 )
-
-
-@dataclass(frozen=True)
-class SegmentView:
-    """What the coder reads: the segment and its context."""
-
-    segment_id: str
-    document: str
-    participant_id: str
-    group: str
-    question: str
-    text: str
-    speaker: str = ""  # the label as written (several participants speak in a focus group)
 
 
 @dataclass(frozen=True)
@@ -116,16 +102,6 @@ def code_entries(codebook: Codebook, theme: str | None = None) -> list[CodeEntry
         label = node.id[len(top) + 1 :] if node.id.startswith(top + ".") else node.id
         entries.append(CodeEntry(number, node.id, label, node.name, top, node.depth))
     return entries
-
-
-def segment_views(frame: pd.DataFrame, document: str | None = None) -> list[SegmentView]:
-    """Segments from ``slqual.coding.frame.coding_frame``, optionally one document's only."""
-    if document is not None:
-        frame = frame[frame["document"] == document]
-    return [
-        SegmentView(r.segment_id, r.document, r.participant_id, r.group, r.question, r.text, r.speaker)
-        for r in frame.itertuples(index=False)
-    ]
 
 
 class CodingSession:

@@ -185,24 +185,13 @@ def _check_groups(project: Project, participants: pd.DataFrame, by: str, filtere
 def _check_coding(
     project: Project, coder: str, coding: pd.DataFrame, segments: pd.DataFrame, codebook
 ) -> None:
-    path = project.coder_path(coder)
-    used = coding[coding["code"] != ""]
-    unknown = used.index[~used["code"].isin(list(codebook.nodes))]
-    if len(unknown):
-        first = unknown[0]
-        others = sorted(set(used.loc[unknown, "code"]) - {used.at[first, "code"]})
-        more = f" (also: {', '.join(others[:5])})" if others else ""
-        raise ReportError(
-            f"{path}, row {first + 2}: code '{used.at[first, 'code']}' is not in the codebook "
-            f"{project.codebook_path.name}{more}; add it to the codebook or correct the coder file"
-        )
-    missing = used.index[~used["segment_id"].isin(segments["segment_id"])]
-    if len(missing):
-        first = missing[0]
-        raise ReportError(
-            f"{path}, row {first + 2}: segment '{used.at[first, 'segment_id']}' is not in segments.csv "
-            f"({len(missing)} row(s) like this); re-run 'slqual ingest' or correct the coder file"
-        )
+    """Unknown codes and segments stop the report: the one coder-file check every command uses."""
+    from slqual.codings import check_codings, problems_error
+
+    sources = {coder: str(project.coder_path(coder))}
+    problems = check_codings({coder: coding}, codebook, segments["segment_id"], sources)
+    if problems:
+        raise problems_error(problems, ReportError)
 
 
 def load_inputs(project: Project, options: ReportOptions) -> ReportInputs:
