@@ -59,6 +59,9 @@ step "8. Read back, search, and codes suggested by a model trained on the consen
 "$SLQUAL" suggest apply
 "$SLQUAL" agree reviewer1 model --level theme
 
+step "9. The whole project for NVivo, ATLAS.ti, MAXQDA or QualCoder (REFI-QDA)"
+"$SLQUAL" export qdpx -o "$OUT/study.qdpx" --redact
+
 step "Done"
 echo "The example study's results are in $OUT:"
 echo "  study/                 the project folder (segments.csv, codings/, .slqual/)"
@@ -67,4 +70,5 @@ echo "  report-reviewer1/      reviewer1's coding, with the quotes the reviewer 
 echo "  agreement.json         inter-rater agreement; disagreements.xlsx the list to discuss"
 echo "  methods-paragraph.txt  a paragraph for the paper's methods section"
 echo "  not-career-goal.md     every segment coded 'not a career goal', by role"
+echo "  study.qdpx             the project for other qualitative analysis programs (names redacted)"
 echo "  codebook-appendix.docx, codebook.qdc, reviewer1-sheet.xlsx"
