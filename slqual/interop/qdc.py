@@ -111,14 +111,9 @@ def codebook_to_qdc(codebook: Codebook) -> bytes:
 
 def validate_qdc(data: bytes, source: str = "codebook.qdc") -> None:
     """Check XML bytes against the REFI-QDA codebook schema (needs the xmlschema package)."""
-    try:
-        import xmlschema
-    except ImportError as exc:  # only a test/dev dependency
-        raise CodebookError("validating a .qdc needs the 'xmlschema' package; install slqual[test]") from exc
-    schema = xmlschema.XMLSchema(str(SCHEMA_PATH))
-    errors = list(schema.iter_errors(data.decode("utf-8")))
-    if errors:
-        raise CodebookError(f"{source}: does not match the REFI-QDA codebook schema ({errors[0].reason})")
+    from slqual.interop.validate import validate_xml
+
+    validate_xml(data, SCHEMA_PATH, source, "codebook", CodebookError)
 
 
 # ----- import --------------------------------------------------------------------------------------

@@ -274,11 +274,6 @@ def _cases(
 
 def validate_qde(data: bytes, source: str = PROJECT_FILE) -> None:
     """Check project.qde bytes against the REFI-QDA project schema (needs the xmlschema package)."""
-    try:
-        import xmlschema
-    except ImportError as exc:  # only a test/dev dependency
-        raise QdpxError("validating a .qdpx needs the 'xmlschema' package; install slqual[test]") from exc
-    schema = xmlschema.XMLSchema(str(SCHEMA_PATH))
-    errors = list(schema.iter_errors(data.decode("utf-8")))
-    if errors:
-        raise QdpxError(f"{source}: does not match the REFI-QDA project schema ({errors[0].reason})")
+    from slqual.interop.validate import validate_xml
+
+    validate_xml(data, SCHEMA_PATH, source, "project", QdpxError)
