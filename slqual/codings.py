@@ -98,8 +98,9 @@ def read_coding(path: Path | str, coder: str | None = None, *, extra_columns: bo
     for column in CODING_COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
-    frame["segment_id"] = frame["segment_id"].str.strip()
-    frame["code"] = frame["code"].str.strip()
+    # str.strip per value: several times faster than pandas' string accessor on 100,000s of rows.
+    frame["segment_id"] = [value.strip() for value in frame["segment_id"].tolist()]
+    frame["code"] = [value.strip() for value in frame["code"].tolist()]
     frame.loc[frame["coder"] == "", "coder"] = name
     blank = frame.index[frame["segment_id"] == ""]
     if len(blank):
