@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from slqual.align import DEFAULT_SIMILARITY
 from slqual.project import Project, init_project, open_project
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ class IngestOptions:
     strict: bool = False
     keep_going: bool = False
     dry_run: bool = False
+    similarity: float = DEFAULT_SIMILARITY  # an edited turn at least this alike keeps its id and codes
+    follow_links: bool = False
+    all_warnings: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,9 @@ def ingest_transcripts(project: Project, options: IngestOptions | None = None) -
         strict=options.strict,
         keep_going=options.keep_going,
         dry_run=options.dry_run,
+        similarity=options.similarity,
+        follow_links=options.follow_links,
+        all_warnings=options.all_warnings,
     )
 
 
