@@ -6,19 +6,11 @@ from typing import Any
 
 import yaml
 
+from slqual.codebook.checks import NODE_FIELDS
 from slqual.codebook.model import Codebook, CodeNode
 
-FULL_FIELDS = (
-    "definition",
-    "include",
-    "exclude",
-    "examples",
-    "keywords",
-    "color",
-    "memo",
-    "exclusive",
-    "caption",
-)
+# Every field a node may hold besides its id, name and children, in the order the checks know them.
+FULL_FIELDS = tuple(f for f in NODE_FIELDS if f not in ("id", "name", "children"))
 SHORT_FIELDS = ("definition",)
 
 
