@@ -60,7 +60,7 @@ step "8. Read back, search, and codes suggested by a model trained on the consen
 "$SLQUAL" agree reviewer1 model --level theme
 
 step "9. The whole project for NVivo, ATLAS.ti, MAXQDA or QualCoder (REFI-QDA)"
-"$SLQUAL" export qdpx -o "$OUT/study.qdpx" --coders reviewer1,reviewer2,consensus --redact
+"$SLQUAL" export qdpx -o "$OUT/study.qdpx" --redact
 
 step "Done"
 echo "The example study's results are in $OUT:"

@@ -20,6 +20,7 @@ from slqual.interop.qdpx.build import import_qdpx
 from slqual.interop.qdpx.export import build_qdpx, export_qdpx, validate_qde
 from slqual.interop.qdpx.model import SCHEMA_PATH, QdpxError, guid
 from slqual.project import init_project, open_project
+from slqual.segments import read_project_segments
 
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
@@ -294,3 +295,16 @@ def test_an_empty_redact_list_is_said_to_change_nothing(tmp_path, monkeypatch):
 def test_segment_times_are_reported_as_not_exported(example):
     lost = build_qdpx(example)[2].not_exported
     assert any(line.startswith("the times of ") for line in lost)
+
+
+def test_by_default_the_people_are_exported_not_the_pseudo_coders(tmp_path):
+    project = make_project(tmp_path)
+    people = sorted(project.coders())
+    auto = project.coder_path("auto")
+    auto.write_text(
+        "segment_id,code,coder,memo\n"
+        f"{read_project_segments(project)['segment_id'].iloc[0]},motivation,auto,keyword pre-coding: x\n",
+        encoding="utf-8",
+    )
+    root = ET.fromstring(build_qdpx(project)[0])
+    assert sorted(u.get("name") for u in root.iterfind(".//q:User", NS)) == people

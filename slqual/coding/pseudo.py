@@ -44,13 +44,16 @@ def is_pseudo_coder(project: Project, coder: str) -> bool:
     """True when ``codings/<coder>.csv`` exists and is a pseudo-coder's file."""
     from slqual.codings import read_coding
 
-    path = project.coder_path(coder)
+    path = project.coder_file(coder)
     return path.is_file() and is_pseudo(read_coding(path, coder))
 
 
 def human_coders(project: Project) -> list[str]:
-    """The coders of a project whose files a person wrote, sorted."""
-    return [c for c in project.coders() if not is_pseudo_coder(project, c)]
+    """The coders of a project whose files a person wrote, sorted (a copied file whose name is no
+    coder name, such as 'reviewer2 - Copy.csv', is not a coder)."""
+    from slqual.project import CODER_NAME
+
+    return [c for c in project.coders() if CODER_NAME.match(c) and not is_pseudo_coder(project, c)]
 
 
 def may_overwrite(project: Project, coder: str, marker: str) -> bool:

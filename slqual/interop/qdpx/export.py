@@ -92,6 +92,7 @@ def build_qdpx(
 ) -> tuple[bytes, list[tuple[str, bytes]], ExportResult]:
     """The bytes of ``project.qde``, the source files (name, bytes) and a summary, without writing."""
     from slqual.codebook import load_project_codebook
+    from slqual.coding.pseudo import human_coders
     from slqual.codings import read_project_codings
     from slqual.participants import read_project_participants
     from slqual.segments import read_project_segments
@@ -105,7 +106,8 @@ def build_qdpx(
             warnings.append("redact.csv lists nothing to replace, so the text went out unchanged")
     segments = read_project_segments(project)
     codebook = load_project_codebook(project)
-    coders = list(coders) if coders else project.coders()
+    # By default the people's codings: keyword pre-coding and model suggestions are not codings to share.
+    coders = list(coders) if coders else human_coders(project)
     codings = read_project_codings(project, coders)
     participants = read_project_participants(project) if project.participants_path.is_file() else None
 
