@@ -114,12 +114,15 @@ def parse_codes(cell: str, codebook: Codebook) -> tuple[tuple[str, ...] | None, 
 
 
 def check_sheet(
-    project: Project, path: Path, codebook: Codebook, coder: str | None = None
+    project: Project, path: Path, codebook: Codebook, coder: str | None = None, sheet: tuple | None = None
 ) -> tuple[dict[str, Answer | None], list[SheetProblem], list[str]]:
-    """Read and check a sheet: its answers by segment (None: not coded), its problems, notes."""
+    """Read and check a sheet: its answers by segment (None: not coded), its problems, notes.
+
+    ``sheet`` is what ``read_sheet(path)`` gave, for a caller that reads the rows for more.
+    """
     from slqual.segments import participant_segments, read_project_segments
 
-    rows, meta, is_csv = read_sheet(path)
+    rows, meta, is_csv = sheet if sheet is not None else read_sheet(path)
     problems: list[SheetProblem] = []
     notes: list[str] = []
     header = set().union(*(r.keys() for _, r in rows)) if rows else set()
@@ -292,7 +295,8 @@ def import_sheet(project: Project, path: Path | str, coder: str, dry_run: bool =
     check_coder_name(coder)
     path = Path(path)
     codebook = load_project_codebook(project)
-    answers, problems, notes = check_sheet(project, path, codebook, coder)
+    sheet = read_sheet(path)  # read once: checked here, and its review column confirmed below
+    answers, problems, notes = check_sheet(project, path, codebook, coder, sheet)
     if problems:
         return SheetImport(str(path), coder, dry_run, False, problems=tuple(problems), notes=tuple(notes))
     if dry_run:
@@ -300,15 +304,14 @@ def import_sheet(project: Project, path: Path | str, coder: str, dry_run: bool =
     with coder_lock(project, coder):
         CodingStore(project, coder).close()  # fold in answers a killed terminal session left in its journal
         result = _apply(project, path, coder, answers, notes, dry_run=False)
-        _confirm_reviews(project, coder, path, {sid for sid, _ in (*result.added, *result.removed)})
+        _confirm_reviews(project, coder, sheet[0], {sid for sid, _ in (*result.added, *result.removed)})
         return result
 
 
-def _confirm_reviews(project: Project, coder: str, path: Path, recoded: set[str]) -> list[str]:
+def _confirm_reviews(project: Project, coder: str, rows: list, recoded: set[str]) -> list[str]:
     """Clear the review marks a filled sheet confirms (``ok`` in its ``review`` column) or re-coded."""
     from slqual.review import CONFIRM_WORDS, confirm
 
-    rows, _meta, _is_csv = read_sheet(path)
     confirmed = {
         str(row.get("segment_id", "")).strip()
         for _number, row in rows
