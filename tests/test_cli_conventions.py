@@ -6,14 +6,12 @@ import re
 import subprocess
 import sys
 
-import typer
-
 from slqual import __version__
-from slqual.cli.main import app
+from slqual.cli.main import all_commands, app
 
 
 def _all_commands():
-    root = typer.main.get_command(app)
+    root = all_commands()
 
     def walk(group, prefix):
         for name, command in getattr(group, "commands", {}).items():
@@ -113,7 +111,7 @@ def test_a_file_system_error_is_one_plain_line_with_exit_2(monkeypatch, tmp_path
 
 
 def _all_paths():
-    root = typer.main.get_command(app)
+    root = all_commands()
 
     def walk(group, prefix):
         for name, command in getattr(group, "commands", {}).items():
@@ -166,3 +164,32 @@ def test_options_with_a_few_values_list_them_in_help(runner):
         result = runner.invoke(app, args, env={"COLUMNS": "200"}, terminal_width=200)
         assert result.exit_code == 2
         assert message in result.output
+
+
+def test_top_level_help_lists_every_command_with_its_own_summary():
+    """`slqual --help` is drawn from a table without loading commands; it must say what each command says."""
+    from slqual.cli.toplevel import COMMANDS
+
+    root = all_commands()
+    assert [c.name for c in COMMANDS] == list(root.commands), "the table and the registered commands differ"
+    for entry in COMMANDS:
+        assert entry.summary == root.commands[entry.name].get_short_help_str(limit=1000), entry.name
+
+
+def test_top_level_help_and_version_without_typer():
+    """The entry point answers --help, no arguments and --version before importing typer or any command."""
+    probe = (
+        "import sys; from slqual.cli.main import run; sys.argv = ['slqual', *sys.argv[1:]]\n"
+        "try:\n    run()\nexcept SystemExit as exc:\n    code = exc.code\nelse:\n    code = 0\n"
+        "loaded = sorted(m for m in sys.modules if m == 'typer' or m.startswith('slqual.cli.') and "
+        "m not in ('slqual.cli.main', 'slqual.cli.toplevel'))\n"
+        "print('EXIT', code, 'LOADED', loaded)"
+    )
+    for args, code in (([], 2), (["--help"], 0), (["-h"], 0), (["--version"], 0)):
+        out = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True
+        ).stdout
+        assert f"EXIT {code} LOADED []" in out, (args, out)
+    shown = subprocess.run([sys.executable, "-m", "slqual", "--help"], capture_output=True, text=True).stdout
+    for entry in ("init", "reconcile", "import", "Agree and reconcile", "Example: slqual init"):
+        assert entry in shown

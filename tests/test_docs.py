@@ -7,10 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-import typer
 from conftest import REPO
 
-from slqual.cli.main import app
+from slqual.cli.main import all_commands
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 PAGES = sorted((REPO / "docs").glob("*.md"))
@@ -86,7 +85,7 @@ def test_the_command_reference_is_generated_from_the_cli():
 def test_every_command_is_in_the_guides():
     """Each command appears in the README or a guide page, not only in the generated reference."""
     guides = "\n".join(_text(p) for p in ALL_DOCS if p.name != "commands.md")
-    root = typer.main.get_command(app)
+    root = all_commands()
     for name, command in root.commands.items():
         assert f"slqual {name}" in guides, f"slqual {name} is not in the README or docs/"
         for sub in getattr(command, "commands", {}):

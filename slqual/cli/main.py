@@ -1,145 +1,44 @@
-"""The ``slqual`` command: global options, error handling and command registration.
+"""The ``slqual`` command's entry point.
 
 Exit codes: 0 success; 1 a check ran and found problems; 2 the command could
 not run (usage, missing or unreadable input, invalid data); 3 an internal
 error (a bug), with the hint to rerun with ``--debug``.
+
+``slqual``, ``slqual --help`` and ``slqual --version`` are answered here without
+loading typer or any command; everything else goes to the typer application in
+:mod:`slqual.cli.app`, which loads only the command named.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 import sys
-
-import typer
-from typer.core import TyperGroup
-
-from slqual import __version__
-from slqual.cli.common import error
-from slqual.cli.helpfmt import plain_help
-from slqual.errors import SlqualError
+from typing import Any
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-
-# Each module registers its commands; order here is the order in --help.
-COMMAND_MODULES = [
-    "init",
-    "ingest",
-    "codebook",
-    "code",
-    "sheet",
-    "autocode",
-    "status",
-    "orphans",
-    "agree",
-    "reconcile",
-    "redact",
-    "report",
-    "show",
-    "search",
-    "suggest",
-    "exchange",
-]
-
-
-class _State:
-    debug = False
-
-
-state = _State()
-
-
-class SlqualGroup(TyperGroup):
-    """Turns library errors into one red line and the documented exit codes."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        plain_help(self)  # no `-h <bool>` or `--into <str>` in any --help
-
-    def list_commands(self, ctx: typer.Context) -> list[str]:
-        return list(self.commands)  # keep the workflow order, not alphabetical
-
-    def invoke(self, ctx: typer.Context):
-        try:
-            return super().invoke(ctx)
-        except SlqualError as exc:
-            if state.debug:
-                raise
-            error(str(exc))
-            raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, typer.TyperException):  # usage errors and exits
-            raise
-        except KeyboardInterrupt:
-            raise typer.Abort() from None
-        except BrokenPipeError:  # output piped into `head` or a closed pager: stop quietly
-            _silence_stdout()
-            raise typer.Exit(EXIT_OK) from None
-        except OSError as exc:  # the disk, not slqual: a full disk, a read-only folder, a file locked open
-            if state.debug:
-                raise
-            error(_file_system_message(exc))
-            raise typer.Exit(EXIT_USAGE) from None
-        except Exception as exc:  # a bug: say so plainly, keep the traceback behind --debug
-            if state.debug:
-                raise
-            error(f"internal error ({type(exc).__name__}: {exc}); rerun with --debug and report it")
-            raise typer.Exit(EXIT_INTERNAL) from None
-
-
-app = typer.Typer(
-    name="slqual",
-    cls=SlqualGroup,
-    help=(
-        "Thematic analysis of interview studies from the terminal: "
-        "init, ingest, code, agree, reconcile, report.\n\n"
-        "Example: slqual init study && cd study && slqual ingest transcripts/"
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"slqual {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, metavar="", help="Show the version and exit."
-    ),
-    debug: bool = typer.Option(False, "--debug", metavar="", help="Show full tracebacks for errors."),
-) -> None:
-    """Thematic analysis of interview studies from the terminal."""
-    state.debug = debug
-
-
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"slqual.cli.{_name}").register(app)
-
-
-def _file_system_message(exc: OSError) -> str:
-    where = f"{exc.filename}: " if exc.filename else ""
-    if isinstance(exc, FileNotFoundError):
-        return f"{where}not found; check the name and the folder"
-    return (
-        f"{where}{exc.strerror or exc}; check that there is space on the disk, that you may write "
-        "to the folder, and that the file is not open in another program"
-    )
-
-
-def _silence_stdout() -> None:
-    # Python would report the broken pipe again when it flushes stdout at exit.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 def run() -> None:
     """Console-script entry point."""
-    state.debug = "--debug" in sys.argv[1:]
+    args = sys.argv[1:]
+    if args in ([], ["-h"], ["--help"]):
+        from slqual.cli.toplevel import print_top_help
+
+        print_top_help()
+        sys.exit(EXIT_USAGE if not args else EXIT_OK)  # no command at all is a usage error, as before
+    if args == ["--version"]:
+        from slqual import __version__
+
+        print(f"slqual {__version__}")
+        return
+    from slqual.cli.app import app, state
+
+    state.debug = "--debug" in args
     app()
+
+
+def __getattr__(name: str) -> Any:
+    # `from slqual.cli.main import app` keeps working for tests and notebooks.
+    if name in ("app", "state", "all_commands", "SlqualGroup"):
+        return getattr(importlib.import_module("slqual.cli.app"), name)
+    raise AttributeError(f"module 'slqual.cli.main' has no attribute {name!r}")

@@ -10,7 +10,7 @@ import re
 
 import typer
 
-from slqual.cli.main import app
+from slqual.cli.app import all_commands
 
 HEADER = """# Command reference
 
@@ -78,7 +78,7 @@ def _help_paragraphs(text: str) -> str:
 
 def command_reference() -> str:
     """The Markdown of docs/commands.md."""
-    root = typer.main.get_command(app)
+    root = all_commands()
     parts = [HEADER]
     for path, command in _commands(root, []):
         title = "slqual " + " ".join(path)
