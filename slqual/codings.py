@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slqual.csvfiles import csv_separator
+from slqual.csvfiles import csv_separator, first_blank, require_columns
 from slqual.errors import CodingsError, SlqualError
 from slqual.fileio import atomic_write_csv, keep_history
 from slqual.project import check_coder_name
@@ -65,35 +65,13 @@ def read_coding(path: Path | str, coder: str | None = None, *, extra_columns: bo
     (a blank unnamed column, left by a trailing separator, is not one), so that
     code rewriting the file with ``write_coding`` keeps them.
     """
-    import pandas as pd
+    from slqual.csvfiles import read_text_table
 
-    path = Path(path)
-    if not path.is_file():
-        raise CodingsError(f"{path}: coder file not found; check the name (see 'slqual status')")
-    try:
-        sep = csv_separator(path)
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=sep)
-    except OSError as exc:  # e.g. no permission to read a file on a shared drive
-        raise CodingsError(f"{path}: cannot be read ({exc.strerror or exc}); check the file") from exc
-    except UnicodeDecodeError as exc:
-        raise CodingsError(f"{path}: not UTF-8 text; save it as 'CSV UTF-8'") from exc
-    except pd.errors.EmptyDataError:
+    path = _existing(path)
+    frame = read_text_table(path, CodingsError)
+    if not len(frame.columns):  # an empty file: a coder who has not started
         return empty_coding().assign(coder=coder or path.stem)
-    except pd.errors.ParserError as exc:
-        row = _first_long_row(path, sep)
-        if row:
-            raise CodingsError(_long_row_message(path, row, sep)) from exc
-        raise CodingsError(
-            f"{path}: not a readable CSV file; check the quotes (a quote opened and never closed?)"
-        ) from exc
-    if not isinstance(frame.index, pd.RangeIndex):  # pandas took the first column as row labels
-        raise CodingsError(_long_row_message(path, _first_long_row(path, sep) or 2, sep))
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise CodingsError(
-            f"{path}: missing column(s) {', '.join(missing)}; a coder file needs segment_id and code"
-        )
+    require_columns(path, frame.columns, REQUIRED_COLUMNS, CodingsError, _NEEDS)
     name = coder or path.stem
     for column in CODING_COLUMNS:
         if column not in frame.columns:
@@ -102,33 +80,49 @@ def read_coding(path: Path | str, coder: str | None = None, *, extra_columns: bo
     frame["segment_id"] = [value.strip() for value in frame["segment_id"].tolist()]
     frame["code"] = [value.strip() for value in frame["code"].tolist()]
     frame.loc[frame["coder"] == "", "coder"] = name
-    blank = frame.index[frame["segment_id"] == ""]
-    if len(blank):
-        raise CodingsError(f"{path}, row {blank[0] + 2}: empty segment_id; fill it in or delete the row")
+    first_blank(path, frame["segment_id"], "segment_id", CodingsError)
     extra = [c for c in frame.columns if c not in CODING_COLUMNS] if extra_columns else []
     # A trailing separator leaves a blank column pandas calls "Unnamed: 6": not a coder's column.
     extra = [c for c in extra if not (c.startswith("Unnamed:") and not frame[c].str.strip().any())]
     return frame[CODING_COLUMNS + extra].reset_index(drop=True)
 
 
-def _first_long_row(path: Path, sep: str) -> int | None:
-    """The spreadsheet row number of the first row with more cells than the header, if any."""
-    import csv
+def read_coding_columns(path: Path | str, coder: str | None = None) -> dict[str, list[str]]:
+    """The documented columns of a coder file as lists, read and checked as ``read_coding`` does.
 
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = csv.reader(handle, delimiter=sep)
-            width = len(next(rows, []))
-            return next((number for number, row in enumerate(rows, start=2) if len(row) > width), None)
-    except csv.Error:
-        return None
+    Without pandas: for quick commands (``slqual status``) on files of ordinary size.
+    """
+    from slqual.csvfiles import read_text_rows
+
+    path = _existing(path)
+    header, rows = read_text_rows(path, CodingsError)
+    if not header:  # an empty file: a coder who has not started
+        return {name: [] for name in CODING_COLUMNS}
+    require_columns(path, header, REQUIRED_COLUMNS, CodingsError, _NEEDS)
+    position = {name: i for i, name in enumerate(header)}
+    columns = {
+        name: [row[position[name]] for row in rows] if name in position else [""] * len(rows)
+        for name in CODING_COLUMNS
+    }
+    columns["segment_id"] = [value.strip() for value in columns["segment_id"]]
+    columns["code"] = [value.strip() for value in columns["code"]]
+    name = coder or path.stem
+    columns["coder"] = [value or name for value in columns["coder"]]
+    first_blank(path, columns["segment_id"], "segment_id", CodingsError)
+    for extra in PROVENANCE_COLUMNS:  # so that a consensus file is told from a reviewer's
+        if extra in position:
+            columns[extra] = [row[position[extra]] for row in rows]
+    return columns
 
 
-def _long_row_message(path: Path, row: int, sep: str) -> str:
-    return (
-        f"{path}, row {row}: more cells than the header has columns; "
-        f"remove the extra '{sep}' or give the extra column a name in the first line"
-    )
+_NEEDS = "a coder file needs segment_id and code"
+
+
+def _existing(path: Path | str) -> Path:
+    path = Path(path)
+    if not path.is_file():
+        raise CodingsError(f"{path}: coder file not found; check the name (see 'slqual status')")
+    return path
 
 
 def write_coding(project: Project, coder: str, frame: pd.DataFrame) -> Path | None:

@@ -47,7 +47,7 @@ def read_decisions_table(path: Path | str, sheet: str | int = 0) -> pd.DataFrame
     import pandas as pd
 
     from slqual.cells import from_csv_text
-    from slqual.codings import csv_separator
+    from slqual.csvfiles import read_text_table
 
     path = Path(path)
     if not path.is_file():
@@ -55,18 +55,16 @@ def read_decisions_table(path: Path | str, sheet: str | int = 0) -> pd.DataFrame
             f"{path}: decisions file not found; make it with 'slqual agree ... --disagreements FILE'"
         )
     excel = path.suffix.lower() in (".xlsx", ".xlsm")
-    try:
-        if excel:
+    if not excel:
+        frame = read_text_table(path, CodingsError)
+    else:
+        try:
             frame = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
-        else:
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=csv_separator(path)
-            )
-    # A damaged file: pandas' parser and decoding errors are ValueErrors; a damaged .xlsx raises
-    # BadZipFile, KeyError (a part missing) or SyntaxError (its XML cut short).
-    except (OSError, ValueError, KeyError, SyntaxError, zipfile.BadZipFile) as exc:
-        raise CodingsError(f"{path}: cannot be read as a CSV or Excel file ({exc})") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
+        # A damaged .xlsx raises BadZipFile, KeyError (a part missing), SyntaxError (its XML cut
+        # short) or a ValueError.
+        except (OSError, ValueError, KeyError, SyntaxError, zipfile.BadZipFile) as exc:
+            raise CodingsError(f"{path}: cannot be read as a CSV or Excel file ({exc})") from exc
+        frame.columns = [str(c).strip() for c in frame.columns]
     if not excel:
         for column in frame.columns:
             if column not in ("segment_id", "code"):

@@ -230,9 +230,9 @@ def _recode(frame: pd.DataFrame, mapping: dict[str, str]) -> tuple[pd.DataFrame,
 def _coder_changes(
     project: Project, mapping: dict[str, str]
 ) -> tuple[list[tuple[Path, bytes]], dict[str, int], int]:
-    import pandas as pd
-
-    from slqual.codings import csv_separator, read_coding
+    from slqual.codings import read_coding
+    from slqual.csvfiles import read_text_table
+    from slqual.errors import CodingsError
 
     writes: list[tuple[Path, bytes]] = []
     counts: dict[str, int] = {}
@@ -241,10 +241,7 @@ def _coder_changes(
         path = project.coder_file(coder)
         if read_coding(path, coder).empty:  # read_coding also checks the file is usable
             continue
-        raw = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=csv_separator(path)
-        )
-        raw.columns = [str(c).strip() for c in raw.columns]
+        raw = read_text_table(path, CodingsError)  # as typed: the extra columns a coder added stay
         new, changed, combined = _recode(raw, mapping)
         if changed:
             counts[coder] = changed

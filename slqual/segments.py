@@ -38,17 +38,10 @@ ROLES = ("interviewer", "participant", "other")
 
 def read_segments(path: Path | str) -> pd.DataFrame:
     """Read segments.csv with every column as text except ``seq`` (int)."""
-    import pandas as pd
+    from slqual.csvfiles import read_text_table, require_columns
 
-    path = Path(path)
-    try:
-        # utf-8-sig: a spreadsheet that saved the file may have put a byte order mark in front
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ProjectError(f"{path}: cannot be read ({exc}); run 'slqual ingest' again") from exc
-    missing = [c for c in SEGMENT_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ProjectError(f"{path}: missing column(s) {', '.join(missing)}; run 'slqual ingest' again")
+    frame = read_text_table(path, ProjectError)
+    require_columns(path, frame.columns, SEGMENT_COLUMNS, ProjectError, "run 'slqual ingest' again")
     not_number = ~frame["seq"].str.fullmatch(r"\d+")
     if not_number.any():
         row = int(not_number.to_numpy().argmax())
@@ -62,11 +55,24 @@ def read_segments(path: Path | str) -> pd.DataFrame:
 
 def read_project_segments(project: Project) -> pd.DataFrame:
     """A project's segments.csv, or an error saying to ingest first when there is none yet."""
+    return read_segments(_ingested(project))
+
+
+def read_project_participant_ids(project: Project) -> list[tuple[str, str]]:
+    """(segment_id, participant_id) of each participant segment in file order, without pandas.
+
+    For quick commands (``slqual status``) that need only who said which segment.
+    """
+    rows = read_segment_rows(_ingested(project))
+    return [(row[0], row[2]) for document in rows.values() for row in document if row[5] == "participant"]
+
+
+def _ingested(project: Project) -> Path:
     if not project.segments_path.exists():
         raise ProjectError(
             f"{project.segments_path}: no segments yet; run 'slqual ingest transcripts/' first"
         )
-    return read_segments(project.segments_path)
+    return project.segments_path
 
 
 def write_segments(path: Path | str, frame: pd.DataFrame) -> bool:

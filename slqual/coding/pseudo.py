@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
     from slqual.project import Project
@@ -24,13 +26,13 @@ MODEL_MARKER = "model suggestion"
 KINDS = {KEYWORD_MARKER: "keywords", MODEL_MARKER: "model"}
 
 
-def pseudo_kind(coding: pd.DataFrame) -> str | None:
+def pseudo_kind(coding: pd.DataFrame | Mapping[str, list[str]]) -> str | None:
     """'keywords' or 'model' when every row of a coder file carries that marker, else None."""
-    if not len(coding):
+    memos = [str(memo) for memo in coding["memo"]]  # a DataFrame or read_coding_columns' lists
+    if not memos:
         return None
-    memos = coding["memo"].astype(str)
     for marker, kind in KINDS.items():
-        if bool(memos.str.startswith(marker).all()):
+        if all(memo.startswith(marker) for memo in memos):
             return kind
     return None
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slqual.codings import PROVENANCE_COLUMNS, read_coding
+from slqual.codings import PROVENANCE_COLUMNS, read_coding_columns
 
 if TYPE_CHECKING:
     from slqual.project import Project
@@ -60,15 +60,16 @@ class StatusReport:
 def coding_status(project: Project) -> StatusReport:
     """Progress of every coder with a file in ``codings/``; gaps between each pair of people."""
     from slqual.codebook import load_project_codebook
-    from slqual.coding.frame import participant_frame
     from slqual.coding.lock import lock_holder
     from slqual.coding.pseudo import pseudo_kind
     from slqual.review import all_marks
+    from slqual.segments import read_project_participant_ids
 
     codebook = load_project_codebook(project)
-    frame_all = participant_frame(project)
-    segment_ids = list(frame_all["segment_id"])
-    participant_of = dict(zip(frame_all["segment_id"], frame_all["participant_id"], strict=True))
+    # Plain csv reading, no pandas: status is a quick look and should answer at once.
+    who = read_project_participant_ids(project)
+    segment_ids = [sid for sid, _ in who]
+    participant_of = dict(who)
     marks = all_marks(project)
     known = set(segment_ids)
     themes = {t.id: t.name for t in codebook.themes}
@@ -77,22 +78,27 @@ def coding_status(project: Project) -> StatusReport:
     consensus: set[str] = set()
     for coder in project.coders():
         path = project.coder_file(coder)
-        frame = read_coding(path, coder, extra_columns=True)
-        if set(PROVENANCE_COLUMNS) <= set(frame.columns):  # written by reconcile: not a reviewer
+        coding = read_coding_columns(path, coder)
+        if set(PROVENANCE_COLUMNS) <= set(coding):  # written by reconcile: not a reviewer
             consensus.add(coder)
-        ids = set(frame["segment_id"])
+        ids = set(coding["segment_id"])
         coded = ids & known
         coded_sets[coder] = coded
-        coded_rows = frame[frame["segment_id"].isin(known)]
-        with_code = coded_rows[coded_rows["code"] != ""]
-        in_book = with_code["code"].map(lambda c: c in codebook)
         per_theme = {t: set() for t in themes}
-        for sid, code in zip(with_code["segment_id"][in_book], with_code["code"][in_book], strict=True):
-            per_theme[codebook.theme_of(code)].add(sid)
-        no_code = set(coded_rows["segment_id"]) - set(with_code["segment_id"])
-        stamps = [s for s in frame["coded_at"] if s]
+        with_code: set[str] = set()
+        unknown_codes = 0
+        for sid, code in zip(coding["segment_id"], coding["code"], strict=True):
+            if sid not in known or not code:
+                continue
+            with_code.add(sid)
+            if code in codebook:
+                per_theme[codebook.theme_of(code)].add(sid)
+            else:
+                unknown_codes += 1
+        no_code = coded - with_code
+        stamps = [s for s in coding["coded_at"] if s]
         last = max(stamps) if stamps else _file_time(path)
-        kind = pseudo_kind(frame) or ""
+        kind = pseudo_kind(coding) or ""
         total = len(segment_ids)
         coders.append(
             CoderStatus(
@@ -104,7 +110,7 @@ def coding_status(project: Project) -> StatusReport:
                 themes={t: len(s) for t, s in per_theme.items()},
                 last_activity=last,
                 unknown_segments=len(ids - known),
-                unknown_codes=int((~in_book).sum()),
+                unknown_codes=unknown_codes,
                 coding_now=lock_holder(project, coder) is not None,
                 pseudo=bool(kind),
                 pseudo_kind=kind,
