@@ -56,12 +56,18 @@ def _patterns(fillers: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Patt
     return word_re, note_re, any(e.lower() == REPEATS for e in fillers)
 
 
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
+_COMMA_BEFORE_PUNCTUATION = re.compile(r",(?=[.!?;:])")
+_COMMAS = re.compile(r",{2,}")
+_MARKS = re.compile(rf"(?:{re.escape(MARK)}\s*)+{re.escape(MARK)}")
+
+
 def _clean(text: str) -> str:
     text = " ".join(text.split())
-    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
-    text = re.sub(r",(?=[.!?;:])", "", text)
-    text = re.sub(r",{2,}", ",", text)
-    text = re.sub(rf"(?:{re.escape(MARK)}\s*)+{re.escape(MARK)}", MARK, text)
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    text = _COMMA_BEFORE_PUNCTUATION.sub("", text)
+    text = _COMMAS.sub(",", text)
+    text = _MARKS.sub(MARK, text)
     return text.strip(" ,;:")
 
 
