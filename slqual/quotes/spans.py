@@ -166,10 +166,13 @@ def _stems(split: SplitTexts):
 
 
 def _matrix(rows, columns, n_rows: int, n_columns: int):
+    """Counts of ``columns`` per row; ``rows`` is sorted (words in reading order), so this is CSR as it is."""
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    matrix = csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n_rows, max(n_columns, 1)))
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+    matrix = csr_matrix((np.ones(len(rows)), columns, indptr), shape=(n_rows, max(n_columns, 1)))
     matrix.sum_duplicates()
     return matrix
 
