@@ -36,7 +36,7 @@ def _bracket_pattern(entry: str) -> str:
 
 @lru_cache(maxsize=32)
 def _patterns(fillers: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, bool]:
-    words, notes = [], []
+    words, notes, firsts = [], [], set()
     for entry in sorted(set(fillers), key=lambda e: (-len(e), e)):
         if entry.lower() == REPEATS:
             continue
@@ -44,6 +44,7 @@ def _patterns(fillers: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Patt
             notes.append(_bracket_pattern(entry))
             continue
         parts = entry.split()
+        firsts.add(parts[0][0] if parts else "")
         body = r"\s+".join(re.escape(p) for p in parts)
         edge = r"(?<![\w'\u2019])"
         if len(parts) == 1:
@@ -51,7 +52,9 @@ def _patterns(fillers: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Patt
         else:
             # Set off by commas: after a comma or at a sentence start, and followed by a comma.
             words.append(f"(?:(?<=,\\s)|(?<=^)|(?<=[.!?]\\s)){body}(?:,|(?=[.!?]))")
-    word_re = re.compile("|".join(words), re.IGNORECASE) if words else None
+    # Looked for only where a filler's first letter is: most places fail at once, not once per filler.
+    ahead = "" if "" in firsts else f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])"
+    word_re = re.compile(f"{ahead}(?:{'|'.join(words)})", re.IGNORECASE) if words else None
     note_re = re.compile("|".join(notes), re.IGNORECASE) if notes else None
     return word_re, note_re, any(e.lower() == REPEATS for e in fillers)
 
