@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from slqual.errors import ReportError
 from slqual.reports.model import Level, QuoteCell, ReportOptions, Table, TableKind
-from slqual.reports.quotes import QuoteStyle, fill_table, rank_candidates, spans_longer_than
+from slqual.reports.quotes import QuoteStyle, fill_table, spans_longer_than
 from slqual.reports.stats import FISHER_LABEL, FISHER_NOTE, fisher_p_values, format_p
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def _quote_frame(labels: list[str], first: str, keys: list[str], cells: dict, in
 
 def theme_candidates(inputs: ReportInputs) -> pd.DataFrame:
     """Candidates rolled up to their theme: one row per (theme, segment), exemplar if any code says so."""
-    ranked = rank_candidates(inputs.coded)
+    ranked = inputs.ranked
     return ranked.drop_duplicates(["theme", "segment_id"])
 
 
@@ -283,7 +283,7 @@ def quote_tables(inputs: ReportInputs, options: ReportOptions, first_number: int
         caption = f"Table {first_number}. Quotes addressing each theme, by {inputs.by}"
         table = Table("themes", "Quotes by theme", caption, TableKind.quotes, frame, number=first_number)
         return QuoteTables([table], uncoded)
-    ranked = rank_candidates(inputs.coded)
+    ranked = inputs.ranked
     if inputs.level is Level.subtheme:
         ranked = ranked.drop_duplicates(["unit", "segment_id"])
     tables = []
