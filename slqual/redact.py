@@ -66,6 +66,18 @@ def _entry_pattern(text: str) -> str:
     return f"{before}{body}{after}"
 
 
+def _first_letters(entries: tuple[RedactEntry, ...]) -> str:
+    """A lookahead for the characters entries start with: at most places the search fails at once
+    instead of trying every entry (50 names made a report's quotes 30 times slower)."""
+    exact = sorted({e.text.split()[0][0] for e in entries if e.text.split() and not e.ignore_case})
+    folded = sorted({e.text.split()[0][0] for e in entries if e.text.split() and e.ignore_case})
+    if any(not e.text.split() for e in entries):
+        return ""
+    classes = [f"[{''.join(re.escape(c) for c in exact)}]"] if exact else []
+    classes += [f"(?i:[{''.join(re.escape(c) for c in folded)}])"] if folded else []
+    return f"(?={'|'.join(classes)})"
+
+
 class Redactor:
     """Replaces the entries of a redact list in text; an empty one returns text unchanged."""
 
@@ -76,7 +88,7 @@ class Redactor:
         self._pattern: re.Pattern[str] | None = None
         if self.entries:
             parts = [f"({'(?i:' if e.ignore_case else '(?:'}{_entry_pattern(e.text)}))" for e in self.entries]
-            self._pattern = re.compile("|".join(parts))
+            self._pattern = re.compile(_first_letters(self.entries) + "(?:" + "|".join(parts) + ")")
 
     @property
     def empty(self) -> bool:

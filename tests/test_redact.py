@@ -39,6 +39,12 @@ def test_whole_words_longest_first_possessives_and_case():
     assert not redactor.empty and Redactor().empty and Redactor().apply("Jo") == "Jo"
 
 
+def test_entries_ignoring_case_match_every_case_of_their_first_letter():
+    # The redactor looks only where an entry's first letter is; ignoring case, that is any case of it.
+    redactor = Redactor([RedactEntry("kim", "[name]", ignore_case=True), RedactEntry("Sam", "[name]")])
+    assert redactor.apply("KIM, Kim, \u212aim and Sam; sam") == "[name], [name], [name] and [name]; sam"
+
+
 def test_a_redact_file_with_problems_lists_every_one(tmp_path):
     path = tmp_path / "redact.csv"
     path.write_text(

@@ -516,3 +516,57 @@ def test_a_redacted_sheet_hides_names_and_keeps_the_coders_quote(project, tmp_pa
     back = import_sheet(project, redacted, "r1", dry_run=True)
     assert back.valid, back.problems
     assert back.notes_changed == 0
+
+
+def test_a_quote_line_starting_with_a_code_gives_that_code_its_own_quote(project, tmp_path):
+    path = tmp_path / "r1.csv"
+    export_sheet(project, "r1", "csv", path)
+    rows = _read_csv(path)
+    words = _segment_text(project, rows[0]["segment_id"]).split()
+    first, last = " ".join(words[:3]), " ".join(words[-3:])
+    rows[0]["codes"] = "motivation.not_career_goal; barriers.time_pressure; motivation.duty_to_team"
+    # A line starting with a code (id or exact name) and ':' is that code's; the words before it
+    # are the quote of the codes without a line of their own.
+    rows[0]["quote"] = f"{first}\nTime pressure: {last}"
+    _write_csv(path, rows)
+    result = import_sheet(project, path, "r1")
+    assert result.written, result.problems
+    coding = read_coding(project.coder_path("r1"))
+    mine = coding[coding["segment_id"] == rows[0]["segment_id"]]
+    assert dict(zip(mine["code"], mine["quote"], strict=True)) == {
+        "motivation.not_career_goal": first,
+        "barriers.time_pressure": last,
+        "motivation.duty_to_team": first,
+    }
+    # Exported again, the cell says each code's quote; sent back unchanged, nothing changes.
+    again = tmp_path / "again.csv"
+    export_sheet(project, "r1", "csv", again)
+    cell = _read_csv(again)[0]["quote"]
+    assert cell.splitlines() == [
+        f"motivation.not_career_goal: {first}",
+        f"barriers.time_pressure: {last}",
+        f"motivation.duty_to_team: {first}",
+    ]
+    back = import_sheet(project, again, "r1", dry_run=True)
+    assert back.valid and back.notes_changed == 0 and not back.added and not back.removed
+
+
+def test_a_quote_line_for_a_code_the_row_lacks_or_an_unknown_prefix_is_one_clear_error(project, tmp_path):
+    path = tmp_path / "r1.csv"
+    export_sheet(project, "r1", "csv", path)
+    rows = _read_csv(path)
+    words = _segment_text(project, rows[0]["segment_id"]).split()
+    rows[0]["codes"] = "motivation.not_career_goal"
+    rows[0]["quote"] = f"barriers.time_pressure: {' '.join(words[:3])}"
+    rows[1]["codes"] = "motivation.not_career_goal"
+    more = _segment_text(project, rows[1]["segment_id"]).split()
+    rows[1]["quote"] = f"motivation.not_carer_goal: {' '.join(more[:3])}"  # a typo: no code, no match
+    _write_csv(path, rows)
+    result = import_sheet(project, path, "r1")
+    assert not result.written
+    assert [(p.row, p.column) for p in result.problems] == [(2, "quote"), (3, "quote")]
+    lacking, unknown = (p.message for p in result.problems)
+    assert "'barriers.time_pressure', which is not among this row's codes" in lacking
+    assert "add that code to 'codes'" in lacking
+    assert "'motivation.not_carer_goal' before ':' is no code of the codebook" in unknown
+    assert "start the line with one of this row's codes: motivation.not_career_goal" in unknown

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from slqual.coding.sheet_quotes import read_quote_cell
 from slqual.coding.sheets import (
     NONE_MARK,
     PROJECT_COLUMN,
@@ -72,6 +73,19 @@ class SheetImport:
         data["added"] = [list(a) for a in self.added]
         data["removed"] = [list(r) for r in self.removed]
         return data
+
+
+@dataclass(frozen=True)
+class SheetAnswer(Answer):
+    """An answer from a sheet row, with the codes that have a quote of their own (``code: words``)."""
+
+    code_quotes: tuple[tuple[str, str], ...] = ()
+
+
+def answer_quotes(answer: Answer) -> dict[str, str]:
+    """The quote on each of the answer's coder-file rows (by code; '' is the "no code applies" row)."""
+    own = dict(getattr(answer, "code_quotes", ()))
+    return {code: own.get(code, answer.quote) for code in answer.codes or ("",)}
 
 
 def _code_lookup(codebook: Codebook) -> dict[str, str]:
@@ -146,6 +160,7 @@ def check_sheet(
     roles = dict(zip(segments["segment_id"], segments["speaker_role"], strict=True))
     texts = dict(zip(segments["segment_id"], segments["text"], strict=True))
     quotes = _QuoteCheck(project, coder)
+    lookup = _code_lookup(codebook)
     known = set(participant_segments(segments)["segment_id"])
     seen: dict[str, int] = {}
     answers: dict[str, Answer | None] = {}
@@ -211,16 +226,35 @@ def check_sheet(
                     f"or '{NONE_MARK}' if no code applies",
                 )
             )
-        quote = " ".join(row.get("quote", "").split())
-        if quote and not codes:
+        quote_text = row.get("quote", "")
+        per_code: dict[str, str] = {}
+        quote = ""
+        if quote_text.strip() and not codes:
             problems.append(
                 SheetProblem(number, "quote", "a quote but no codes; add the codes or empty the quote")
             )
-        elif quote:
-            quote, message = quotes.check(sid, texts[sid], quote)
+        elif quote_text.strip():
+            read = read_quote_cell(quote_text, codes, lookup)
+            problems.extend(SheetProblem(number, "quote", p) for p in read.problems)
+            own = [c for c in codes if c not in read.by_code]
+            quote, message = quotes.check(sid, own, texts[sid], read.shared) if read.shared else ("", "")
+            if message and read.unknown_prefix:
+                message += (
+                    f" ('{read.unknown_prefix}' before ':' is no code of the codebook; to give one code "
+                    f"its own quote, start the line with one of this row's codes: {', '.join(codes)})"
+                )
+            for code, words in read.by_code.items():
+                per_code[code], problem = quotes.check(sid, [code], texts[sid], words)
+                message = message or (f"{code}: {problem}" if problem else "")
             if message:
                 problems.append(SheetProblem(number, "quote", message))
-        answers[sid] = None if codes is None else Answer(sid, codes, memo, flag in TRUE_WORDS, quote=quote)
+        answers[sid] = (
+            None
+            if codes is None
+            else SheetAnswer(
+                sid, codes, memo, flag in TRUE_WORDS, quote=quote, code_quotes=tuple(per_code.items())
+            )
+        )
     if not rows or not seen:
         problems.append(
             SheetProblem(None, "", "the sheet has no segment rows; import the sheet slqual exported")
@@ -240,26 +274,33 @@ class _QuoteCheck:
         self._old: dict[str, str] | None = None
         self._redactor = None
 
-    def old(self) -> dict[str, str]:
+    def old(self) -> dict[str, dict[str, str]]:
+        """The coder file's quotes: by segment, by code."""
         if self._old is None:
             path = self.project.coder_path(self.coder) if self.coder else None
             self._old = {}
             if path is not None and path.is_file():
                 frame = read_coding(path, self.coder)
                 marked = frame[frame["quote"] != ""]
-                self._old = dict(zip(marked["segment_id"], marked["quote"], strict=True))
+                for sid, code, quote in zip(
+                    marked["segment_id"], marked["code"], marked["quote"], strict=True
+                ):
+                    self._old.setdefault(sid, {})[code] = quote
         return self._old
 
-    def check(self, sid: str, text: str, quote: str) -> tuple[str, str]:
-        """(the quote to keep, a problem message or '')."""
+    def check(self, sid: str, codes: list[str], text: str, quote: str) -> tuple[str, str]:
+        """(the quote to keep, a problem message or '') for the quote of ``codes``."""
         from slqual.quotes.marked import QuoteMismatch, match_quote
         from slqual.redact import load_redactor
 
         result = match_quote(text, quote)
         if not isinstance(result, QuoteMismatch):
             return quote, ""
-        previous = self.old().get(sid, "")
-        if previous:
+        before = self.old().get(sid, {})
+        # The codes' own quotes first, then the segment's others (a code added to the row).
+        for previous in dict.fromkeys([*(before.get(c, "") for c in codes), *before.values()]):
+            if not previous:
+                continue
             if self._redactor is None:
                 self._redactor = load_redactor(self.project)
             if " ".join(self._redactor.apply(previous).split()) == quote:
@@ -346,18 +387,19 @@ def _apply(
             updated.pop(sid, None)
             continue
         old = rows_to_answer(sid, old_rows) if old_rows else None
-        if (
-            old
-            and set(old.codes) == set(answer.codes)
-            and (old.memo, old.exemplar, old.quote) == (answer.memo, answer.exemplar, answer.quote)
-        ):
+        quotes = answer_quotes(answer)
+        same_notes = old is not None and (old.memo, old.exemplar) == (answer.memo, answer.exemplar)
+        if old is not None and {r["code"]: r.get("quote", "") for r in old_rows} != quotes:
+            same_notes = False
+        if old and set(old.codes) == set(answer.codes) and same_notes:
             continue  # unchanged: keep the rows as they were, with their times
-        if old and (old.memo, old.exemplar, old.quote) != (answer.memo, answer.exemplar, answer.quote):
+        if old and not same_notes:
             notes_changed += 1
         times = {r["code"]: r["coded_at"] for r in old_rows}
         rows = answer_rows(answer, coder)
         for row in rows:
             row["coded_at"] = times.get(row["code"]) or now
+            row["quote"] = quotes.get(row["code"], row["quote"])
         updated[sid] = rows
     before, after = _assignments(current), _assignments(updated)
     added, removed = sorted(after - before), sorted(before - after)

@@ -84,6 +84,9 @@ HELP_LINES = (
     "'memo' is free text; put 1 in 'exemplar' to mark a good quote for reports.",
     "'quote' (optional): copy the exact words to quote from the text; join parts with '...'. "
     "Leave it empty to let the report choose the words.",
+    "A quote applies to every code of the row. To give a code its own quote, start a line with the "
+    "code and a colon, e.g. 'barriers.time: no time for it', one line per code (Alt+Enter starts a "
+    "new line in an Excel cell).",
     "Do not change segment_id, add rows, or edit the hidden 'slqual' sheet. Send the file back as it is; "
     "it is imported with: slqual sheet import FILE --coder NAME",
 )
@@ -121,22 +124,26 @@ def project_identity(project: Project) -> str:
 def sheet_frame(project: Project, coder: str, redact: bool = False) -> pd.DataFrame:
     """The rows of a coder's sheet: every participant segment, with the coder's codings filled in."""
     from slqual.coding.frame import coding_frame
+    from slqual.coding.sheet_quotes import quote_cell_text
     from slqual.coding.store import rows_to_answer
 
     frame = coding_frame(project).rename(columns={"participant_id": "participant"})
-    answers = {}
+    answers, cells = {}, {}
     path = project.coder_path(coder)
     if path.is_file():
         coding = read_coding(path, coder)
         for sid, rows in coding.groupby("segment_id", sort=False):
-            answers[sid] = rows_to_answer(str(sid), rows.to_dict("records"))
+            records = rows.to_dict("records")
+            answers[sid] = answer = rows_to_answer(str(sid), records)
+            # Each code's own quote (a coder file may give codes different quotes): see sheet_quotes.
+            cells[sid] = quote_cell_text(list(answer.codes), {r["code"]: r["quote"] for r in records})
     codes, memos, exemplars, quotes = [], [], [], []
     for sid in frame["segment_id"]:
         answer = answers.get(sid)
         codes.append("" if answer is None else ("; ".join(answer.codes) or NONE_MARK))
         memos.append(answer.memo if answer else "")
         exemplars.append("1" if answer and answer.exemplar else "")
-        quotes.append(answer.quote if answer else "")
+        quotes.append(cells.get(sid, ""))
     frame["codes"], frame["memo"], frame["exemplar"], frame["quote"] = codes, memos, exemplars, quotes
     from slqual.review import read_marks, sheet_review_cell
 

@@ -109,6 +109,15 @@ class QuoteProblem:
     message: str
 
 
+def _marked_rows(coding: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a quote that is not blank (most rows have none: they are not stripped)."""
+    if "quote" not in coding.columns:
+        return coding.iloc[:0]
+    quotes = coding["quote"].fillna("")
+    filled = quotes[quotes != ""]
+    return coding.loc[filled.index[filled.str.strip() != ""]]
+
+
 def check_marked_quotes(coding: pd.DataFrame, segments: pd.DataFrame) -> list[QuoteProblem]:
     """Every marked quote of a coder file that does not match its segment's text.
 
@@ -116,9 +125,7 @@ def check_marked_quotes(coding: pd.DataFrame, segments: pd.DataFrame) -> list[Qu
     ``segments`` has segment_id and text. Rows whose segment is unknown are
     left to the checks that report unknown segments.
     """
-    if "quote" not in coding.columns:
-        return []
-    marked = coding[coding["quote"].fillna("").str.strip() != ""]
+    marked = _marked_rows(coding)
     if marked.empty:
         return []
     texts = dict(zip(segments["segment_id"].tolist(), segments["text"].tolist(), strict=True))
@@ -136,9 +143,9 @@ def check_marked_quotes(coding: pd.DataFrame, segments: pd.DataFrame) -> list[Qu
 def marked_spans(coding: pd.DataFrame, segments: pd.DataFrame) -> dict[tuple[str, str], MarkedSpan]:
     """The span of each (segment_id, code) row's marked quote; rows that do not match are left out."""
     out: dict[tuple[str, str], MarkedSpan] = {}
-    if "quote" not in coding.columns:
+    marked = _marked_rows(coding)
+    if marked.empty:
         return out
-    marked = coding[coding["quote"].fillna("").str.strip() != ""]
     texts = dict(zip(segments["segment_id"].tolist(), segments["text"].tolist(), strict=True))
     for sid, code, quote in zip(marked["segment_id"], marked["code"], marked["quote"], strict=True):
         text = texts.get(sid)

@@ -30,16 +30,18 @@ segment's sentences, at most ``max_words`` words long:
    quoted from its start, as many whole sentences as fit.
 
 Everything is deterministic: no random numbers, and the same inputs give the
-same spans. Sentences are split with ``slqual.transcripts.turns.split_sentences``.
+same spans. Sentences are cut as ``slqual.transcripts.turns.split_sentences``
+cuts them. The work is done for all pairs at once (a report may have 40,000
+segments): every segment is split once (``slqual.quotes.sentences``), all
+sentences are weighted in one sparse matrix, each code's sentences are scored
+with one matrix product, and the runs grow one step at a time for all pairs.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from slqual.transcripts.turns import split_sentences
+from slqual.quotes.sentences import SplitTexts, split_texts, word_ids
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,8 +53,6 @@ MIN_CODE_SEGMENTS = 5
 MIN_PROJECT_SEGMENTS = 30
 KEEP_SHARE = 0.35
 STEM = 6
-_TOKEN = re.compile(r"[a-z][a-z']+")
-_TOKEN_OR_BREAK = re.compile(r"[a-z][a-z']+|\x00")
 
 
 # Common English words that say nothing about a code, and interview talk ("yeah", "sort of").
@@ -73,40 +73,6 @@ STOP_WORDS = frozenset(
 )
 
 
-def _stop_words() -> frozenset[str]:
-    return STOP_WORDS
-
-
-@dataclass(frozen=True)
-class Sentences:
-    """The sentences of a list of texts: owner text index, character offsets and word counts."""
-
-    texts: list[str]
-    owner: list[int]
-    start: list[int]
-    end: list[int]
-    words: list[int]
-    first: list[int]  # index of each text's first sentence (len(texts) + 1 entries)
-
-
-def sentences_of(texts: list[str]) -> Sentences:
-    owner, start, end, words, first, pieces = [], [], [], [], [], []
-    for i, text in enumerate(texts):
-        first.append(len(owner))
-        pos = 0
-        for sentence in split_sentences(text) or [text]:
-            at = text.find(sentence, pos)
-            at = pos if at < 0 else at
-            owner.append(i)
-            start.append(at)
-            end.append(at + len(sentence))
-            words.append(sentence.count(" ") + 1)  # segment text has single spaces (segments.csv)
-            pieces.append(sentence)
-            pos = at + len(sentence)
-    first.append(len(owner))
-    return Sentences(pieces, owner, start, end, words, first)
-
-
 def code_text(node) -> str:
     """The codebook text a code is scored against (keywords twice)."""
     parts = [node.name, node.definition, node.include, *node.examples, *node.keywords, *node.keywords]
@@ -124,9 +90,13 @@ def _normalise_rows(matrix):
 
 
 def code_profiles(
-    codebook: Codebook, codes: list[str], counts, idf, vectorizer, segment_codes: pd.DataFrame, seg_index
+    codebook: Codebook, codes: list[str], counts, idf, vectorizer, code_of_pair, segment_of_pair
 ) -> np.ndarray:
-    """One L2-normalised weight row per code over the vocabulary (see the module docstring)."""
+    """One L2-normalised weight row per code over the vocabulary (see the module docstring).
+
+    ``code_of_pair`` and ``segment_of_pair`` are the coded pairs as positions
+    in ``codes`` and in the rows of ``counts``.
+    """
     import numpy as np
     from scipy.sparse import csr_matrix
 
@@ -138,9 +108,7 @@ def code_profiles(
     n_segments = counts.shape[0]
     if n_segments >= MIN_PROJECT_SEGMENTS:
         tfidf = _normalise_rows(counts.multiply(idf).tocsr())
-        code_pos = {c: i for i, c in enumerate(codes)}
-        rows = segment_codes["code"].map(code_pos).to_numpy()
-        cols = segment_codes["segment_id"].map(seg_index).to_numpy()
+        rows, cols = code_of_pair, segment_of_pair
         incidence = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(codes), n_segments))
         incidence.data[:] = 1.0
         sizes = np.asarray(incidence.sum(axis=1)).ravel()
@@ -160,94 +128,99 @@ def code_profiles(
     return profiles / norms[:, None]
 
 
-def best_run(scores: list[float], words: list[int], max_words: int, min_words: int) -> tuple[int, int, float]:
-    """(first, last) sentence of the chosen run and its best score (see the module docstring)."""
-    n = len(scores)
-    if n == 1:
-        return 0, 0, max(float(scores[0]), 0.0)
-    top = max(scores)
-    best = scores.index(top)
-    if top <= 0:
-        count, last = words[0], 0
-        while last + 1 < n and count + words[last + 1] <= max_words:
-            last += 1
-            count += words[last]
-        return 0, last, 0.0
-    lo = hi = best
-    count = words[best]
-    keep = top * KEEP_SHARE
-    while True:
-        options = []
-        if hi + 1 < n and count + words[hi + 1] <= max_words:
-            options.append((scores[hi + 1], 1, hi + 1))
-        if lo > 0 and count + words[lo - 1] <= max_words:
-            options.append((scores[lo - 1], 0, lo - 1))
-        if not options:
-            break
-        score, _, index = max(options)
-        if score < keep:
-            if count >= min_words:
-                break
-            score, _, index = max(options, key=lambda o: o[1])  # the next sentence before the one before
-        if index > hi:
-            hi = index
-        else:
-            lo = index
-        count += words[index]
-    return lo, hi, float(top)
-
-
 class Vocabulary:
-    """Word stems to columns, counted with pandas' hash tables (no Python loop per word)."""
+    """Word stems to columns in order of first appearance, and every sentence's stem counts.
 
-    def __init__(self, texts: list[str]) -> None:
+    A stem is a word's first ``STEM`` letters; stems of stop words get a
+    column too (a codebook word may share it), but stop words are not counted.
+    """
+
+    def __init__(self, split: SplitTexts) -> None:
         import pandas as pd
 
-        self.stop = _stop_words()
-        tokens, rows = self._tokens(texts)
-        codes, uniques = pd.factorize(tokens)
-        stems, keep = self._stem_of(list(uniques))
-        stem_codes, self.words = pd.factorize(stems)
-        self.index = {w: i for i, w in enumerate(self.words)}
-        columns = stem_codes[codes] if len(codes) else codes
-        kept = keep[codes] if len(codes) else codes.astype(bool)
-        self.matrix_ = self._matrix(rows[kept], columns[kept], len(texts))
-
-    @staticmethod
-    def _tokens(texts: list[str]):
-        """Every word of every text, and the text it is in: one regex pass over all texts joined."""
-        import numpy as np
-
-        joined = "\x00".join(texts).lower().replace("\u2019", "'")
-        words = _TOKEN_OR_BREAK.findall(joined)
-        found = np.empty(len(words), dtype=object)
-        found[:] = words
-        breaks = np.fromiter((w == "\x00" for w in words), dtype=bool, count=len(words))
-        rows = np.cumsum(breaks)[~breaks]
-        return found[~breaks], rows
-
-    def _stem_of(self, words: list[str]):
-        import numpy as np
-
-        keep = np.fromiter((w not in self.stop for w in words), dtype=bool, count=len(words))
-        return np.array([w[:STEM] for w in words], dtype=object), keep
-
-    def _matrix(self, rows, columns, n_rows: int):
-        import numpy as np
-        from scipy.sparse import csr_matrix
-
-        matrix = csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n_rows, max(len(self.words), 1)))
-        matrix.sum_duplicates()
-        return matrix
+        ids, stems, counted = _stems(split)
+        columns, words = pd.factorize(stems)
+        self.index = pd.Index(words)
+        self.matrix_ = _matrix(
+            split.word_sentence[counted], columns[ids][counted], len(split.start), len(self.index)
+        )
 
     def transform(self, texts: list[str]):
-        import numpy as np
+        """Stem counts of other texts (a row per text) over this vocabulary's columns."""
+        split = split_texts(texts)
+        ids, stems, counted = _stems(split)
+        columns = self.index.get_indexer(stems)[ids]
+        keep = counted & (columns >= 0)
+        rows = split.owner[split.word_sentence]
+        return _matrix(rows[keep], columns[keep], len(texts), len(self.index))
 
-        tokens, rows = self._tokens(texts)
-        stems, keep = self._stem_of(list(tokens))
-        columns = np.fromiter((self.index.get(w, -1) for w in stems), dtype=np.int64, count=len(stems))
-        keep &= columns >= 0
-        return self._matrix(rows[keep], columns[keep], len(texts))
+
+def _stems(split: SplitTexts):
+    """Each word's number, the stem of each distinct word, and whether each word counts (no stop word)."""
+    import numpy as np
+
+    ids, words = word_ids(split)
+    stop = np.fromiter((w in STOP_WORDS for w in words), dtype=bool, count=len(words))
+    stems = np.array([w[:STEM] for w in words], dtype=object)
+    return ids, stems, ~stop[ids]
+
+
+def _matrix(rows, columns, n_rows: int, n_columns: int):
+    """Counts of ``columns`` per row; ``rows`` is sorted (words in reading order), so this is CSR as it is."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+    matrix = csr_matrix((np.ones(len(rows)), columns, indptr), shape=(n_rows, max(n_columns, 1)))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def best_runs(scores, words, bounds, max_words: int, min_words: int):
+    """The chosen run of every pair: first and last entry and its score (see the module docstring).
+
+    Pair p's sentences are entries ``bounds[p]`` to ``bounds[p + 1] - 1`` of
+    ``scores`` and ``words``; each pair has at least one. The runs grow one
+    sentence per step for all pairs at once.
+    """
+    import numpy as np
+
+    first, stop = bounds[:-1], bounds[1:] - 1
+    sizes = stop - first + 1
+    top = np.maximum.reduceat(scores, first)
+    ties = np.flatnonzero(scores == np.repeat(top, sizes))
+    best = ties[np.searchsorted(ties, first)]  # the earliest best sentence
+    lo, hi = best.copy(), best.copy()
+    # No sentence shares a word with the code: as many sentences from the start as fit.
+    nothing = top <= 0
+    running = np.cumsum(words)
+    from_start = running - np.repeat((running - words)[first], sizes)
+    fitting = np.add.reduceat((from_start <= max_words).astype(np.int64), first)
+    lo[nothing] = first[nothing]
+    hi[nothing] = first[nothing] + np.maximum(fitting[nothing] - 1, 0)
+    count = words[best].astype(np.int64)
+    keep = top * KEEP_SHARE
+    last = len(scores) - 1
+    active = np.flatnonzero(~nothing)
+    while len(active):
+        right, left = hi[active] + 1, lo[active] - 1
+        total = count[active]
+        right_ok = (right <= stop[active]) & (total + words[np.minimum(right, last)] <= max_words)
+        left_ok = (left >= first[active]) & (total + words[np.maximum(left, 0)] <= max_words)
+        right_score, left_score = scores[np.minimum(right, last)], scores[np.maximum(left, 0)]
+        take_right = right_ok & (~left_ok | (right_score >= left_score))  # a tie goes right
+        weak = np.where(take_right, right_score, left_score) < keep[active]
+        # Below min_words a weaker neighbour is taken too: the next sentence before the one before.
+        take_right = np.where(weak, right_ok, take_right)
+        grow = (right_ok | left_ok) & ~(weak & (total >= min_words))
+        active, take_right = active[grow], take_right[grow]
+        to_right, to_left = active[take_right], active[~take_right]
+        hi[to_right] += 1
+        lo[to_left] -= 1
+        count[to_right] += words[hi[to_right]]
+        count[to_left] += words[lo[to_left]]
+    return lo, hi, np.where(nothing, 0.0, top)
 
 
 def choose_spans(
@@ -256,7 +229,8 @@ def choose_spans(
     """The chosen span of every (segment_id, code) pair: columns start, end, score, aligned to ``pairs``.
 
     ``texts`` maps every coded segment id to its text; the TF-IDF model is
-    fitted on the segments of ``pairs``.
+    fitted on the segments of ``pairs``. Each segment is split into sentences
+    once, whatever the number of its codes.
     """
     import numpy as np
     import pandas as pd
@@ -264,43 +238,40 @@ def choose_spans(
 
     if pairs.empty:
         return pd.DataFrame({"start": [], "end": [], "score": []}, index=pairs.index)
-    pair_segments = pairs["segment_id"].tolist()
-    pair_codes = pairs["code"].tolist()
-    seg_ids = list(dict.fromkeys(pair_segments))
-    seg_index = {s: i for i, s in enumerate(seg_ids)}
-    sents = sentences_of([texts[s] for s in seg_ids])
-    vocabulary = Vocabulary(sents.texts)
+    seg_of_pair, seg_ids = pd.factorize(pairs["segment_id"])
+    code_of_pair, codes = pd.factorize(pairs["code"])
+    seg_ids, codes = seg_ids.tolist(), codes.tolist()
+    split = split_texts([texts[s] for s in seg_ids])
+    vocabulary = Vocabulary(split)
     sentence_counts = vocabulary.matrix_
-    codes = list(dict.fromkeys(pair_codes))
-    by_code: dict[str, list[int]] = {}
-    for position, code in enumerate(pair_codes):
-        by_code.setdefault(code, []).append(position)
-    first = np.asarray(sents.first)
-    n_seg = len(seg_ids)
-    owner = np.asarray(sents.owner)
-    gather = csr_matrix((np.ones(len(owner)), (owner, np.arange(len(owner)))), shape=(n_seg, len(owner)))
+    n_seg, n_sentences = len(seg_ids), len(split.start)
+    gather = csr_matrix(
+        (np.ones(n_sentences), (split.owner, np.arange(n_sentences))), shape=(n_seg, n_sentences)
+    )
     counts = (gather @ sentence_counts).tocsr()
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((1 + n_seg) / (1 + df)) + 1.0
     weighted = sentence_counts.copy()
     weighted.data = np.log1p(weighted.data)
     sentence_tfidf = _normalise_rows(weighted.multiply(idf).tocsr()).tocsr()
-    profiles = code_profiles(codebook, codes, counts, idf, vocabulary, pairs, seg_index)
-    seg_of_pair = np.asarray([seg_index[s] for s in pair_segments])
-    chosen: list[tuple[int, int, float]] = [(0, 0, 0.0)] * len(pair_codes)
-    for k, code in enumerate(codes):
-        positions = by_code[code]
-        segs = seg_of_pair[positions]
-        lengths = first[segs + 1] - first[segs]
-        starts = np.repeat(first[segs], lengths)
-        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        values = (sentence_tfidf[starts + offsets] @ profiles[k]).tolist()
-        at = 0
-        for position, seg, length in zip(positions, segs.tolist(), lengths.tolist(), strict=True):
-            a = sents.first[seg]
-            lo, hi, score = best_run(
-                values[at : at + length], sents.words[a : a + length], max_words, min_words
-            )
-            at += length
-            chosen[position] = (sents.start[a + lo], sents.end[a + hi], score)
-    return pd.DataFrame(chosen, columns=["start", "end", "score"], index=pairs.index)
+    profiles = code_profiles(codebook, codes, counts, idf, vocabulary, code_of_pair, seg_of_pair)
+    # Every pair's sentences, one entry each: pair p has entries bounds[p] to bounds[p + 1] - 1.
+    sizes = split.first[seg_of_pair + 1] - split.first[seg_of_pair]
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    entry_sentence = np.repeat(split.first[seg_of_pair] - bounds[:-1], sizes) + np.arange(bounds[-1])
+    entry_code = np.repeat(code_of_pair, sizes)
+    order = np.argsort(entry_code, kind="stable")
+    cuts = np.searchsorted(entry_code[order], np.arange(len(codes) + 1))
+    scores = np.zeros(bounds[-1])
+    for k in range(len(codes)):
+        entries = order[cuts[k] : cuts[k + 1]]
+        scores[entries] = sentence_tfidf[entry_sentence[entries]] @ profiles[k]
+    lo, hi, score = best_runs(scores, split.words[entry_sentence], bounds, max_words, min_words)
+    return pd.DataFrame(
+        {
+            "start": split.start[entry_sentence[lo]].astype(np.int64),
+            "end": split.end[entry_sentence[hi]].astype(np.int64),
+            "score": score.astype(float),
+        },
+        index=pairs.index,
+    )

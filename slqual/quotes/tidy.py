@@ -36,7 +36,7 @@ def _bracket_pattern(entry: str) -> str:
 
 @lru_cache(maxsize=32)
 def _patterns(fillers: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, bool]:
-    words, notes = [], []
+    words, notes, firsts = [], [], set()
     for entry in sorted(set(fillers), key=lambda e: (-len(e), e)):
         if entry.lower() == REPEATS:
             continue
@@ -44,6 +44,7 @@ def _patterns(fillers: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Patt
             notes.append(_bracket_pattern(entry))
             continue
         parts = entry.split()
+        firsts.add(parts[0][0] if parts else "")
         body = r"\s+".join(re.escape(p) for p in parts)
         edge = r"(?<![\w'\u2019])"
         if len(parts) == 1:
@@ -51,17 +52,25 @@ def _patterns(fillers: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Patt
         else:
             # Set off by commas: after a comma or at a sentence start, and followed by a comma.
             words.append(f"(?:(?<=,\\s)|(?<=^)|(?<=[.!?]\\s)){body}(?:,|(?=[.!?]))")
-    word_re = re.compile("|".join(words), re.IGNORECASE) if words else None
+    # Looked for only where a filler's first letter is: most places fail at once, not once per filler.
+    ahead = "" if "" in firsts else f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])"
+    word_re = re.compile(f"{ahead}(?:{'|'.join(words)})", re.IGNORECASE) if words else None
     note_re = re.compile("|".join(notes), re.IGNORECASE) if notes else None
     return word_re, note_re, any(e.lower() == REPEATS for e in fillers)
 
 
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?])")
+_COMMA_BEFORE_PUNCTUATION = re.compile(r",(?=[.!?;:])")
+_COMMAS = re.compile(r",{2,}")
+_MARKS = re.compile(rf"(?:{re.escape(MARK)}\s*)+{re.escape(MARK)}")
+
+
 def _clean(text: str) -> str:
     text = " ".join(text.split())
-    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
-    text = re.sub(r",(?=[.!?;:])", "", text)
-    text = re.sub(r",{2,}", ",", text)
-    text = re.sub(rf"(?:{re.escape(MARK)}\s*)+{re.escape(MARK)}", MARK, text)
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    text = _COMMA_BEFORE_PUNCTUATION.sub("", text)
+    text = _COMMAS.sub(",", text)
+    text = _MARKS.sub(MARK, text)
     return text.strip(" ,;:")
 
 

@@ -10,6 +10,7 @@ participants without a group) are left out and said so in ``notes``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from slqual.errors import ReportError
@@ -49,6 +50,13 @@ class ReportInputs:
     small_cells: tuple[str, ...] = ()  # columns, rows or attribute values under quotes.min_cell
     shown_attributes: tuple[str, ...] = ()  # --attribute
     keep_ids: bool = False
+
+    @cached_property
+    def ranked(self) -> pd.DataFrame:
+        """``coded`` in quote preference order (``quotes.rank_candidates``), ranked once for every table."""
+        from slqual.reports.quotes import rank_candidates
+
+        return rank_candidates(self.coded)
 
     def role_of(self) -> dict[str, str]:
         if ROLE_COLUMN not in self.participants.columns:

@@ -28,6 +28,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from slqual.reports.model import Quote, QuoteCell
@@ -92,6 +93,24 @@ def attribution(label: str, *attributes: str) -> str:
     return f"({', '.join([label, *shown])})"
 
 
+def spans_longer_than(candidates: pd.DataFrame, limit: int) -> list[bool]:
+    """Whether each candidate's span has more than ``limit`` words.
+
+    A span is part of its segment, so it has no more words than the segment
+    (the ``words`` column): only spans of longer segments are counted.
+    """
+    rows = zip(
+        candidates["words"].tolist(),
+        candidates["text"].tolist(),
+        candidates["quote_start"].tolist(),
+        candidates["quote_end"].tolist(),
+        strict=True,
+    )
+    # split(None, limit) stops after limit + 1 pieces: enough to tell.
+    return [words > limit and len(text[a:b].split(None, limit)) > limit for words, text, a, b in rows]
+
+
+@lru_cache(maxsize=1 << 17)  # a report ranks the same segments for several tables
 def stable_hash(text: str) -> int:
     """A tie-breaker that does not follow file order and is the same on every machine."""
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
@@ -99,10 +118,15 @@ def stable_hash(text: str) -> int:
 
 def rank_candidates(candidates: pd.DataFrame) -> pd.DataFrame:
     """Candidates in preference order: exemplars, marked quotes, span score, then a hash of the id."""
+    import numpy as np
+    import pandas as pd
+
     frame = _with_spans(candidates)
+    segment, ids = pd.factorize(frame["segment_id"])  # a segment coded with several codes is hashed once
+    hashes = np.fromiter((stable_hash(s) for s in ids.tolist()), dtype=np.uint64, count=len(ids))
     return frame.assign(
         _marked=frame["quote_method"] == MARKED,
-        _hash=[stable_hash(s) for s in frame["segment_id"].tolist()],
+        _hash=hashes[segment],
     ).sort_values(
         ["exemplar", "_marked", "quote_score", "_hash"], ascending=[False, False, False, True], kind="stable"
     )
@@ -203,10 +227,35 @@ ROW_COLUMNS = (
 )
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows as dicts of the columns quotes need (much faster than ``to_dict('records')``)."""
-    columns = [frame[c].tolist() for c in ROW_COLUMNS]
-    return [dict(zip(ROW_COLUMNS, values, strict=True)) for values in zip(*columns, strict=True)]
+class _Rows:
+    """A cell's ranked candidates as row dicts of the columns quotes need, made only when reached.
+
+    A cell of a large study has hundreds of candidates and shows a few: the
+    choice walks the list from the top, so most rows are never made.
+    """
+
+    def __init__(self, columns: dict[str, list[Any]], positions: list[int]) -> None:
+        self._columns = columns
+        self._positions = positions
+        self._made: list[dict[str, Any]] = []
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __iter__(self):
+        for i, position in enumerate(self._positions):
+            if i == len(self._made):
+                self._made.append({c: values[position] for c, values in self._columns.items()})
+            yield self._made[i]
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    return {c: frame[c].tolist() for c in ROW_COLUMNS}
+
+
+def _records(frame: pd.DataFrame) -> _Rows:
+    """The rows of ``frame`` in order (see ``_Rows``)."""
+    return _Rows(_columns(frame), list(range(len(frame))))
 
 
 def fill_cells(
@@ -241,15 +290,13 @@ def fill_table(
     eligible_mask = (frame["words"] >= style.min_words) | (frame["quote_method"] == MARKED)
     if "speaker_role" in frame.columns:
         eligible_mask &= frame["speaker_role"] == "participant"
-    coded: dict[tuple[str, str], int] = {}
-    for pair in zip(frame[key].tolist(), frame["group"].tolist(), strict=True):
-        coded[pair] = coded.get(pair, 0) + 1
-    eligible = frame[eligible_mask]
-    lists: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row_key, group, record in zip(
-        eligible[key].tolist(), eligible["group"].tolist(), _records(eligible), strict=True
-    ):
-        lists.setdefault((row_key, group), []).append(record)
+    coded = frame.groupby([key, "group"], sort=False, dropna=False).size().to_dict()
+    eligible = frame[eligible_mask].reset_index(drop=True)
+    columns = _columns(eligible)
+    lists: dict[tuple[str, str], Any] = {
+        cell: _Rows(columns, rows.tolist())
+        for cell, rows in eligible.groupby([key, "group"], sort=False, dropna=False).indices.items()
+    }
     out: dict[tuple[str, str], QuoteCell] = {}
     for group in groups:
         cells = [((k, group), None) for k in keys if (k, group) in coded]

@@ -107,27 +107,36 @@ def quote_spans(
             f"{path}, row {first.row}: segment {first.segment_id}: {first.message}{more}; "
             "correct or empty the quote column"
         )
+    import numpy as np
+
     marked = marked_spans(coding[coding["code"] != ""], segments)
     frame = coded.copy()
-    keys = list(zip(frame["segment_id"].tolist(), frame["code"].tolist(), strict=True))
-    hits = [marked.get(key) for key in keys]
-    is_marked = [h is not None for h in hits]
-    frame["quote_method"] = ["marked" if m else "selected" for m in is_marked]
-    frame["quote_start"] = [h.start if h else 0 for h in hits]
-    frame["quote_end"] = [h.end if h else 0 for h in hits]
-    frame["quote_offsets"] = [h.offsets() if h else "" for h in hits]
-    frame["quote_score"] = 0.0
-    todo = frame[[not m for m in is_marked]]
+    size = len(frame)
+    method = ["selected"] * size
+    start, end = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
+    offsets, score = [""] * size, np.zeros(size)
+    if marked:
+        keys = zip(frame["segment_id"].tolist(), frame["code"].tolist(), strict=True)
+        for i, hit in enumerate(marked.get(key) for key in keys):
+            if hit is not None:
+                method[i], start[i], end[i], offsets[i], score[i] = (
+                    "marked",
+                    hit.start,
+                    hit.end,
+                    hit.offsets(),
+                    1.0,
+                )
+    todo = np.flatnonzero(np.asarray(method) == "selected") if marked else np.arange(size)
     if len(todo):
-        texts = dict(zip(todo["segment_id"].tolist(), todo["text"].tolist(), strict=False))
-        chosen = choose_spans(todo[["segment_id", "code"]], texts, codebook, max_words, min_words)
-        frame.loc[todo.index, "quote_start"] = chosen["start"].astype(int)
-        frame.loc[todo.index, "quote_end"] = chosen["end"].astype(int)
-        frame.loc[todo.index, "quote_score"] = chosen["score"].astype(float)
-        frame.loc[todo.index, "quote_offsets"] = [
-            f"{a}-{b}" for a, b in zip(chosen["start"].tolist(), chosen["end"].tolist(), strict=True)
-        ]
-    frame.loc[frame["quote_method"] == "marked", "quote_score"] = 1.0
-    frame["quote_start"] = frame["quote_start"].astype(int)
-    frame["quote_end"] = frame["quote_end"].astype(int)
+        pairs = frame.iloc[todo]
+        texts = dict(zip(pairs["segment_id"].tolist(), pairs["text"].tolist(), strict=False))
+        chosen = choose_spans(pairs[["segment_id", "code"]], texts, codebook, max_words, min_words)
+        start[todo], end[todo], score[todo] = chosen["start"], chosen["end"], chosen["score"]
+        for i, a, b in zip(todo.tolist(), chosen["start"].tolist(), chosen["end"].tolist(), strict=True):
+            offsets[i] = f"{a}-{b}"
+    frame["quote_method"] = method
+    frame["quote_start"] = start
+    frame["quote_end"] = end
+    frame["quote_offsets"] = offsets
+    frame["quote_score"] = score
     return frame

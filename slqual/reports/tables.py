@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from slqual.errors import ReportError
 from slqual.reports.model import Level, QuoteCell, ReportOptions, Table, TableKind
-from slqual.reports.quotes import QuoteStyle, fill_table, rank_candidates
+from slqual.reports.quotes import QuoteStyle, fill_table, spans_longer_than
 from slqual.reports.stats import FISHER_LABEL, FISHER_NOTE, fisher_p_values, format_p
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def _quote_frame(labels: list[str], first: str, keys: list[str], cells: dict, in
 
 def theme_candidates(inputs: ReportInputs) -> pd.DataFrame:
     """Candidates rolled up to their theme: one row per (theme, segment), exemplar if any code says so."""
-    ranked = rank_candidates(inputs.coded)
+    ranked = inputs.ranked
     return ranked.drop_duplicates(["theme", "segment_id"])
 
 
@@ -270,8 +270,8 @@ def quote_tables(inputs: ReportInputs, options: ReportOptions, first_number: int
     book = inputs.codebook
     lo, hi, n = options.min_words, options.max_words, options.quotes
     themes = chosen_themes(inputs, options)
-    used = set(inputs.coded["unit"])
-    coded_themes = set(inputs.coded["theme"])
+    used = set(inputs.coded["unit"].unique())
+    coded_themes = set(inputs.coded["theme"].unique())
     uncoded = [f"theme \u2018{t.name}\u2019" for t in themes if t.id not in coded_themes]
     themes = [t for t in themes if t.id in coded_themes]
     if inputs.level is Level.theme:
@@ -283,7 +283,7 @@ def quote_tables(inputs: ReportInputs, options: ReportOptions, first_number: int
         caption = f"Table {first_number}. Quotes addressing each theme, by {inputs.by}"
         table = Table("themes", "Quotes by theme", caption, TableKind.quotes, frame, number=first_number)
         return QuoteTables([table], uncoded)
-    ranked = rank_candidates(inputs.coded)
+    ranked = inputs.ranked
     if inputs.level is Level.subtheme:
         ranked = ranked.drop_duplicates(["unit", "segment_id"])
     tables = []
@@ -314,16 +314,10 @@ def overview_table(inputs: ReportInputs, options: ReportOptions, number: int = 1
     hi = max(options.min_words, min(options.max_words, OVERVIEW_MAX_WORDS))
     # "Short": among exemplars and then the rest, quotes that fit whole come before ones to trim.
     candidates = theme_candidates(inputs)
-    span_words = [
-        len(t[a:b].split())
-        for t, a, b in zip(
-            candidates["text"], candidates["quote_start"], candidates["quote_end"], strict=True
-        )
-    ]
-    candidates = candidates.assign(_long=[w > hi for w in span_words]).sort_values(
+    candidates = candidates.assign(_long=spans_longer_than(candidates, hi)).sort_values(
         ["exemplar", "_long"], ascending=[False, True], kind="stable"
     )
-    coded_themes = set(inputs.coded["theme"])
+    coded_themes = set(inputs.coded["theme"].unique())
     themes = [t for t in chosen_themes(inputs, options) if t.id in coded_themes]
     cells = _cells(candidates, "theme", [t.id for t in themes], inputs, 1, options.min_words, hi)
     frame = _quote_frame([t.name for t in themes], "Theme", [t.id for t in themes], cells, inputs)
