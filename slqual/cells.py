@@ -65,8 +65,13 @@ def csv_frame(frame, plain: bool = False):
 
     out = frame.copy()
     for column in out.columns:
-        if not is_numeric_dtype(out[column]):
-            out[column] = [csv_text(v) if isinstance(v, str) else v for v in out[column]]
+        if is_numeric_dtype(out[column]):
+            continue
+        values = out[column].tolist()
+        # Each distinct text is checked once; a column with nothing to guard is left as it is.
+        guarded = {v: csv_text(v) for v in set(values) if isinstance(v, str) and looks_like_formula(v)}
+        if guarded:
+            out[column] = [guarded.get(v, v) if isinstance(v, str) else v for v in values]
     out.columns = [csv_text(str(c)) for c in out.columns]
     return out
 

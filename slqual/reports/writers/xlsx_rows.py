@@ -10,6 +10,9 @@ to fit a cell (``slqual.cells.excel_text``); numbers stay numbers.
 from __future__ import annotations
 
 import re
+from xml.sax.saxutils import escape
+
+from slqual.cells import excel_text
 
 
 def data_rows_xml(frame, first_row: int, styles: dict[str, int] | None = None) -> bytes:
@@ -19,49 +22,57 @@ def data_rows_xml(frame, first_row: int, styles: dict[str, int] | None = None) -
     stored as booleans; a number that is not finite is written as text ("inf"),
     as in CSV. ``styles`` gives a cell style index (xf) for named number columns.
     """
-    import math
-    from xml.sax.saxutils import escape
-
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
     from xlsxwriter.utility import xl_col_to_name
 
-    from slqual.cells import excel_text
-
     styles = styles or {}
-
-    def text(ref: str, value: object, style: str = "") -> str:
-        body = escape(excel_text(str(value)))
-        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>' if body else ""
-
     numbers = range(first_row, first_row + len(frame))
     columns = []
     for j, name in enumerate(frame.columns):
         letter = xl_col_to_name(j)
-        series = frame[name]
-        style = f' s="{styles[str(name)]}"' if str(name) in styles else ""
-        if is_bool_dtype(series):
-
-            def cell(ref, value, style=style):
-                return f'<c r="{ref}" t="b"{style}><v>{int(value)}</v></c>'
-
-        elif is_numeric_dtype(series):
-
-            def cell(ref, value, style=style):
-                return (
-                    f'<c r="{ref}"{style}><v>{value!r}</v></c>' if math.isfinite(value) else text(ref, value)
-                )
-
-        else:
-            cell = text
-        missing = series.isna().tolist()
+        tails = _cell_tails(frame[name], styles.get(str(name)))
         columns.append(
-            [
-                "" if gone else cell(f"{letter}{r}", v)
-                for r, v, gone in zip(numbers, series.tolist(), missing, strict=True)
-            ]
+            [f'<c r="{letter}{r}"{tail}' if tail else "" for r, tail in zip(numbers, tails, strict=True)]
         )
     rows = (f'<row r="{r}">{"".join(cells)}</row>' for r, *cells in zip(numbers, *columns, strict=True))
     return "".join(rows).encode("utf-8")
+
+
+def _text_tail(value: object) -> str:
+    body = escape(excel_text(str(value)))
+    return f' t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>' if body else ""
+
+
+def _cell_tails(series, style: int | None) -> list[str]:
+    """Per row, a cell's XML after its reference ("" for no cell).
+
+    Data columns repeat their values (codes, groups, 0 and 1), so each distinct
+    value is escaped and formatted once. Floats are formatted each time: 0.0
+    and -0.0 are equal as keys but not as text.
+    """
+    import math
+
+    from pandas.api.types import is_bool_dtype, is_float_dtype, is_numeric_dtype
+
+    attribute = f' s="{style}"' if style is not None else ""
+    if is_bool_dtype(series):
+
+        def tail(value):
+            return f' t="b"{attribute}><v>{int(value)}</v></c>'
+
+    elif is_numeric_dtype(series):
+
+        def tail(value):
+            return f"{attribute}><v>{value!r}</v></c>" if math.isfinite(value) else _text_tail(value)
+
+    else:
+        tail = _text_tail
+    values, missing = series.tolist(), series.isna().tolist()
+    if is_float_dtype(series):
+        return ["" if gone else tail(v) for v, gone in zip(values, missing, strict=True)]
+    if any(missing):
+        values = [None if gone else v for v, gone in zip(values, missing, strict=True)]
+    tails = {v: "" if v is None else tail(v) for v in dict.fromkeys(values)}
+    return list(map(tails.__getitem__, values))
 
 
 def fill_sheets(workbook: bytes, bodies: dict[str, tuple[bytes, str]]) -> bytes:
