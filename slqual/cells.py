@@ -33,6 +33,11 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", _BREAKS.sub("\n", text))
 
 
+def is_xml_safe(text: str) -> bool:
+    """True when ``xml_safe`` leaves ``text`` as it is (check many values at once by joining them)."""
+    return _NOT_XML.search(text) is None and _BREAKS.search(text) is None
+
+
 def plain_text(text: object) -> str:
     """Text without control characters: vertical tab and form feed (Word's line and page breaks)
     become a newline, other control characters (ESC, NUL, ...) and lone surrogates go."""

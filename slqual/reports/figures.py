@@ -80,15 +80,15 @@ def _png(fig) -> bytes:
     default level 6 in half the time."""
     import io
 
-    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
-    pixels = np.asarray(canvas.buffer_rgba())[..., :3]
+    size = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="png", compress_level=3, dpi=(fig.dpi, fig.dpi))
+    image.save(buffer, format="png", compress_level=3, dpi=(fig.dpi, fig.dpi))
     return buffer.getvalue()
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
-from slqual.cells import excel_text
+from slqual.cells import EXCEL_CELL_LIMIT, excel_text, is_xml_safe
+
+ROW = "\x00"  # stands for the row number in a prepared cell; never in a value (XML has no NUL)
 
 
 def data_rows_xml(frame, first_row: int, styles: dict[str, int] | None = None) -> bytes:
@@ -21,58 +23,71 @@ def data_rows_xml(frame, first_row: int, styles: dict[str, int] | None = None) -
     A missing value (None, NaN, NA) or empty text gets no cell; booleans are
     stored as booleans; a number that is not finite is written as text ("inf"),
     as in CSV. ``styles`` gives a cell style index (xf) for named number columns.
+    Each column's cells are prepared with ``ROW`` for the row number, once per
+    distinct value; a row is then its cells joined and numbered in one pass.
     """
     from xlsxwriter.utility import xl_col_to_name
 
     styles = styles or {}
     numbers = range(first_row, first_row + len(frame))
-    columns = []
-    for j, name in enumerate(frame.columns):
-        letter = xl_col_to_name(j)
-        tails = _cell_tails(frame[name], styles.get(str(name)))
-        columns.append(
-            [f'<c r="{letter}{r}"{tail}' if tail else "" for r, tail in zip(numbers, tails, strict=True)]
-        )
-    rows = (f'<row r="{r}">{"".join(cells)}</row>' for r, *cells in zip(numbers, *columns, strict=True))
+    columns = [
+        _cells(frame[name], xl_col_to_name(j), styles.get(str(name))) for j, name in enumerate(frame.columns)
+    ]
+    rows = (
+        f'<row r="{r}">{"".join(cells).replace(ROW, str(r))}</row>'
+        for r, *cells in zip(numbers, *columns, strict=True)
+    )
     return "".join(rows).encode("utf-8")
 
 
-def _text_tail(value: object) -> str:
-    body = escape(excel_text(str(value)))
-    return f' t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>' if body else ""
+def _text_cell(head: str, value: object, checked: bool = False) -> str:
+    """An inline-string cell; ``checked``: the text is known to be XML-safe, so only a cut may apply."""
+    text = str(value)
+    body = escape(text if checked and len(text) <= EXCEL_CELL_LIMIT else excel_text(text))
+    return f'{head} t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>' if body else ""
 
 
-def _cell_tails(series, style: int | None) -> list[str]:
-    """Per row, a cell's XML after its reference ("" for no cell).
+def _cells(series, letter: str, style: int | None) -> list[str]:
+    """Per row, the column's cell with ``ROW`` for its row number ("" for no cell).
 
     Data columns repeat their values (codes, groups, 0 and 1), so each distinct
-    value is escaped and formatted once. Floats are formatted each time: 0.0
-    and -0.0 are equal as keys but not as text.
+    value is escaped and formatted once, when the values are of one type (1 and
+    True are equal keys) and not floats (so are 0.0 and -0.0).
     """
     import math
 
-    from pandas.api.types import is_bool_dtype, is_float_dtype, is_numeric_dtype
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+    head = f'<c r="{letter}{ROW}"'
     attribute = f' s="{style}"' if style is not None else ""
+    values, missing = series.tolist(), series.isna().tolist()
+    if any(missing):
+        values = [None if gone else v for v, gone in zip(values, missing, strict=True)]
+    distinct = [v for v in dict.fromkeys(values) if v is not None]
     if is_bool_dtype(series):
 
-        def tail(value):
-            return f' t="b"{attribute}><v>{int(value)}</v></c>'
+        def cell(value):
+            return f'{head} t="b"{attribute}><v>{int(value)}</v></c>'
 
     elif is_numeric_dtype(series):
 
-        def tail(value):
-            return f"{attribute}><v>{value!r}</v></c>" if math.isfinite(value) else _text_tail(value)
+        def cell(value):
+            if math.isfinite(value):
+                return f"{head}{attribute}><v>{value!r}</v></c>"
+            return _text_cell(head, value)
 
     else:
-        tail = _text_tail
-    values, missing = series.tolist(), series.isna().tolist()
-    if is_float_dtype(series):
-        return ["" if gone else tail(v) for v, gone in zip(values, missing, strict=True)]
-    if any(missing):
-        values = [None if gone else v for v, gone in zip(values, missing, strict=True)]
-    tails = {v: "" if v is None else tail(v) for v in dict.fromkeys(values)}
-    return list(map(tails.__getitem__, values))
+        # One search over the column's distinct texts instead of two per text.
+        checked = is_xml_safe("\n".join(map(str, distinct)))
+
+        def cell(value):
+            return _text_cell(head, value, checked)
+
+    if len({type(v) for v in distinct}) > 1 or any(isinstance(v, float) for v in distinct[:1]):
+        return ["" if v is None else cell(v) for v in values]
+    cells = {v: cell(v) for v in distinct}
+    cells[None] = ""
+    return list(map(cells.__getitem__, values))
 
 
 def fill_sheets(workbook: bytes, bodies: dict[str, tuple[bytes, str]]) -> bytes:
