@@ -83,7 +83,8 @@ def _cells(series, letter: str, style: int | None) -> list[str]:
         def cell(value):
             return _text_cell(head, value, checked)
 
-    if len({type(v) for v in distinct}) > 1 or any(isinstance(v, float) for v in distinct[:1]):
+    mixed = series.dtype == object and len({type(v) for v in values if v is not None}) > 1
+    if mixed or any(isinstance(v, float) for v in distinct[:1]):
         return ["" if v is None else cell(v) for v in values]
     cells = {v: cell(v) for v in distinct}
     cells[None] = ""
