@@ -294,6 +294,7 @@ def saturation(report: Report):
     """Cumulative distinct codes against interviews in order, with new codes per interview as bars."""
     import numpy as np
     from matplotlib.figure import Figure as MplFigure
+    from matplotlib.patches import StepPatch
 
     data = report.saturation
     ax_width, ax_height = 5.4, 3.1
@@ -306,13 +307,17 @@ def saturation(report: Report):
     unit = "themes" if report.level is Level.theme else "codes"
     # One stepped area, not a bar per interview: thousands of interviews draw as fast as ten.
     edges = np.append(x - 0.5, x[-1] + 0.5)
-    ax.stairs(
+    steps = StepPatch(
         data["new_codes"].to_numpy(),
         edges,
         fill=True,
         color="#c6dbef",
         label=f"{unit} first seen in this interview",
     )
+    # Added without the data-limit update of ax.stairs, which walks the outline segment by segment;
+    # the x range is the one autoscaling gave: the steps and a 5% margin.
+    ax.add_artist(steps)
+    ax.set_xlim(edges[0] - 0.05 * (edges[-1] - edges[0]), edges[-1] + 0.05 * (edges[-1] - edges[0]))
     ax.plot(x, data["distinct_codes"], color="#08519c", linewidth=1.5, zorder=2)
     palette = ["#08519c", "#d94801", "#238b45", "#6a51a3", "#a50f15", "#525252"]
     for i, group in enumerate(report.groups):

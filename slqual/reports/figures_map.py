@@ -79,7 +79,7 @@ def thematic_map_figure(report: Report, label: Callable[[object], str], wrap: Ca
             theme, lines = cards[index]
             colour = THEME_COLOURS[index % len(THEME_COLOURS)]
             x = GAP + c * (CARD_WIDTH + GAP)
-            ax.add_patch(
+            ax.add_artist(  # the limits are set: no data-limit update
                 FancyBboxPatch(
                     (x, top),
                     CARD_WIDTH,
