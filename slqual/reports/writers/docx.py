@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from copy import deepcopy
 from pathlib import Path
 
 from slqual.cells import plain_text
@@ -38,20 +39,31 @@ COUNTS_POINTS = 9
 QUOTE_SPACE_POINTS = 6
 
 
-def _run(paragraph, text: str, size):
-    """``paragraph.add_run(text)`` in ``size`` points. python-docx reads the text character by
-    character for tabs and breaks; text without them goes into one <w:t> as it would."""
+def _size_properties(size):
+    """Run properties holding a type size only, copied into each run of a table: the same XML as
+    ``run.font.size = size``, without python-docx's schema-ordered insertion run by run."""
+    from docx.oxml import OxmlElement
+
+    properties = OxmlElement("w:rPr")
+    properties.sz_val = size
+    return properties
+
+
+def _run(paragraph, text: str, properties):
+    """``paragraph.add_run(text)`` with a copy of ``properties``. python-docx reads the text character
+    by character for tabs and breaks; text without them goes into one <w:t> as it would."""
     if "\t" in text or "\n" in text or "\r" in text:
         run = paragraph.add_run(text)
     else:
         run = paragraph.add_run()
         if text:
             run._r.add_t(text)
-    run.font.size = size
+    run._r.insert(0, deepcopy(properties))
     return run
 
 
 def _fill(cell, value: object, size) -> None:
+    """The cell's text in runs whose properties are a copy of ``size`` (see ``_size_properties``)."""
     from docx.shared import Pt
 
     paragraph = cell.paragraphs[0]
@@ -185,11 +197,18 @@ class DocxWriter(ReportWriter):
             for cell in row.cells:
                 for run in (r for p in cell.paragraphs for r in p.runs):
                     run.font.size = Pt(COUNTS_POINTS - 1) if small else size
+        properties = _size_properties(size)
+        empty_row = None  # a body row as python-docx adds it, copied for the next rows
         for values in frame.itertuples(index=False):
-            row = grid.add_row()
-            row_flags(row, header=False)
+            if empty_row is None:
+                row = grid.add_row()
+                row_flags(row, header=False)
+                empty_row = deepcopy(row._tr)
+            else:
+                grid._tbl.append(deepcopy(empty_row))
+                row = grid.rows[-1]
             for cell, value in zip(row.cells, values, strict=True):
-                _fill(cell, value, size)
+                _fill(cell, value, properties)
         three_rules(grid, heads)
         if table.note:
             note = document.add_paragraph()
