@@ -73,8 +73,10 @@ def _wrap(text: str, width: int, lines: int = 2) -> str:
 def _show(fig, suffix: str) -> None:
     """Show the artists drawn for this format only (see ``_matrix``)."""
     wanted = PNG_ONLY if suffix == ".png" else SVG_ONLY
-    for artist in fig.findobj(lambda a: a.get_label() in (PNG_ONLY, SVG_ONLY)):
-        artist.set_visible(artist.get_label() == wanted)
+    for ax in fig.axes:  # the image and the mesh, not every tick of every axis
+        for artist in (*ax.images, *ax.collections):
+            if artist.get_label() in (PNG_ONLY, SVG_ONLY):
+                artist.set_visible(artist.get_label() == wanted)
 
 
 def _png(fig) -> bytes:
