@@ -90,3 +90,20 @@ def test_labels_break_between_words_not_at_hyphens():
     assert figs._wrap("Single-patient view versus whole-system view", 34) == (
         "Single-patient view versus\nwhole-system view"
     )
+
+
+@pytest.mark.parametrize("draw", [figs.heatmap, figs.cooccurrence, figs.saturation, figs.draw_thematic_map])
+def test_every_label_lies_inside_the_figure(report, draw):
+    """The margins are computed from the measured labels (no tight-box crop): nothing may be cut."""
+    import matplotlib
+    from matplotlib.text import Text
+
+    with matplotlib.rc_context(figs.RC):
+        fig = _draw(draw(report))
+        renderer = fig.canvas.get_renderer()
+        inside = fig.bbox.padded(1)  # a pixel of rounding
+        texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+        assert texts
+        for text in texts:
+            extent = text.get_window_extent(renderer)
+            assert inside.contains(extent.x0, extent.y0) and inside.contains(extent.x1, extent.y1), text

@@ -48,13 +48,14 @@ def text_size(
     renderer = metrics_renderer(dpi)
     props = _props(size, weight, style)
     _, lp_height, lp_descent = renderer.get_text_width_height_descent("lp", props, ismath=False)
-    width, lines = 0.0, 1
+    width, lines, distinct = 0.0, 1, {}
     for text in texts:
         parts = text.split("\n")
         lines = max(lines, len(parts))
-        for part in parts:
-            if part:
-                width = max(width, renderer.get_text_width_height_descent(part, props, ismath=False)[0])
+        distinct.update(dict.fromkeys(parts))
+    for part in distinct:  # each line once: labels repeat across themes
+        if part:
+            width = max(width, renderer.get_text_width_height_descent(part, props, ismath=False)[0])
     height = lp_height + (lines - 1) * (lp_height - lp_descent) * linespacing
     return width * SLACK / dpi, height * SLACK / dpi
 
