@@ -138,6 +138,13 @@ def _matrix(ax, values, cmap: str, vmax: float, aspect: str):
     return image
 
 
+def _no_axis_labels(ax) -> None:
+    """Axes whose ticks are the labels: without axis labels, matplotlib need not place them against
+    every tick label's box on each draw."""
+    ax.xaxis.set_label_coords(0.5, 0.0)
+    ax.yaxis.set_label_coords(0.0, 0.5)
+
+
 def _empty(ax, message: str) -> None:
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#666")
     ax.set_axis_off()
@@ -223,6 +230,7 @@ def heatmap(report: Report):
     for i in starts[1:]:
         ax.axhline(i - 0.5, color="#333", linewidth=1.2)
     ax.tick_params(length=0)
+    _no_axis_labels(ax)
     bar_axes = axes_at(
         fig, left + ax_width + bar_gap, bottom + (ax_height - bar_height) / 2, bar_width, bar_height
     )
@@ -269,6 +277,7 @@ def cooccurrence(report: Report):
     image = _matrix(ax, shaded, cmap="Purples", vmax=max(top, 1.0), aspect="equal")
     ax.set_xticks(range(k), labels, rotation=90, **ticks)
     ax.set_yticks(range(k), labels, **ticks)
+    _no_axis_labels(ax)
     themes = dict(zip(report.prevalence["code"], report.prevalence["theme"], strict=True))
     blocks = [themes.get(i, i) for i in matrix.index]
     for i in range(1, k):
