@@ -92,7 +92,30 @@ def test_labels_break_between_words_not_at_hyphens():
     )
 
 
-@pytest.mark.parametrize("draw", [figs.heatmap, figs.cooccurrence, figs.saturation, figs.draw_thematic_map])
+def _long_title(report):
+    from dataclasses import replace
+
+    return replace(report, by="a grouping column with a very long name " * 3)
+
+
+def _wide_theme_names(report):
+    from dataclasses import replace
+
+    themes = tuple(replace(t, name="WIDE CAPITALS " * 4) for t in report.thematic_map)
+    return replace(report, thematic_map=themes)
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        figs.heatmap,
+        figs.cooccurrence,
+        figs.saturation,
+        figs.draw_thematic_map,
+        lambda report: figs.heatmap(_long_title(report)),
+        lambda report: figs.draw_thematic_map(_wide_theme_names(report)),
+    ],
+)
 def test_every_label_lies_inside_the_figure(report, draw):
     """The margins are computed from the measured labels (no tight-box crop): nothing may be cut."""
     import matplotlib

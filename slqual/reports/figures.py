@@ -199,11 +199,13 @@ def heatmap(report: Report):
     bar_width, bar_gap = 0.22, 0.11
     bar_height = min(ax_height, 20 * bar_width)
     bar_label_length = text_size([bar_label], 9)[0]
-    left = PAD + TICK_PAD + label_width
-    top = PAD + title_pad / 72 + text_size([title], 11)[1]
+    title_width, title_height = text_size([title], 11)
+    overhang = max(0.0, (title_width - ax_width) / 2)  # a long grouping name: the title is centred
+    left = max(PAD + TICK_PAD + label_width, PAD + overhang)
+    top = PAD + title_pad / 72 + title_height
     # The colour bar's label runs along the bar; a short figure grows to hold it.
     bottom = PAD + max(0.0, (bar_label_length - ax_height) / 2)
-    right = bar_gap + bar_width + colorbar_width(["100"], bar_label) + PAD
+    right = max(bar_gap + bar_width + colorbar_width(["100"], bar_label), overhang) + PAD
     fig = MplFigure(figsize=(left + ax_width + right, bottom + ax_height + top))
     ax = axes_at(fig, left, bottom, ax_width, ax_height)
     shaded = values.copy()
