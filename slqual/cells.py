@@ -33,6 +33,11 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", _BREAKS.sub("\n", text))
 
 
+def is_xml_safe(text: str) -> bool:
+    """True when ``xml_safe`` leaves ``text`` as it is (check many values at once by joining them)."""
+    return _NOT_XML.search(text) is None and _BREAKS.search(text) is None
+
+
 def plain_text(text: object) -> str:
     """Text without control characters: vertical tab and form feed (Word's line and page breaks)
     become a newline, other control characters (ESC, NUL, ...) and lone surrogates go."""
@@ -65,8 +70,13 @@ def csv_frame(frame, plain: bool = False):
 
     out = frame.copy()
     for column in out.columns:
-        if not is_numeric_dtype(out[column]):
-            out[column] = [csv_text(v) if isinstance(v, str) else v for v in out[column]]
+        if is_numeric_dtype(out[column]):
+            continue
+        values = out[column].tolist()
+        # Each distinct text is checked once; a column with nothing to guard is left as it is.
+        guarded = {v: csv_text(v) for v in set(values) if isinstance(v, str) and looks_like_formula(v)}
+        if guarded:
+            out[column] = [guarded.get(v, v) if isinstance(v, str) else v for v in values]
     out.columns = [csv_text(str(c)) for c in out.columns]
     return out
 

@@ -90,3 +90,43 @@ def test_labels_break_between_words_not_at_hyphens():
     assert figs._wrap("Single-patient view versus whole-system view", 34) == (
         "Single-patient view versus\nwhole-system view"
     )
+
+
+def _long_title(report):
+    from dataclasses import replace
+
+    return replace(report, by="a grouping column with a very long name " * 3)
+
+
+def _wide_theme_names(report):
+    from dataclasses import replace
+
+    themes = tuple(replace(t, name="WIDE CAPITALS " * 4) for t in report.thematic_map)
+    return replace(report, thematic_map=themes)
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        figs.heatmap,
+        figs.cooccurrence,
+        figs.saturation,
+        figs.draw_thematic_map,
+        lambda report: figs.heatmap(_long_title(report)),
+        lambda report: figs.draw_thematic_map(_wide_theme_names(report)),
+    ],
+)
+def test_every_label_lies_inside_the_figure(report, draw):
+    """The margins are computed from the measured labels (no tight-box crop): nothing may be cut."""
+    import matplotlib
+    from matplotlib.text import Text
+
+    with matplotlib.rc_context(figs.RC):
+        fig = _draw(draw(report))
+        renderer = fig.canvas.get_renderer()
+        inside = fig.bbox.padded(1)  # a pixel of rounding
+        texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+        assert texts
+        for text in texts:
+            extent = text.get_window_extent(renderer)
+            assert inside.contains(extent.x0, extent.y0) and inside.contains(extent.x1, extent.y1), text

@@ -13,6 +13,16 @@ from pathlib import Path
 
 from slqual.cells import plain_text
 from slqual.fileio import atomic_write_bytes
+from slqual.reports.figures_layout import (
+    LABEL_PAD,
+    PAD,
+    TICK,
+    TICK_PAD,
+    axes_at,
+    colorbar_width,
+    metrics_renderer,
+    text_size,
+)
 from slqual.reports.model import Figure, Level, Report
 
 DPI = 150
@@ -29,9 +39,11 @@ RC = {
     "figure.dpi": DPI,
     "text.parse_math": False,  # labels come from codebooks and participants.csv: never TeX
     "text.usetex": False,
+    # Glyphs drawn as designed, as the SVG's paths are: at 150 dpi they look the same as hinted
+    # ones, and the PNG's text, most of a 100-code figure's drawing time, takes a third less.
+    "text.hinting": "no_hinting",
 }
-PAD_INCHES = 0.1  # around the drawn area, as bbox_inches="tight" pads
-SAVE_METADATA = {".svg": {"Date": None}, ".png": {"Software": None}}
+PNG_ONLY, SVG_ONLY = "_png only", "_svg only"  # artist labels; a leading "_" keeps them out of legends
 
 
 def label(text: object) -> str:
@@ -58,21 +70,79 @@ def _wrap(text: str, width: int, lines: int = 2) -> str:
     return "\n".join(parts)
 
 
-def _save(fig, folder: Path, key: str) -> tuple[Path, ...]:
-    """PNG and SVG, cropped to what is drawn: the tight box is measured once (a draw without
-    rasterising), not once per format as ``bbox_inches="tight"`` would."""
+def _show(fig, suffix: str) -> None:
+    """Show the artists drawn for this format only (see ``_matrix``)."""
+    wanted = PNG_ONLY if suffix == ".png" else SVG_ONLY
+    for ax in fig.axes:  # the image and the mesh, not every tick of every axis
+        for artist in (*ax.images, *ax.collections):
+            if artist.get_label() in (PNG_ONLY, SVG_ONLY):
+                artist.set_visible(artist.get_label() == wanted)
+
+
+def _png(fig) -> bytes:
+    """The figure drawn by Agg, written as an RGB PNG: the background is opaque, so the alpha channel
+    carries nothing, and zlib level 3 compresses these flat-coloured images about as well as the
+    default level 6 in half the time."""
     import io
 
-    fig.draw_without_rendering()
-    box = fig.get_tightbbox().padded(PAD_INCHES)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    size = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=3, dpi=(fig.dpi, fig.dpi))
+    return buffer.getvalue()
+
+
+def _svg(fig) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})  # no date: the same input, the same file
+    return buffer.getvalue()
+
+
+def _save(fig, folder: Path, key: str) -> tuple[Path, ...]:
+    """PNG and SVG of one figure, drawn once per format: the layout is fixed in inches, so there is no
+    tight-box pass (``bbox_inches="tight"`` would lay every label out again before each save)."""
     paths = []
-    for suffix in (".png", ".svg"):
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=suffix[1:], bbox_inches=box, metadata=SAVE_METADATA[suffix])
+    for suffix, render in ((".png", _png), (".svg", _svg)):
+        _show(fig, suffix)
         path = folder / f"{key}{suffix}"
-        atomic_write_bytes(path, buffer.getvalue())
+        atomic_write_bytes(path, render(fig))
         paths.append(path)
     return tuple(paths)
+
+
+def _matrix(ax, values, cmap: str, vmax: float, aspect: str):
+    """A shaded matrix, drawn twice and shown once per format: for SVG an image of one pixel per
+    cell (small, crisp when scaled); for PNG a mesh of cells, which Agg fills many times faster than
+    it colours and resamples an image to millions of pixels. ``_save`` picks by the label."""
+    import numpy as np
+
+    image = ax.imshow(values, aspect=aspect, cmap=cmap, vmin=0, vmax=vmax, interpolation="none")
+    image.set_label(SVG_ONLY)
+    rows, columns = values.shape
+    mesh = ax.pcolormesh(
+        np.arange(columns + 1) - 0.5,
+        np.arange(rows + 1) - 0.5,
+        np.ma.masked_invalid(values),
+        cmap=cmap,
+        vmin=0,
+        vmax=vmax,
+    )
+    mesh.set_label(PNG_ONLY)
+    return image
+
+
+def _no_axis_labels(ax) -> None:
+    """Axes whose ticks are the labels: without axis labels, matplotlib need not place them against
+    every tick label's box on each draw."""
+    ax.xaxis.set_label_coords(0.5, 0.0)
+    ax.yaxis.set_label_coords(0.0, 0.5)
 
 
 def _empty(ax, message: str) -> None:
@@ -101,34 +171,54 @@ def heatmap(report: Report):
 
     prev = informative_rows(report.prevalence, report.groups)
     groups = report.groups
-    values = np.array([[row[f"{g.value}_share"] * 100 for g in groups] for _, row in prev.iterrows()])
-    counts = np.array([[row[f"{g.value}_participants"] for g in groups] for _, row in prev.iterrows()])
     n_rows = max(len(prev), 1)
-    # Labels wrap onto two lines, so rows are tall enough for two lines of 8-point text.
-    fig = MplFigure(figsize=(4.5 + 1.3 * len(groups), 1.6 + ROW_INCHES * n_rows))
-    ax = fig.add_subplot()
+    # Sizes as the earlier tight-cropped layout gave: a 0.25-inch row for two lines of 8-point text.
+    ax_width = 0.73 * (4.5 + 1.3 * len(groups))
+    ax_height = 0.77 * (1.6 + ROW_INCHES * n_rows)
     if prev.empty:
-        _empty(ax, "no themes in the codebook")
+        fig = MplFigure(figsize=(ax_width + 2 * PAD, ax_height + 2 * PAD))
+        _empty(axes_at(fig, PAD, PAD, ax_width, ax_height), "no themes in the codebook")
         return fig
-    heading = (prev["level"] == "theme").to_numpy() & prev["_heading"].to_numpy()
-    shaded = values.copy()
-    shaded[heading] = np.nan  # a theme every participant voiced: a heading row, not data
-    image = ax.imshow(shaded, aspect="auto", cmap="Blues", vmin=0, vmax=100, interpolation="nearest")
+    values = prev[[f"{g.value}_share" for g in groups]].to_numpy(dtype=float) * 100
+    counts = prev[[f"{g.value}_participants" for g in groups]].to_numpy()
+    theme = (prev["level"] == "theme").to_numpy()
+    heading = theme & prev["_heading"].to_numpy()
     # Labels are right-aligned, so deeper codes are marked rather than indented: "– Shared vision".
     labels = [_wrap("\u2013 " * max(r.depth - 1, 0) + r.label, WRAP_CHARS) for r in prev.itertuples()]
-
-    ax.set_yticks(range(len(prev)), labels, fontsize=8, linespacing=0.95)
-    for tick, row in zip(ax.get_yticklabels(), prev.itertuples(), strict=True):
-        if row.level == "theme":
-            tick.set_fontweight("bold")
     # Column headers wrap to the column width (1.3 inch: about 16 characters at 9 points), up to three lines.
     headers = [_wrap(g.header, HEADER_CHARS, lines=3) for g in groups]
+    lines = max(h.count("\n") + 1 for h in headers)
+    title = f"Prevalence by {label(report.by)}"
+    title_pad = 8 + 12 * lines  # points: the title clears the headers
+
+    label_width = max(
+        text_size([t for t, bold in zip(labels, theme, strict=True) if not bold], 8, linespacing=0.95)[0],
+        text_size([t for t, bold in zip(labels, theme, strict=True) if bold], 8, "bold", linespacing=0.95)[0],
+    )
+    bar_label = "participants who voiced it (%)"
+    bar_width, bar_gap = 0.22, 0.11
+    bar_height = min(ax_height, 20 * bar_width)
+    bar_label_length = text_size([bar_label], 9)[0]
+    title_width, title_height = text_size([title], 11)
+    overhang = max(0.0, (title_width - ax_width) / 2)  # a long grouping name: the title is centred
+    left = max(PAD + TICK_PAD + label_width, PAD + overhang)
+    top = PAD + title_pad / 72 + title_height
+    # The colour bar's label runs along the bar; a short figure grows to hold it.
+    bottom = PAD + max(0.0, (bar_label_length - ax_height) / 2)
+    right = max(bar_gap + bar_width + colorbar_width(["100"], bar_label), overhang) + PAD
+    fig = MplFigure(figsize=(left + ax_width + right, bottom + ax_height + top))
+    ax = axes_at(fig, left, bottom, ax_width, ax_height)
+    shaded = values.copy()
+    shaded[heading] = np.nan  # a theme every participant voiced: a heading row, not data
+    image = _matrix(ax, shaded, cmap="Blues", vmax=100, aspect="auto")
+    ax.set_yticks(range(len(prev)), labels, fontsize=8, linespacing=0.95)
+    for tick, bold in zip(ax.get_yticklabels(), theme, strict=True):
+        if bold:
+            tick.set_fontweight("bold")
     ax.set_xticks(range(len(groups)), headers)
     ax.xaxis.tick_top()
-    for i, row in enumerate(values):
-        if heading[i]:
-            continue
-        for j, value in enumerate(row):
+    for (i, j), value in np.ndenumerate(values):
+        if not heading[i]:
             ax.text(
                 j,
                 i,
@@ -138,14 +228,16 @@ def heatmap(report: Report):
                 fontsize=7,
                 color="white" if value > 60 else "#1a1a1a",
             )
-    starts = [i for i, level in enumerate(prev["level"]) if level == "theme"]
+    starts = np.flatnonzero(theme)
     for i in starts[1:]:
         ax.axhline(i - 0.5, color="#333", linewidth=1.2)
     ax.tick_params(length=0)
-    colorbar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-    colorbar.set_label("participants who voiced it (%)")
-    lines = max(h.count("\n") + 1 for h in headers)
-    ax.set_title(f"Prevalence by {label(report.by)}", pad=8 + 12 * lines)  # clear of the headers
+    _no_axis_labels(ax)
+    bar_axes = axes_at(
+        fig, left + ax_width + bar_gap, bottom + (ax_height - bar_height) / 2, bar_width, bar_height
+    )
+    fig.colorbar(image, cax=bar_axes).set_label(bar_label)
+    ax.set_title(title, y=1.0, pad=title_pad)  # a fixed position: no search for overlapping labels
     return fig
 
 
@@ -157,27 +249,37 @@ def cooccurrence(report: Report):
     matrix = report.cooccurrence
     k = len(matrix)
     annotated = k <= ANNOTATE_LIMIT
-    # Up to ANNOTATE_LIMIT codes: numbered cells and two-line labels, so a cell is ~0.3 inch.
-    size = 3.0 + (0.3 * k if annotated else 0.16 * k)
-    fig = MplFigure(figsize=(size + 1.2, size))
-    ax = fig.add_subplot()
+    # Up to ANNOTATE_LIMIT codes: numbered cells and two-line labels, so a cell is ~0.25 inch.
+    side = 0.77 * (3.0 + (0.3 * k if annotated else 0.16 * k))
     if not k:
-        _empty(ax, "no coded segments")
+        fig = MplFigure(figsize=(side + 2 * PAD, side + 2 * PAD))
+        _empty(axes_at(fig, PAD, PAD, side, side), "no coded segments")
         return fig
     names = dict(zip(report.prevalence["code"], report.prevalence["label"], strict=True))
     values = matrix.to_numpy().astype(float)
     shaded = values.copy()
     np.fill_diagonal(shaded, np.nan)
     top = np.nanmax(shaded) if k > 1 and np.isfinite(np.nanmax(shaded)) else 1.0
-    image = ax.imshow(shaded, cmap="Purples", vmin=0, vmax=max(top, 1.0), interpolation="nearest")
     if annotated:
         labels = [_wrap(names.get(i, i), 34) for i in matrix.index]
         ticks = {"fontsize": 8, "linespacing": 0.95}
     else:
         labels = [_short(names.get(i, i), 40) for i in matrix.index]
         ticks = {"fontsize": 7 if k > 30 else 8}
+    title, bar_label = "Code co-occurrence", "segments coded with both"
+    label_width = text_size(labels, ticks["fontsize"], linespacing=ticks.get("linespacing", 1.2))[0]
+    margin = TICK + TICK_PAD + label_width  # tick labels left of and (turned) below the matrix
+    bar_width, bar_gap = 0.25, 0.15
+    bar_ticks = [f"{max(top, 1.0):.1f}"]  # at least as wide as the widest tick label
+    left, bottom = PAD + margin, PAD + margin
+    right = bar_gap + bar_width + colorbar_width(bar_ticks, bar_label) + PAD
+    upper = PAD + 6 / 72 + text_size([title], 11)[1]
+    fig = MplFigure(figsize=(left + side + right, bottom + side + upper))
+    ax = axes_at(fig, left, bottom, side, side)
+    image = _matrix(ax, shaded, cmap="Purples", vmax=max(top, 1.0), aspect="equal")
     ax.set_xticks(range(k), labels, rotation=90, **ticks)
     ax.set_yticks(range(k), labels, **ticks)
+    _no_axis_labels(ax)
     themes = dict(zip(report.prevalence["code"], report.prevalence["theme"], strict=True))
     blocks = [themes.get(i, i) for i in matrix.index]
     for i in range(1, k):
@@ -198,8 +300,9 @@ def cooccurrence(report: Report):
                         fontstyle="italic" if i == j else "normal",
                         color="white" if i != j and values[i, j] > 0.6 * top else "#1a1a1a",
                     )
-    fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02).set_label("segments coded with both")
-    ax.set_title("Code co-occurrence")
+    bar_axes = axes_at(fig, left + side + bar_gap, bottom, bar_width, side)
+    fig.colorbar(image, cax=bar_axes).set_label(bar_label)
+    ax.set_title(title, y=1.0)
     return fig
 
 
@@ -207,24 +310,30 @@ def saturation(report: Report):
     """Cumulative distinct codes against interviews in order, with new codes per interview as bars."""
     import numpy as np
     from matplotlib.figure import Figure as MplFigure
+    from matplotlib.patches import StepPatch
 
     data = report.saturation
-    fig = MplFigure(figsize=(7, 4))
-    ax = fig.add_subplot()
+    ax_width, ax_height = 5.4, 3.1
+    fig = MplFigure(figsize=(ax_width + 2 * PAD, ax_height + 2 * PAD))
     if data.empty:
-        _empty(ax, "no interviews with segments")
+        _empty(axes_at(fig, PAD, PAD, ax_width, ax_height), "no interviews with segments")
         return fig
+    ax = axes_at(fig, PAD, PAD, ax_width, ax_height)  # placed once the labels are measured
     x = data["interview"].to_numpy()
     unit = "themes" if report.level is Level.theme else "codes"
     # One stepped area, not a bar per interview: thousands of interviews draw as fast as ten.
     edges = np.append(x - 0.5, x[-1] + 0.5)
-    ax.stairs(
+    steps = StepPatch(
         data["new_codes"].to_numpy(),
         edges,
         fill=True,
         color="#c6dbef",
         label=f"{unit} first seen in this interview",
     )
+    # Added without the data-limit update of ax.stairs, which walks the outline segment by segment;
+    # the x range is the one autoscaling gave: the steps and a 5% margin.
+    ax.add_artist(steps)
+    ax.set_xlim(edges[0] - 0.05 * (edges[-1] - edges[0]), edges[-1] + 0.05 * (edges[-1] - edges[0]))
     ax.plot(x, data["distinct_codes"], color="#08519c", linewidth=1.5, zorder=2)
     palette = ["#08519c", "#d94801", "#238b45", "#6a51a3", "#a50f15", "#525252"]
     for i, group in enumerate(report.groups):
@@ -237,16 +346,37 @@ def saturation(report: Report):
             s=22,
             label=label(group.label),
         )
-    ax.set_xlabel("participant, in interview order")
-    ax.set_ylabel(f"{unit} seen so far")
-    ax.set_ylim(0, max(int(data["distinct_codes"].max()), 1) * 1.1)
+    title, x_label, y_label = (
+        f"{unit.capitalize()} first seen, by interview order",
+        "participant, in interview order",
+        f"{unit} seen so far",
+    )
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    top = max(int(data["distinct_codes"].max()), 1) * 1.1
+    ax.set_ylim(0, top)
     step = max(1, len(x) // 30)
     ids = [_short(p, 12) for p in data["participant"]]  # the pseudonymous label, never the real id
-    ax.set_xticks(x[::step], ids[::step], rotation=90, fontsize=7 if len(x) > 12 else 8)
-    # Below the axes: inside, it would cover the curve where it levels off.
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, frameon=False, fontsize=8)
+    id_size = 7 if len(x) > 12 else 8
+    ax.set_xticks(x[::step], ids[::step], rotation=90, fontsize=id_size)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(f"{unit.capitalize()} first seen, by interview order")
+    ax.set_title(title, y=1.0)
+    # Below the axes, under the participant labels: inside, it would cover the curve where it levels off.
+    below = (
+        TICK + TICK_PAD + text_size(ids[::step], id_size)[0] + LABEL_PAD + text_size([x_label], 9)[1] + 0.1
+    )
+    legend = ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -below / ax_height), ncol=3, frameon=False, fontsize=8
+    )
+    box = legend.get_window_extent(metrics_renderer(fig.dpi))
+    legend_width, legend_height = box.width / fig.dpi, box.height / fig.dpi
+    left = PAD + text_size([y_label], 9)[1] + LABEL_PAD + text_size([f"{top:.1f}"], 9)[0] + TICK + TICK_PAD
+    left = max(left, PAD + (legend_width - ax_width) / 2)
+    bottom = PAD + below + legend_height
+    width = left + max(ax_width, (ax_width + legend_width) / 2) + PAD
+    height = bottom + ax_height + 6 / 72 + text_size([title], 11)[1] + PAD
+    fig.set_size_inches(width, height)
+    ax.set_position((left / width, bottom / height, ax_width / width, ax_height / height))
     return fig
 
 

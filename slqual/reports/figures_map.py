@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from slqual.reports.figures_layout import PAD, text_size
 from slqual.reports.model import MapTheme, Report
 
 CARD_WIDTH = 4.0  # inches
@@ -63,6 +64,21 @@ def thematic_map_figure(report: Report, label: Callable[[object], str], wrap: Ca
     # Cards fill the columns row by row; a row is as tall as its tallest card.
     row_heights = [max(heights[i : i + columns]) for i in range(0, len(cards), columns)]
     width = columns * CARD_WIDTH + (columns + 1) * GAP
+    # The figure is not cropped to what is drawn: a line wider than its card in the last column
+    # (a name of wide capitals) widens the figure instead of being cut at its edge.
+    last = [cards[i] for i in range(columns - 1, len(cards), columns)]
+    widest = max(
+        text_size([wrap(label(t.name), 48, 1) for t, _ in last], 10, "bold")[0],
+        *(
+            text_size([text for _, lines in last for k, text in lines if k == kind], 8, weight, style)[0]
+            for kind, weight, style in (
+                ("row", "normal", "normal"),
+                ("group", "bold", "normal"),
+                ("quote", "normal", "italic"),
+            )
+        ),
+    )
+    width = max(width, width - GAP - CARD_WIDTH + 0.12 + widest + PAD)
     height = sum(row_heights) + (len(row_heights) + 1) * GAP + 0.35
     fig = MplFigure(figsize=(width, height))
     ax = fig.add_axes((0, 0, 1, 1))
@@ -79,7 +95,7 @@ def thematic_map_figure(report: Report, label: Callable[[object], str], wrap: Ca
             theme, lines = cards[index]
             colour = THEME_COLOURS[index % len(THEME_COLOURS)]
             x = GAP + c * (CARD_WIDTH + GAP)
-            ax.add_patch(
+            ax.add_artist(  # the limits are set: no data-limit update
                 FancyBboxPatch(
                     (x, top),
                     CARD_WIDTH,

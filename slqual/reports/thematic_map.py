@@ -28,7 +28,8 @@ def thematic_map(
 
     book = inputs.codebook
     coded = inputs.coded
-    themes = [t for t in chosen_themes(inputs, options) if t.id in set(coded["theme"])]
+    coded_themes = set(coded["theme"].unique())  # once, not once per theme
+    themes = [t for t in chosen_themes(inputs, options) if t.id in coded_themes]
     if not themes:
         return ()
     lo = options.min_words

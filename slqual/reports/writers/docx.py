@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from copy import deepcopy
 from pathlib import Path
 
 from slqual.cells import plain_text
@@ -38,23 +39,47 @@ COUNTS_POINTS = 9
 QUOTE_SPACE_POINTS = 6
 
 
-def _fill(cell, value: object) -> None:
+def _size_properties(size):
+    """Run properties holding a type size only, copied into each run of a table: the same XML as
+    ``run.font.size = size``, without python-docx's schema-ordered insertion run by run."""
+    from docx.oxml import OxmlElement
+
+    properties = OxmlElement("w:rPr")
+    properties.sz_val = size
+    return properties
+
+
+def _run(paragraph, text: str, properties):
+    """``paragraph.add_run(text)`` with a copy of ``properties``. python-docx reads the text character
+    by character for tabs and breaks; text without them goes into one <w:t> as it would."""
+    if "\t" in text or "\n" in text or "\r" in text:
+        run = paragraph.add_run(text)
+    else:
+        run = paragraph.add_run()
+        if text:
+            run._r.add_t(text)
+    run._r.insert(0, deepcopy(properties))
+    return run
+
+
+def _fill(cell, value: object, size) -> None:
+    """The cell's text in runs whose properties are a copy of ``size`` (see ``_size_properties``)."""
     from docx.shared import Pt
 
     paragraph = cell.paragraphs[0]
     if isinstance(value, QuoteCell):
         if not value.quotes:
-            paragraph.add_run(plain_text(value.empty_text))
+            _run(paragraph, plain_text(value.empty_text), size)
             return
         for i, quote in enumerate(value.quotes):
             if i:
                 paragraph = cell.add_paragraph()
             if i < len(value.quotes) - 1:  # a little space between two quotes in one cell
                 paragraph.paragraph_format.space_after = Pt(QUOTE_SPACE_POINTS)
-            paragraph.add_run(plain_text(f"\u201c{quote.text}\u201d")).italic = True
-            paragraph.add_run(plain_text(f" {quote.attribution}"))
+            _run(paragraph, plain_text(f"\u201c{quote.text}\u201d"), size).italic = True
+            _run(paragraph, plain_text(f" {quote.attribution}"), size)
         return
-    paragraph.add_run(plain_text("" if value is None else str(value)))
+    _run(paragraph, plain_text("" if value is None else str(value)), size)
     if looks_numeric(value):
         from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -164,12 +189,7 @@ class DocxWriter(ReportWriter):
         else:
             for cell, name in zip(grid.rows[0].cells, frame.columns, strict=True):
                 cell.paragraphs[0].add_run(plain_text(str(name))).bold = True
-        for values in frame.itertuples(index=False):
-            row = grid.add_row()
-            row_flags(row, header=False)
-            for cell, value in zip(row.cells, values, strict=True):
-                _fill(cell, value)
-        three_rules(grid, heads)
+        # Widths before the body rows: a row added later takes its cells' widths from the columns.
         _set_widths(grid, column_widths(table, text_width(document)))
         size = Pt(COUNTS_POINTS if table.kind is TableKind.counts else 10)
         for i, row in enumerate(grid.rows):  # many narrow columns: smaller type keeps "10 (100%)" whole
@@ -177,6 +197,19 @@ class DocxWriter(ReportWriter):
             for cell in row.cells:
                 for run in (r for p in cell.paragraphs for r in p.runs):
                     run.font.size = Pt(COUNTS_POINTS - 1) if small else size
+        properties = _size_properties(size)
+        empty_row = None  # a body row as python-docx adds it, copied for the next rows
+        for values in frame.itertuples(index=False):
+            if empty_row is None:
+                row = grid.add_row()
+                row_flags(row, header=False)
+                empty_row = deepcopy(row._tr)
+            else:
+                grid._tbl.append(deepcopy(empty_row))
+                row = grid.rows[-1]
+            for cell, value in zip(row.cells, values, strict=True):
+                _fill(cell, value, properties)
+        three_rules(grid, heads)
         if table.note:
             note = document.add_paragraph()
             note.add_run(plain_text(table.note)).italic = True

@@ -10,6 +10,11 @@ to fit a cell (``slqual.cells.excel_text``); numbers stay numbers.
 from __future__ import annotations
 
 import re
+from xml.sax.saxutils import escape
+
+from slqual.cells import EXCEL_CELL_LIMIT, excel_text, is_xml_safe
+
+ROW = "\x00"  # stands for the row number in a prepared cell; never in a value (XML has no NUL)
 
 
 def data_rows_xml(frame, first_row: int, styles: dict[str, int] | None = None) -> bytes:
@@ -18,50 +23,72 @@ def data_rows_xml(frame, first_row: int, styles: dict[str, int] | None = None) -
     A missing value (None, NaN, NA) or empty text gets no cell; booleans are
     stored as booleans; a number that is not finite is written as text ("inf"),
     as in CSV. ``styles`` gives a cell style index (xf) for named number columns.
+    Each column's cells are prepared with ``ROW`` for the row number, once per
+    distinct value; a row is then its cells joined and numbered in one pass.
     """
-    import math
-    from xml.sax.saxutils import escape
-
-    from pandas.api.types import is_bool_dtype, is_numeric_dtype
     from xlsxwriter.utility import xl_col_to_name
 
-    from slqual.cells import excel_text
-
     styles = styles or {}
-
-    def text(ref: str, value: object, style: str = "") -> str:
-        body = escape(excel_text(str(value)))
-        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>' if body else ""
-
     numbers = range(first_row, first_row + len(frame))
-    columns = []
-    for j, name in enumerate(frame.columns):
-        letter = xl_col_to_name(j)
-        series = frame[name]
-        style = f' s="{styles[str(name)]}"' if str(name) in styles else ""
-        if is_bool_dtype(series):
-
-            def cell(ref, value, style=style):
-                return f'<c r="{ref}" t="b"{style}><v>{int(value)}</v></c>'
-
-        elif is_numeric_dtype(series):
-
-            def cell(ref, value, style=style):
-                return (
-                    f'<c r="{ref}"{style}><v>{value!r}</v></c>' if math.isfinite(value) else text(ref, value)
-                )
-
-        else:
-            cell = text
-        missing = series.isna().tolist()
-        columns.append(
-            [
-                "" if gone else cell(f"{letter}{r}", v)
-                for r, v, gone in zip(numbers, series.tolist(), missing, strict=True)
-            ]
-        )
-    rows = (f'<row r="{r}">{"".join(cells)}</row>' for r, *cells in zip(numbers, *columns, strict=True))
+    columns = [
+        _cells(frame[name], xl_col_to_name(j), styles.get(str(name))) for j, name in enumerate(frame.columns)
+    ]
+    rows = (
+        f'<row r="{r}">{"".join(cells).replace(ROW, str(r))}</row>'
+        for r, *cells in zip(numbers, *columns, strict=True)
+    )
     return "".join(rows).encode("utf-8")
+
+
+def _text_cell(head: str, value: object, checked: bool = False) -> str:
+    """An inline-string cell; ``checked``: the text is known to be XML-safe, so only a cut may apply."""
+    text = str(value)
+    body = escape(text if checked and len(text) <= EXCEL_CELL_LIMIT else excel_text(text))
+    return f'{head} t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>' if body else ""
+
+
+def _cells(series, letter: str, style: int | None) -> list[str]:
+    """Per row, the column's cell with ``ROW`` for its row number ("" for no cell).
+
+    Data columns repeat their values (codes, groups, 0 and 1), so each distinct
+    value is escaped and formatted once, when the values are of one type (1 and
+    True are equal keys) and not floats (so are 0.0 and -0.0).
+    """
+    import math
+
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    head = f'<c r="{letter}{ROW}"'
+    attribute = f' s="{style}"' if style is not None else ""
+    values, missing = series.tolist(), series.isna().tolist()
+    if any(missing):
+        values = [None if gone else v for v, gone in zip(values, missing, strict=True)]
+    distinct = [v for v in dict.fromkeys(values) if v is not None]
+    if is_bool_dtype(series):
+
+        def cell(value):
+            return f'{head} t="b"{attribute}><v>{int(value)}</v></c>'
+
+    elif is_numeric_dtype(series):
+
+        def cell(value):
+            if math.isfinite(value):
+                return f"{head}{attribute}><v>{value!r}</v></c>"
+            return _text_cell(head, value)
+
+    else:
+        # One search over the column's distinct texts instead of two per text.
+        checked = is_xml_safe("\n".join(map(str, distinct)))
+
+        def cell(value):
+            return _text_cell(head, value, checked)
+
+    mixed = series.dtype == object and len({type(v) for v in values if v is not None}) > 1
+    if mixed or any(isinstance(v, float) for v in distinct[:1]):
+        return ["" if v is None else cell(v) for v in values]
+    cells = {v: cell(v) for v in distinct}
+    cells[None] = ""
+    return list(map(cells.__getitem__, values))
 
 
 def fill_sheets(workbook: bytes, bodies: dict[str, tuple[bytes, str]]) -> bytes:
