@@ -42,7 +42,7 @@ from slqual.segments import read_segment_rows, segments_text, write_segment_rows
 from slqual.transcripts.base import reader_for, supported_suffixes
 from slqual.transcripts.files import discover, read_limited
 from slqual.transcripts.labels import SpeakerRules, format_time, speaker_key
-from slqual.transcripts.turns import build_turns, split_units
+from slqual.transcripts.turns import build_turns, split_units, turn_units
 
 if TYPE_CHECKING:
     from slqual.coding.lock import CoderLock
@@ -313,8 +313,13 @@ def _read_one(
     assert reader is not None
     data = read_limited(path, reader.max_bytes, name, reader.format)
     transcript = reader.read(data, name, rules)
-    turns = build_turns(transcript.utterances, rules, transcript.labelled)
-    units = split_units(turns, unit)
+    if unit == "turn":  # one unit per turn: the turns need not be built first
+        units = turn_units(transcript.utterances, rules, transcript.labelled)
+        turn_count, speakers = len(units), tuple(dict.fromkeys(u.speaker for u in units))
+    else:
+        turns = build_turns(transcript.utterances, rules, transcript.labelled)
+        units = split_units(turns, unit)
+        turn_count, speakers = len(turns), tuple(dict.fromkeys(t.speaker for t in turns))
     if not units:
         raise TranscriptError(f"{name}: holds no transcript text; add the text or remove the file")
     document = path.stem
@@ -327,26 +332,39 @@ def _read_one(
     roles: dict[str, tuple[str, str]] = {}  # speaker -> (role, participant_id)
     per_participant: dict[str, list] = {}
     unmapped: dict[str, None] = {}
-    for item in units:
-        known = roles.get(item.speaker)
+    append = rows.append
+    for speaker, text, start, end, turn in units:
+        known = roles.get(speaker)
         if known is None:
-            role = "interviewer" if rules.is_interviewer(item.speaker) else "participant"
+            role = "interviewer" if rules.is_interviewer(speaker) else "participant"
             pid = participant_id
             if speaker_map is not None:
-                mapped = speaker_map.get(speaker_key(item.speaker))
+                mapped = speaker_map.get(speaker_key(speaker))
                 pid = mapped["participant_id"] if mapped else ""
                 if role == "participant" and not mapped:
-                    unmapped[item.speaker] = None
-            known = roles[item.speaker] = (role, pid)
+                    unmapped[speaker] = None
+            known = roles[speaker] = (role, pid)
         role, pid = known
         if role == "participant":
-            count = len(item.text.split())
+            totals = per_participant.get(pid)
+            if totals is None:
+                totals = per_participant[pid] = [pid, 0, 0]
+            count = len(text.split())
             words += count
-            if item.turn not in participant_turns:
-                participant_turns.add(item.turn)
-                per_participant.setdefault(pid, [pid, 0, 0])[1] += 1
-            per_participant.setdefault(pid, [pid, 0, 0])[2] += count
-        rows.append((pid, item.speaker, role, format_time(item.start), format_time(item.end), item.text))
+            if turn not in participant_turns:
+                participant_turns.add(turn)
+                totals[1] += 1
+            totals[2] += count
+        append(
+            (
+                pid,
+                speaker,
+                role,
+                "" if start is None else format_time(start),
+                "" if end is None else format_time(end),
+                text,
+            )
+        )
     speakers_present = tuple(p for p in per_participant if p)
     summary = DocumentSummary(
         document=document,
@@ -356,10 +374,10 @@ def _read_one(
         participant_id=participant_id,
         group=row.get(group_by, ""),
         segments=len(rows),
-        turns=len(turns),
+        turns=turn_count,
         participant_turns=len(participant_turns),
         participant_words=words,
-        speakers=tuple(dict.fromkeys(t.speaker for t in turns)),
+        speakers=speakers,
         labelled=transcript.labelled,
         encoding=transcript.encoding,
         encoding_guessed=transcript.encoding_guessed,

@@ -122,6 +122,7 @@ class Candidate(NamedTuple):
     time: int | None  # milliseconds
 
 
+@lru_cache(maxsize=16384)  # transcripts repeat the same few thousand times of the hour
 def parse_time(text: str) -> int | None:
     """``HH:MM:SS[.mmm]``, ``H:MM:SS``, ``MM:SS`` or ``M:SS`` (comma or dot before ms) to milliseconds."""
     match = _TS_FULL.fullmatch(text.strip())
@@ -159,7 +160,11 @@ def find_candidate(line: str) -> Candidate | None:
         match, form = _HEADING.match(stripped), "heading"
     elif first == "*" or (first.isdigit() and "**" in stripped[:20]):
         match, form = _BOLD.match(stripped), "bold"
-    elif first == "[" and (bracket := _BRACKET.match(stripped)) and parse_time(bracket.group("name")) is None:
+    elif (
+        first == "["
+        and (bracket := _BRACKET.match(stripped))
+        and ((name := bracket.group("name"))[0].isalpha() or parse_time(name) is None)  # a time is no name
+    ):
         match, form = bracket, "bracket"
     else:
         # Cheap tests first: most lines are neither "Name: ..." nor a short "Name  0:34".
