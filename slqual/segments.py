@@ -9,6 +9,7 @@ Rows are tuples in ``SEGMENT_COLUMNS`` order with ``seq`` as an int.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import sys
 from pathlib import Path
@@ -138,12 +139,62 @@ def _rows_any_layout(path: Path) -> dict[str, list[tuple]]:
 
 
 def segments_text(rows: list[tuple]) -> str:
-    """The CSV text of segments.csv for rows in ``SEGMENT_COLUMNS`` order."""
+    """The CSV text of segments.csv for rows in ``SEGMENT_COLUMNS`` order.
+
+    Exactly what ``csv.writer`` writes (a test compares them), about twice as
+    fast: a row of text fields and an int ``seq`` is joined here, its text
+    quoted where the csv module would quote it; any other row is left to the
+    csv module.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(SEGMENT_COLUMNS)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    if _quoted_characters() != frozenset(',"\n'):  # another Python's csv module: let it write
+        writer.writerows(rows)
+        return buffer.getvalue()
+    lines = [buffer.getvalue()]
+    append = lines.append
+    for row in rows:
+        sid, doc, pid, seq, speaker, role, start, end, text = row
+        if (
+            type(seq) is int
+            and type(sid) is str
+            and type(doc) is str
+            and type(pid) is str
+            and type(speaker) is str
+            and type(role) is str
+            and type(start) is str
+            and type(end) is str
+            and type(text) is str
+        ):
+            head = f"{sid},{doc},{pid},{seq},{speaker},{role},{start},{end},"
+            if head.count(",") == 8 and '"' not in head and "\n" not in head:
+                if '"' in text:
+                    text = '"' + text.replace('"', '""') + '"'
+                elif "," in text or "\n" in text:
+                    text = '"' + text + '"'
+                append(f"{head}{text}\n")
+                continue
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        append(buffer.getvalue())
+    return "".join(lines)
+
+
+@functools.cache
+def _quoted_characters() -> frozenset[str]:
+    """The characters that make this Python's csv module quote a field: the delimiter, the quote, LF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    quoted = set()
+    for char in map(chr, range(128)):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([char, "x"])
+        if buffer.getvalue().startswith('"'):
+            quoted.add(char)
+    return frozenset(quoted)
 
 
 def write_segment_rows(path: Path | str, rows: list[tuple] | str) -> bool:

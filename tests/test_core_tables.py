@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from slqual.codings import CODING_COLUMNS, check_coder_name, read_coding, write_coding
 from slqual.errors import CodingsError, ProjectError
 from slqual.participants import read_participants
-from slqual.segments import SEGMENT_COLUMNS, participant_segments, read_segments, with_questions
+from slqual.segments import (
+    SEGMENT_COLUMNS,
+    participant_segments,
+    read_segments,
+    segments_text,
+    with_questions,
+)
 
 
 def test_read_coding_fills_optional_columns_and_the_coder_from_the_file_name(tmp_path):
@@ -113,3 +124,27 @@ def test_questions_are_the_interviewer_turn_before_each_segment():
         "B-0001": "",  # a question never crosses into another document
     }
     assert list(participant_segments(frame)["segment_id"]) == ["A-0002", "A-0003", "A-0005", "B-0001"]
+
+
+_FIELD = st.text(alphabet="ab ,\"\n\r\t;'é", max_size=6)
+_ROW = st.tuples(
+    _FIELD,
+    _FIELD,
+    _FIELD,
+    st.one_of(st.integers(0, 99), st.none(), st.booleans(), st.floats(0, 2)),
+    _FIELD,
+    _FIELD,
+    st.one_of(_FIELD, st.none()),
+    _FIELD,
+    _FIELD,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ROW, max_size=6))
+def test_segments_text_is_what_the_csv_module_writes(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SEGMENT_COLUMNS)
+    writer.writerows(rows)
+    assert segments_text(rows) == buffer.getvalue()
