@@ -82,7 +82,7 @@ def align(
     manifest); the old ids' own numbers count too, so existing projects keep
     theirs and new numbers never repeat one.
     """
-    highest = max([highest, *(id_number(sid) for sid, _, _ in old)])
+    highest = max(highest, max(map(id_number, [sid for sid, _, _ in old]), default=0))
     old_fp = [(s.casefold(), t) for _, s, t in old]
     new_fp = [(s.casefold(), t) for s, t in new]
     if old_fp == new_fp:  # the usual case: nothing changed

@@ -315,7 +315,7 @@ def _read_one(
     transcript = reader.read(data, name, rules)
     if unit == "turn":  # one unit per turn: the turns need not be built first
         units = turn_units(transcript.utterances, rules, transcript.labelled)
-        turn_count, speakers = len(units), tuple(dict.fromkeys(u.speaker for u in units))
+        turn_count, speakers = len(units), ()  # the speakers are those of the units, found below
     else:
         turns = build_turns(transcript.utterances, rules, transcript.labelled)
         units = split_units(turns, unit)
@@ -349,7 +349,7 @@ def _read_one(
             totals = per_participant.get(pid)
             if totals is None:
                 totals = per_participant[pid] = [pid, 0, 0]
-            count = len(text.split())
+            count = text.count(" ") + 1 if text else 0  # the words: units are whitespace-normalised
             words += count
             if turn not in participant_turns:
                 participant_turns.add(turn)
@@ -365,6 +365,8 @@ def _read_one(
                 text,
             )
         )
+    if unit == "turn":
+        speakers = tuple(roles)  # in order of first appearance, as the turns'
     speakers_present = tuple(p for p in per_participant if p)
     summary = DocumentSummary(
         document=document,

@@ -148,3 +148,38 @@ def test_segments_text_is_what_the_csv_module_writes(rows):
     writer.writerow(SEGMENT_COLUMNS)
     writer.writerows(rows)
     assert segments_text(rows) == buffer.getvalue()
+
+
+_TEXT = st.text(alphabet='ab ,"\n\r;é', max_size=6)
+
+
+def _rows_or_error(read, path):
+    try:
+        return read(path)
+    except ProjectError as exc:
+        return str(exc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_TEXT, _TEXT, _TEXT, st.integers(0, 99), _TEXT, _TEXT, _TEXT, _TEXT, _TEXT), max_size=6
+    )
+)
+def test_segment_rows_read_by_line_as_the_csv_module_reads_them(rows):
+    """The line-by-line reader gives what the csv module gives, or leaves the file to it."""
+    import tempfile
+    from pathlib import Path
+
+    from slqual import segments
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "segments.csv"
+        path.write_text(segments.segments_text(rows), encoding="utf-8", newline="")
+        fast = _rows_or_error(segments.read_segment_rows, path)
+        plain, segments._plain_rows = segments._plain_rows, lambda text: None
+        try:
+            expected = _rows_or_error(segments.read_segment_rows, path)
+        finally:
+            segments._plain_rows = plain
+        assert fast == expected
