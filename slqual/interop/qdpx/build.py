@@ -11,12 +11,14 @@ leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 import shutil
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,18 +76,37 @@ def import_qdpx(
         raise QdpxError(f"--min-overlap {min_overlap} must be above 0 and at most 1 (0.5 is half a segment)")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise QdpxError(f"{target}: already exists and is not empty; import into a new folder")
-    loaded = load_qdpx(source)  # everything is read and checked before anything is made
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".importing", dir=target.parent))
-    try:
-        result = _Builder(loaded, source, work, unit, min_overlap, ids_from).build()
-        if target.exists():
-            target.rmdir()  # an empty folder made for the import
-        work.rename(target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+    with _no_collector_pauses():
+        loaded = load_qdpx(source)  # everything is read and checked before anything is made
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".importing", dir=target.parent))
+        try:
+            result = _Builder(loaded, source, work, unit, min_overlap, ids_from).build()
+            if target.exists():
+                target.rmdir()  # an empty folder made for the import
+            work.rename(target)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
     return ImportQdpxResult(**{**asdict(result), "project": str(target), "skipped": result.skipped})
+
+
+@contextlib.contextmanager
+def _no_collector_pauses() -> Iterator[None]:
+    """Pause Python's cycle collector while a project is imported.
+
+    The XML tree and the selections read from it are hundreds of thousands of
+    objects alive at once, without reference cycles; the collector would walk
+    them all again and again, a third of the time of the XML parse and half
+    that of the mapping. Whatever it would have found is collected afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Builder:
