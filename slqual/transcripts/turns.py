@@ -137,14 +137,16 @@ def turn_units(utterances: Sequence[Utterance], rules: SpeakerRules, labelled: b
                 end = utt.end
             continue
         if pieces is not None:
-            units.append(Unit(label, " ".join(" ".join(pieces).split()), start, end, len(units)))
+            units.append(_unit(Unit, (label, " ".join(" ".join(pieces).split()), start, end, len(units))))
         key, label, pieces, start, end = this_key, this_label, [text], utt.start, utt.end
     if pieces is not None:
-        units.append(Unit(label, " ".join(" ".join(pieces).split()), start, end, len(units)))
+        units.append(_unit(Unit, (label, " ".join(" ".join(pieces).split()), start, end, len(units))))
     return units
 
 
 _UNKNOWN = (speaker_key(UNKNOWN_SPEAKER), UNKNOWN_SPEAKER)
+# A tuple made directly: the named tuple's own constructor, a Python function, costs three times more.
+_unit = tuple.__new__
 
 
 def split_units(turns: Sequence[Turn], unit: str = "turn") -> list[Unit]:
