@@ -11,14 +11,12 @@ leaves nothing behind.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import shutil
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,6 +65,7 @@ def import_qdpx(
     ids_from: Path | str | None = None,
 ) -> ImportQdpxResult:
     """Make a new slqual project at ``target`` from a ``.qdpx`` file; refuses an existing project folder."""
+    from slqual.ingest import collector_paused
     from slqual.interop.qdpx.load import load_qdpx
 
     source, target = Path(source), Path(target).expanduser().absolute()
@@ -76,7 +75,7 @@ def import_qdpx(
         raise QdpxError(f"--min-overlap {min_overlap} must be above 0 and at most 1 (0.5 is half a segment)")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise QdpxError(f"{target}: already exists and is not empty; import into a new folder")
-    with _no_collector_pauses():
+    with collector_paused():  # the XML tree and the selections: no cycles among them
         loaded = load_qdpx(source)  # everything is read and checked before anything is made
         target.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".importing", dir=target.parent))
@@ -89,24 +88,6 @@ def import_qdpx(
             shutil.rmtree(work, ignore_errors=True)
             raise
     return ImportQdpxResult(**{**asdict(result), "project": str(target), "skipped": result.skipped})
-
-
-@contextlib.contextmanager
-def _no_collector_pauses() -> Iterator[None]:
-    """Pause Python's cycle collector while a project is imported.
-
-    The XML tree and the selections read from it are hundreds of thousands of
-    objects alive at once, without reference cycles; the collector would walk
-    them all again and again, a third of the time of the XML parse and half
-    that of the mapping. Whatever it would have found is collected afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Builder:
