@@ -49,6 +49,10 @@ class Unit(NamedTuple):
 
 def normalise(text: str) -> str:
     """Collapse every run of whitespace to one space, trimmed."""
+    # Every whitespace character but the space is unprintable: text passing these checks is
+    # already normalised, and checking is many times faster than splitting it into words.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -137,10 +141,10 @@ def turn_units(utterances: Sequence[Utterance], rules: SpeakerRules, labelled: b
                 end = utt.end
             continue
         if pieces is not None:
-            units.append(_unit(Unit, (label, " ".join(" ".join(pieces).split()), start, end, len(units))))
+            units.append(_unit(Unit, (label, normalise(" ".join(pieces)), start, end, len(units))))
         key, label, pieces, start, end = this_key, this_label, [text], utt.start, utt.end
     if pieces is not None:
-        units.append(_unit(Unit, (label, " ".join(" ".join(pieces).split()), start, end, len(units))))
+        units.append(_unit(Unit, (label, normalise(" ".join(pieces)), start, end, len(units))))
     return units
 
 
