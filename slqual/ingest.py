@@ -35,6 +35,7 @@ from slqual.ingest_report import (
     gone_warnings,
     group_summaries,
     shown,
+    shown_under,
 )
 from slqual.manifest import ManifestEntry, read_manifest, write_manifest
 from slqual.orphans import OrphanedCodings, coded_rows, move_orphans, refusal, summarise
@@ -122,9 +123,8 @@ def ingest(
     if not 0 < similarity <= 1:
         raise TranscriptError(f"similarity {similarity} must be above 0 and at most 1 (default 0.8)")
     folder = Path(folder) if folder is not None else project.transcripts_dir
-    found = discover(
-        folder, _project_paths(project), follow_links=follow_links, shown=lambda p: shown(p, folder)
-    )
+    show = shown_under(folder)
+    found = discover(folder, _project_paths(project), follow_links=follow_links, shown=show)
     files, skipped = found.files, found.skipped
     warnings: list[str] = list(found.notes)
     if skipped:
@@ -156,7 +156,7 @@ def ingest(
     reads: list[_Read] = []
     failures: list[Failure] = []
     for number, path in enumerate(files, start=1):
-        name = shown(path, folder)
+        name = show(path)
         try:
             reads.append(_read_one(path, name, rules, unit, participants, group_by))
         except TranscriptError as exc:
@@ -419,6 +419,7 @@ def _update_manifest(
 ) -> None:
     entries = dict(manifest)
     now = utc_now_iso()
+    show = shown_under(project.root)
     for item in reads:
         doc = item.summary.document
         before = entries.get(doc)
@@ -426,7 +427,7 @@ def _update_manifest(
         if item.summary.status == "unchanged" and before is not None and before.sha256 == item.sha256:
             continue
         entries[doc] = ManifestEntry(
-            file=shown(item.path, project.root),
+            file=show(item.path),
             sha256=item.sha256,
             size=item.size,
             format=item.summary.format,
