@@ -249,30 +249,35 @@ def _assign_ids(
     """
     document = item.summary.document
     units = item.units
-    if previous is None:
-        ids = [f"{document}-{seq:04d}" for seq in range(1, len(units) + 1)]
+    if previous is None:  # numbered in order, as align.new_id numbers them
+        item.rows = [
+            (f"{document}-{seq:04d}", document, pid, seq, speaker, role, start, end, text)
+            for seq, (pid, speaker, role, start, end, text) in enumerate(units, 1)
+        ]
         item.highest = len(units)
-        status, counts = "new", {"added": len(units)}
-    else:
-        old = [(row[0], row[4], row[8]) for row in previous]
-        result = align(document, old, [(u[1], u[5]) for u in units], highest=highest, threshold=threshold)
-        ids, item.highest = result.ids, result.highest
-        counts = {
-            "kept": len(result.kept),
-            "edited": len(result.edited),
-            "added": len(result.added),
-            "removed": len(result.removed),
-        }
+        item.summary = replace(item.summary, status="new", added=len(units))
+        return
+    old = [(row[0], row[4], row[8]) for row in previous]
+    result = align(document, old, [(u[1], u[5]) for u in units], highest=highest, threshold=threshold)
+    ids, item.highest = result.ids, result.highest
+    counts = {
+        "kept": len(result.kept),
+        "edited": len(result.edited),
+        "added": len(result.added),
+        "removed": len(result.removed),
+    }
+    if result.removed or result.edited:
         before = {row[0]: row[8] for row in previous}
         changes.removed.update(result.removed)
         changes.old_text.update((sid, before[sid]) for sid in [*result.removed, *result.edited])
-        status = "changed" if result.edited or result.added or result.removed else "unchanged"
+    status = "changed" if result.edited or result.added or result.removed else "unchanged"
     item.rows = [
-        (sid, document, u[0], seq, *u[1:]) for seq, (sid, u) in enumerate(zip(ids, units, strict=True), 1)
+        (sid, document, pid, seq, speaker, role, start, end, text)
+        for seq, (sid, (pid, speaker, role, start, end, text)) in enumerate(zip(ids, units, strict=True), 1)
     ]
-    if previous is not None:
-        if status == "unchanged" and previous != item.rows:
-            status = "updated"
+    if status == "unchanged" and previous != item.rows:
+        status = "updated"
+    if result.edited:
         texts = {row[0]: row[8] for row in item.rows}
         for sid, ratio in result.edited.items():
             changes.edited[sid] = (changes.old_text[sid], texts[sid], ratio)

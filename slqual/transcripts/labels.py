@@ -200,7 +200,7 @@ def find_candidate(line: str) -> Candidate | None:
         lead = LEADING_TIME.match(rest)
         if lead:
             stamp, rest = lead.group(1), rest[lead.end() :]
-    return Candidate(name, key, form, rest.strip(), parse_time(stamp) if stamp else None)
+    return _candidate(Candidate, (name, key, form, rest.strip(), parse_time(stamp) if stamp else None))
 
 
 _PRE_ONLY = re.compile(_PRE)
