@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slqual.errors import ProjectError
-from slqual.fileio import atomic_write_text
+from slqual.fileio import atomic_write_bytes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -256,13 +256,15 @@ def write_segment_rows(path: Path | str, rows: list[tuple] | str) -> bool:
     """
     path = Path(path)
     text = rows if isinstance(rows, str) else segments_text(rows)
-    if path.is_file():
-        try:
-            if path.read_text(encoding="utf-8") == text:
-                return False
-        except (OSError, UnicodeDecodeError):
-            pass
-    atomic_write_text(path, text)
+    data = text.encode("utf-8")
+    try:
+        # Read only a file that may hold this text: one with fewer bytes cannot (reading it as text
+        # only ever turns CR LF into LF).
+        if path.is_file() and path.stat().st_size >= len(data) and path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write_bytes(path, data)
     return True
 
 
