@@ -17,13 +17,14 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slqual.align import DEFAULT_SIMILARITY, align
+from slqual.align import DEFAULT_SIMILARITY, align, id_number
 from slqual.errors import CodingsError, TranscriptError
 from slqual.fileio import utc_now_iso
 from slqual.ingest_report import (
@@ -257,6 +258,11 @@ def _assign_ids(
         item.highest = len(units)
         item.summary = replace(item.summary, status="new", added=len(units))
         return
+    if _same_rows(previous, units):  # the usual re-run: every row as it was, so no alignment
+        item.rows = previous
+        item.highest = max(highest, max(map(id_number, [row[0] for row in previous]), default=0))
+        item.summary = replace(item.summary, status="unchanged", kept=len(units))
+        return
     old = [(row[0], row[4], row[8]) for row in previous]
     result = align(document, old, [(u[1], u[5]) for u in units], highest=highest, threshold=threshold)
     ids, item.highest = result.ids, result.highest
@@ -282,6 +288,19 @@ def _assign_ids(
         for sid, ratio in result.edited.items():
             changes.edited[sid] = (changes.old_text[sid], texts[sid], ratio)
     item.summary = replace(item.summary, status=status, **counts)
+
+
+_ROW_DETAILS = operator.itemgetter(2, 4, 5, 6, 7, 8)  # a segments.csv row as _read_one makes it
+_ROW_SEQ = operator.itemgetter(3)
+
+
+def _same_rows(previous: list[tuple], units: list[tuple]) -> bool:
+    """True when a document's rows in segments.csv are exactly those its units would get."""
+    return (
+        len(previous) == len(units)
+        and list(map(_ROW_DETAILS, previous)) == units
+        and list(map(_ROW_SEQ, previous)) == list(range(1, len(units) + 1))
+    )
 
 
 @contextlib.contextmanager
