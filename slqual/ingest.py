@@ -69,6 +69,7 @@ class _Read:
     sha256: str = ""
     size: int = 0
     highest: int = 0
+    highest_in_rows: bool = False  # the rows' own numbers count too (only looked at when needed)
 
 
 @dataclass
@@ -260,7 +261,7 @@ def _assign_ids(
         return
     if _same_rows(previous, units):  # the usual re-run: every row as it was, so no alignment
         item.rows = previous
-        item.highest = max(highest, max(map(id_number, [row[0] for row in previous]), default=0))
+        item.highest, item.highest_in_rows = highest, True
         item.summary = replace(item.summary, status="unchanged", kept=len(units))
         return
     old = [(row[0], row[4], row[8]) for row in previous]
@@ -447,9 +448,11 @@ def _update_manifest(
     for item in reads:
         doc = item.summary.document
         before = entries.get(doc)
-        highest = max(item.highest, before.highest if before else 0)
         if item.summary.status == "unchanged" and before is not None and before.sha256 == item.sha256:
             continue
+        highest = max(item.highest, before.highest if before else 0)
+        if item.highest_in_rows:
+            highest = max(highest, max(map(id_number, [row[0] for row in item.rows]), default=0))
         entries[doc] = ManifestEntry(
             file=show(item.path),
             sha256=item.sha256,
