@@ -82,12 +82,14 @@ def align(
     manifest); the old ids' own numbers count too, so existing projects keep
     theirs and new numbers never repeat one.
     """
-    highest = max([highest, *(id_number(sid) for sid, _, _ in old)])
+    old_ids = [sid for sid, _, _ in old]
+    highest = max(highest, max(map(id_number, old_ids), default=0))
+    if [(s, t) for _, s, t in old] == list(new):  # the usual case: nothing changed, not even a letter's case
+        return Alignment(ids=old_ids, kept=list(old_ids), highest=highest)
     old_fp = [(s.casefold(), t) for _, s, t in old]
     new_fp = [(s.casefold(), t) for s, t in new]
-    if old_fp == new_fp:  # the usual case: nothing changed
-        ids_same = [sid for sid, _, _ in old]
-        return Alignment(ids=ids_same, kept=list(ids_same), highest=highest)
+    if old_fp == new_fp:  # only speakers' case changed
+        return Alignment(ids=old_ids, kept=list(old_ids), highest=highest)
     ids: list[str | None] = [None] * len(new)
     result = Alignment(ids=[])
     taken = [False] * len(old)

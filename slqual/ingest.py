@@ -15,14 +15,16 @@ holding each coder's lock.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
+import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slqual.align import DEFAULT_SIMILARITY, align
+from slqual.align import DEFAULT_SIMILARITY, align, id_number
 from slqual.errors import CodingsError, TranscriptError
 from slqual.fileio import utc_now_iso
 from slqual.ingest_report import (
@@ -34,6 +36,7 @@ from slqual.ingest_report import (
     gone_warnings,
     group_summaries,
     shown,
+    shown_under,
 )
 from slqual.manifest import ManifestEntry, read_manifest, write_manifest
 from slqual.orphans import OrphanedCodings, coded_rows, move_orphans, refusal, summarise
@@ -42,7 +45,7 @@ from slqual.segments import read_segment_rows, segments_text, write_segment_rows
 from slqual.transcripts.base import reader_for, supported_suffixes
 from slqual.transcripts.files import discover, read_limited
 from slqual.transcripts.labels import SpeakerRules, format_time, speaker_key
-from slqual.transcripts.turns import build_turns, split_units
+from slqual.transcripts.turns import build_turns, split_units, turn_units
 
 if TYPE_CHECKING:
     from slqual.coding.lock import CoderLock
@@ -66,6 +69,7 @@ class _Read:
     sha256: str = ""
     size: int = 0
     highest: int = 0
+    highest_in_rows: bool = False  # the rows' own numbers count too (only looked at when needed)
 
 
 @dataclass
@@ -77,6 +81,25 @@ class _Changes:
     old_text: dict[str, str] = field(default_factory=dict)
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a whole study is read.
+
+    Ingest (and import qdpx) keep hundreds of thousands of rows, turns or XML
+    elements alive at once, none of them in a reference cycle; the collector
+    would walk them all again and again as more are made (a tenth to a third
+    of the time). Whatever it would have found is collected afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@collector_paused()
 def ingest(
     project: Project,
     folder: Path | str | None = None,
@@ -102,9 +125,8 @@ def ingest(
     if not 0 < similarity <= 1:
         raise TranscriptError(f"similarity {similarity} must be above 0 and at most 1 (default 0.8)")
     folder = Path(folder) if folder is not None else project.transcripts_dir
-    found = discover(
-        folder, _project_paths(project), follow_links=follow_links, shown=lambda p: shown(p, folder)
-    )
+    show = shown_under(folder)
+    found = discover(folder, _project_paths(project), follow_links=follow_links, shown=show)
     files, skipped = found.files, found.skipped
     warnings: list[str] = list(found.notes)
     if skipped:
@@ -136,7 +158,7 @@ def ingest(
     reads: list[_Read] = []
     failures: list[Failure] = []
     for number, path in enumerate(files, start=1):
-        name = shown(path, folder)
+        name = show(path)
         try:
             reads.append(_read_one(path, name, rules, unit, participants, group_by))
         except TranscriptError as exc:
@@ -229,34 +251,57 @@ def _assign_ids(
     """
     document = item.summary.document
     units = item.units
-    if previous is None:
-        ids = [f"{document}-{seq:04d}" for seq in range(1, len(units) + 1)]
+    if previous is None:  # numbered in order, as align.new_id numbers them
+        item.rows = [
+            (f"{document}-{seq:04d}", document, pid, seq, speaker, role, start, end, text)
+            for seq, (pid, speaker, role, start, end, text) in enumerate(units, 1)
+        ]
         item.highest = len(units)
-        status, counts = "new", {"added": len(units)}
-    else:
-        old = [(row[0], row[4], row[8]) for row in previous]
-        result = align(document, old, [(u[1], u[5]) for u in units], highest=highest, threshold=threshold)
-        ids, item.highest = result.ids, result.highest
-        counts = {
-            "kept": len(result.kept),
-            "edited": len(result.edited),
-            "added": len(result.added),
-            "removed": len(result.removed),
-        }
+        item.summary = replace(item.summary, status="new", added=len(units))
+        return
+    if _same_rows(previous, units):  # the usual re-run: every row as it was, so no alignment
+        item.rows = previous
+        item.highest, item.highest_in_rows = highest, True
+        item.summary = replace(item.summary, status="unchanged", kept=len(units))
+        return
+    old = [(row[0], row[4], row[8]) for row in previous]
+    result = align(document, old, [(u[1], u[5]) for u in units], highest=highest, threshold=threshold)
+    ids, item.highest = result.ids, result.highest
+    counts = {
+        "kept": len(result.kept),
+        "edited": len(result.edited),
+        "added": len(result.added),
+        "removed": len(result.removed),
+    }
+    if result.removed or result.edited:
         before = {row[0]: row[8] for row in previous}
         changes.removed.update(result.removed)
         changes.old_text.update((sid, before[sid]) for sid in [*result.removed, *result.edited])
-        status = "changed" if result.edited or result.added or result.removed else "unchanged"
+    status = "changed" if result.edited or result.added or result.removed else "unchanged"
     item.rows = [
-        (sid, document, u[0], seq, *u[1:]) for seq, (sid, u) in enumerate(zip(ids, units, strict=True), 1)
+        (sid, document, pid, seq, speaker, role, start, end, text)
+        for seq, (sid, (pid, speaker, role, start, end, text)) in enumerate(zip(ids, units, strict=True), 1)
     ]
-    if previous is not None:
-        if status == "unchanged" and previous != item.rows:
-            status = "updated"
+    if status == "unchanged" and previous != item.rows:
+        status = "updated"
+    if result.edited:
         texts = {row[0]: row[8] for row in item.rows}
         for sid, ratio in result.edited.items():
             changes.edited[sid] = (changes.old_text[sid], texts[sid], ratio)
     item.summary = replace(item.summary, status=status, **counts)
+
+
+_ROW_DETAILS = operator.itemgetter(2, 4, 5, 6, 7, 8)  # a segments.csv row as _read_one makes it
+_ROW_SEQ = operator.itemgetter(3)
+
+
+def _same_rows(previous: list[tuple], units: list[tuple]) -> bool:
+    """True when a document's rows in segments.csv are exactly those its units would get."""
+    return (
+        len(previous) == len(units)
+        and list(map(_ROW_DETAILS, previous)) == units
+        and list(map(_ROW_SEQ, previous)) == list(range(1, len(units) + 1))
+    )
 
 
 @contextlib.contextmanager
@@ -313,8 +358,13 @@ def _read_one(
     assert reader is not None
     data = read_limited(path, reader.max_bytes, name, reader.format)
     transcript = reader.read(data, name, rules)
-    turns = build_turns(transcript.utterances, rules, transcript.labelled)
-    units = split_units(turns, unit)
+    if unit == "turn":  # one unit per turn: the turns need not be built first
+        units = turn_units(transcript.utterances, rules, transcript.labelled)
+        turn_count, speakers = len(units), ()  # the speakers are those of the units, found below
+    else:
+        turns = build_turns(transcript.utterances, rules, transcript.labelled)
+        units = split_units(turns, unit)
+        turn_count, speakers = len(turns), tuple(dict.fromkeys(t.speaker for t in turns))
     if not units:
         raise TranscriptError(f"{name}: holds no transcript text; add the text or remove the file")
     document = path.stem
@@ -327,26 +377,41 @@ def _read_one(
     roles: dict[str, tuple[str, str]] = {}  # speaker -> (role, participant_id)
     per_participant: dict[str, list] = {}
     unmapped: dict[str, None] = {}
-    for item in units:
-        known = roles.get(item.speaker)
+    append = rows.append
+    for speaker, text, start, end, turn in units:
+        known = roles.get(speaker)
         if known is None:
-            role = "interviewer" if rules.is_interviewer(item.speaker) else "participant"
+            role = "interviewer" if rules.is_interviewer(speaker) else "participant"
             pid = participant_id
             if speaker_map is not None:
-                mapped = speaker_map.get(speaker_key(item.speaker))
+                mapped = speaker_map.get(speaker_key(speaker))
                 pid = mapped["participant_id"] if mapped else ""
                 if role == "participant" and not mapped:
-                    unmapped[item.speaker] = None
-            known = roles[item.speaker] = (role, pid)
+                    unmapped[speaker] = None
+            known = roles[speaker] = (role, pid)
         role, pid = known
         if role == "participant":
-            count = len(item.text.split())
+            totals = per_participant.get(pid)
+            if totals is None:
+                totals = per_participant[pid] = [pid, 0, 0]
+            count = text.count(" ") + 1 if text else 0  # the words: units are whitespace-normalised
             words += count
-            if item.turn not in participant_turns:
-                participant_turns.add(item.turn)
-                per_participant.setdefault(pid, [pid, 0, 0])[1] += 1
-            per_participant.setdefault(pid, [pid, 0, 0])[2] += count
-        rows.append((pid, item.speaker, role, format_time(item.start), format_time(item.end), item.text))
+            if turn not in participant_turns:
+                participant_turns.add(turn)
+                totals[1] += 1
+            totals[2] += count
+        append(
+            (
+                pid,
+                speaker,
+                role,
+                "" if start is None else format_time(start),
+                "" if end is None else format_time(end),
+                text,
+            )
+        )
+    if unit == "turn":
+        speakers = tuple(roles)  # in order of first appearance, as the turns'
     speakers_present = tuple(p for p in per_participant if p)
     summary = DocumentSummary(
         document=document,
@@ -356,10 +421,10 @@ def _read_one(
         participant_id=participant_id,
         group=row.get(group_by, ""),
         segments=len(rows),
-        turns=len(turns),
+        turns=turn_count,
         participant_turns=len(participant_turns),
         participant_words=words,
-        speakers=tuple(dict.fromkeys(t.speaker for t in turns)),
+        speakers=speakers,
         labelled=transcript.labelled,
         encoding=transcript.encoding,
         encoding_guessed=transcript.encoding_guessed,
@@ -379,14 +444,17 @@ def _update_manifest(
 ) -> None:
     entries = dict(manifest)
     now = utc_now_iso()
+    show = shown_under(project.root)
     for item in reads:
         doc = item.summary.document
         before = entries.get(doc)
-        highest = max(item.highest, before.highest if before else 0)
         if item.summary.status == "unchanged" and before is not None and before.sha256 == item.sha256:
             continue
+        highest = max(item.highest, before.highest if before else 0)
+        if item.highest_in_rows:
+            highest = max(highest, max(map(id_number, [row[0] for row in item.rows]), default=0))
         entries[doc] = ManifestEntry(
-            file=shown(item.path, project.root),
+            file=show(item.path),
             sha256=item.sha256,
             size=item.size,
             format=item.summary.format,

@@ -9,6 +9,7 @@ not repeated (one summary line says how many there were).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -236,11 +237,20 @@ def gone_warnings(
 
 def shown(path: Path, base: Path) -> str:
     """A path as the user knows it: relative to ``base`` (a folder, or a file's folder) where possible."""
+    return shown_under(base)(path)
+
+
+def shown_under(base: Path) -> Callable[[Path], str]:
+    """``shown`` for many paths under one ``base``: the file system is asked about ``base`` once."""
     base_dir = base if base.is_dir() else base.parent
-    try:
-        relative = Path(os.path.relpath(path, base_dir))
-    except ValueError:  # another drive on Windows
-        return path.as_posix()
-    if relative.parts and relative.parts[0] == "..":
-        return path.as_posix()
-    return relative.as_posix()
+
+    def show(path: Path) -> str:
+        try:
+            relative = Path(os.path.relpath(path, base_dir))
+        except ValueError:  # another drive on Windows
+            return path.as_posix()
+        if relative.parts and relative.parts[0] == "..":
+            return path.as_posix()
+        return relative.as_posix()
+
+    return show

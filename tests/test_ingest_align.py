@@ -201,3 +201,18 @@ def test_a_project_ingested_before_the_manifest_kept_numbers_keeps_its_ids(proje
     assert {sid: after[sid] for sid in before} == before
     assert sorted(set(after) - set(before)) == ["P01-0005", "P01-0006"]
     assert json.loads(manifest.read_text(encoding="utf-8"))["documents"]["P01"]["highest"] == 6
+
+
+def test_a_file_changed_without_changing_its_segments_records_its_highest_number(project):
+    path = project.transcripts_dir / "P01.txt"
+    path.write_text("Interviewer: One?\n\nP01: Two.\n\nInterviewer: Three?\n", encoding="utf-8")
+    ingest(project)
+    manifest = project.internal_dir / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    for entry in data["documents"].values():
+        del entry["highest"]  # as written by earlier versions
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    path.write_text("Interviewer:   One?\n\n\nP01: Two.\n\nInterviewer: Three?\n\n", encoding="utf-8")
+    result = ingest(project)
+    assert [d.status for d in result.documents if d.document == "P01"] == ["unchanged"]
+    assert json.loads(manifest.read_text(encoding="utf-8"))["documents"]["P01"]["highest"] == 3

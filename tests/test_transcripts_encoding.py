@@ -63,3 +63,13 @@ def test_undecodable_bytes_are_one_error_naming_the_file(data, reason):
     assert reason in str(caught.value)
     assert "\n" not in str(caught.value)
     assert "\ufffd" not in str(caught.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "mac_roman", "utf-16"])
+def test_control_characters_are_counted_alike_in_bytes_and_in_text(encoding):
+    from slqual.transcripts.encoding import _CONTROL, _control_count
+
+    text = "Interviewer:\x01 caf\u00e9 \x7f\x1b\tok\r\n\x0c \u2019 \x00"
+    data = text.encode(encoding)
+    decoded = data.decode(encoding).lstrip("\ufeff")
+    assert _control_count(data, decoded, encoding) == len(_CONTROL.findall(decoded)) == 4

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from slqual.transcripts.labels import (
     SpeakerRules,
@@ -140,3 +142,54 @@ def test_times_format_as_hh_mm_ss_mmm():
     assert format_time(3_723_045) == "01:02:03.045"
     assert format_time(0) == "00:00:00.000"
     assert format_time(None) == ""
+
+
+_PIECES = st.sampled_from(
+    [
+        "Anna",
+        "P07",
+        "Interviewer",
+        "Dr Smith",
+        "x",
+        "é",
+        "²",
+        ":",
+        ": ",
+        "::",
+        " ",
+        "\t",
+        "\n",
+        "[",
+        "]",
+        "(",
+        ")",
+        "-",
+        "–",
+        "12",
+        "00:03:12",
+        "3:4",
+        "1:23.5",
+        ",",
+        "http://a",
+        "**",
+        "#",
+        "word",
+        "_",
+        "\u00a0",
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=8).map("".join))
+def test_the_usual_colon_label_is_found_as_the_expression_finds_it(line):
+    """The shortcut for 'Name: words' lines never decides otherwise than the regular expression."""
+    from slqual.transcripts import labels
+
+    fast = labels.find_candidate(line)
+    shortcut = labels._usual_colon_label
+    labels._usual_colon_label = lambda stripped: None
+    try:
+        assert labels.find_candidate(line) == fast
+    finally:
+        labels._usual_colon_label = shortcut

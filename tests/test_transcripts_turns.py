@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from slqual.transcripts.base import Utterance
 from slqual.transcripts.labels import SpeakerRules
 from slqual.transcripts.text import TextReader
-from slqual.transcripts.turns import build_turns, split_sentences, split_units
+from slqual.transcripts.turns import build_turns, normalise, split_sentences, split_units, turn_units
 
 RULES = SpeakerRules()
 
@@ -88,3 +88,37 @@ def test_turn_texts_joined_give_the_original_words_in_order(lines, unit):
     units = split_units(build_turns(transcript.utterances, RULES), unit)
     original = [word for _, words, _ in lines for word in words]
     assert " ".join(u.text for u in units).split() == original
+
+
+_UTTERANCE = st.builds(
+    Utterance,
+    st.sampled_from([None, "Interviewer", "interviewer", "P01", "p 01", "Unknown", "Q"]),
+    st.text(alphabet="ab .\n\t", max_size=12),
+    st.one_of(st.none(), st.integers(0, 9999)),
+    st.one_of(st.none(), st.integers(0, 9999)),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_UTTERANCE, max_size=12), st.booleans())
+def test_turn_units_are_the_turns_split_into_turn_units(utterances, labelled):
+    """Ingest's one-pass path gives exactly the units of the two-step one."""
+    rules = SpeakerRules(speakers={"Q": "Interviewer"})
+    expected = split_units(build_turns(utterances, rules, labelled), "turn")
+    assert turn_units(utterances, rules, labelled) == expected
+
+
+def test_no_whitespace_but_the_space_is_printable():
+    """normalise's shortcut rests on this: every other whitespace character is unprintable."""
+    import sys
+
+    assert not [
+        c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c != " " and c.isprintable()
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab é…\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000\x00"), max_size=12))
+def test_normalise_is_split_and_join(text):
+    assert normalise(text) == " ".join(text.split())

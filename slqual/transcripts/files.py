@@ -94,9 +94,10 @@ def discover(
                 seen.add(target)
             keep.append(name)
         dirs[:] = keep
+        here_resolved = Path(here).resolve()  # once per folder: resolving every file's path is slow
         for name in sorted(names):
             path = Path(here) / name
-            if exclude and path.resolve() in exclude:
+            if exclude and (path.resolve() if path.is_symlink() else here_resolved / name) in exclude:
                 continue
             _consider(path, root, found, follow_links=follow_links, shown=shown)
     return found

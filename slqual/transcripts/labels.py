@@ -122,6 +122,7 @@ class Candidate(NamedTuple):
     time: int | None  # milliseconds
 
 
+@lru_cache(maxsize=16384)  # transcripts repeat the same few thousand times of the hour
 def parse_time(text: str) -> int | None:
     """``HH:MM:SS[.mmm]``, ``H:MM:SS``, ``MM:SS`` or ``M:SS`` (comma or dot before ms) to milliseconds."""
     match = _TS_FULL.fullmatch(text.strip())
@@ -159,11 +160,20 @@ def find_candidate(line: str) -> Candidate | None:
         match, form = _HEADING.match(stripped), "heading"
     elif first == "*" or (first.isdigit() and "**" in stripped[:20]):
         match, form = _BOLD.match(stripped), "bold"
-    elif first == "[" and (bracket := _BRACKET.match(stripped)) and parse_time(bracket.group("name")) is None:
+    elif (
+        first == "["
+        and (bracket := _BRACKET.match(stripped))
+        and ((name := bracket.group("name"))[0].isalpha() or parse_time(name) is None)  # a time is no name
+    ):
         match, form = bracket, "bracket"
     else:
         # Cheap tests first: most lines are neither "Name: ..." nor a short "Name  0:34".
-        match, form = (_COLON.match(stripped), "colon") if ":" in stripped[: MAX_LABEL + 40] else (None, "")
+        match, form = None, ""
+        if ":" in stripped[: MAX_LABEL + 40]:
+            usual = _usual_colon_label(stripped)
+            if usual is not None:
+                return usual or None
+            match, form = _COLON.match(stripped), "colon"
         if match is None:
             tail = stripped.rstrip()
             if len(tail) > MAX_LABEL + 20:
@@ -190,7 +200,47 @@ def find_candidate(line: str) -> Candidate | None:
         lead = LEADING_TIME.match(rest)
         if lead:
             stamp, rest = lead.group(1), rest[lead.end() :]
-    return Candidate(name, key, form, rest.strip(), parse_time(stamp) if stamp else None)
+    return _candidate(Candidate, (name, key, form, rest.strip(), parse_time(stamp) if stamp else None))
+
+
+_PRE_ONLY = re.compile(_PRE)
+_candidate = tuple.__new__  # the named tuple's own constructor, a Python function, costs three times more
+
+
+def _usual_colon_label(stripped: str) -> Candidate | tuple | None:
+    """The candidate ``_COLON`` finds in the usual ``Name: words`` or ``[00:03:12] Name: words``, without it.
+
+    Ingest meets this form on most lines, and the regular expression, which
+    must allow times around the name, costs more than the rest of reading.
+    Here the time before the name is matched as the expression would first try
+    it; a line whose name is followed by the first colon on the line, a space
+    and no time is then decided exactly as the expression decides it. Returns
+    None for every other line (the caller asks the expression), ``()`` for "no
+    label".
+    """
+    if stripped[0].isalpha():
+        start, stamp = 0, None
+    else:
+        lead = _PRE_ONLY.match(stripped)  # always matches, perhaps empty
+        start, stamp = lead.end(), lead.group("pre")
+        if start == len(stripped) or not stripped[start].isalpha():
+            return None
+    colon = stripped.find(":", start)
+    if colon < 0:
+        return None
+    raw = stripped[start:colon].rstrip()
+    if len(raw) > MAX_LABEL + 21 or "\n" in raw:
+        return None
+    rest = stripped[colon + 1 :]
+    if rest and not rest[0].isspace():
+        return None  # "12:30" or "http://": for the expression
+    rest = rest.strip()
+    if rest and (rest[0] in "[(" or rest[0].isdecimal()):
+        return None  # perhaps a time after the label
+    name, key = _name_and_key(raw)
+    if not name or len(name) > MAX_LABEL:
+        return ()
+    return _candidate(Candidate, (name, key, "colon", rest, parse_time(stamp) if stamp else None))
 
 
 @lru_cache(maxsize=4096)

@@ -65,6 +65,7 @@ def import_qdpx(
     ids_from: Path | str | None = None,
 ) -> ImportQdpxResult:
     """Make a new slqual project at ``target`` from a ``.qdpx`` file; refuses an existing project folder."""
+    from slqual.ingest import collector_paused
     from slqual.interop.qdpx.load import load_qdpx
 
     source, target = Path(source), Path(target).expanduser().absolute()
@@ -74,17 +75,18 @@ def import_qdpx(
         raise QdpxError(f"--min-overlap {min_overlap} must be above 0 and at most 1 (0.5 is half a segment)")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise QdpxError(f"{target}: already exists and is not empty; import into a new folder")
-    loaded = load_qdpx(source)  # everything is read and checked before anything is made
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".importing", dir=target.parent))
-    try:
-        result = _Builder(loaded, source, work, unit, min_overlap, ids_from).build()
-        if target.exists():
-            target.rmdir()  # an empty folder made for the import
-        work.rename(target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+    with collector_paused():  # the XML tree and the selections: no cycles among them
+        loaded = load_qdpx(source)  # everything is read and checked before anything is made
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".importing", dir=target.parent))
+        try:
+            result = _Builder(loaded, source, work, unit, min_overlap, ids_from).build()
+            if target.exists():
+                target.rmdir()  # an empty folder made for the import
+            work.rename(target)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
     return ImportQdpxResult(**{**asdict(result), "project": str(target), "skipped": result.skipped})
 
 

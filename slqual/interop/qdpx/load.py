@@ -204,30 +204,36 @@ class _Loader:
         text, problem = self.source_text(element, name)
         selections = []
         unreadable = 0
+        tag_coding, tag_description, tag_note_ref = self.tag_coding, self.tag_description, self.tag_note_ref
+        coding = self.coding
         for selection in self.children(element, "PlainTextSelection"):
+            get = selection.get
             try:
-                start, end = int(selection.get("startPosition", "")), int(selection.get("endPosition", ""))
+                start, end = int(get("startPosition", "")), int(get("endPosition", ""))
             except ValueError:
                 unreadable += 1
                 continue
             codings, description, notes = [], "", []
             for child in selection:  # one pass over the children: projects hold 100,000s of them
                 tag = child.tag
-                if tag == self.tag_coding:
-                    codings.append(self.coding(child))
-                elif tag == self.tag_description:
+                if tag == tag_coding:
+                    codings.append(coding(child))
+                elif tag == tag_description:
                     description = (child.text or "").strip()
-                elif tag == self.tag_note_ref:
+                elif tag == tag_note_ref:
                     notes.append(self.note(child.get("targetGUID")))
+            if start > end:
+                start, end = end, start
+            # Positional, in Selection's field order: a call by keywords costs twice as much.
             selections.append(
                 Selection(
-                    guid=selection.get("guid", ""),  # as written: only kept for messages
-                    start=min(start, end),
-                    end=max(start, end),
-                    user=clean_guid(selection.get("creatingUser")),
-                    codings=tuple(codings),
-                    description=description,
-                    notes=tuple(n.strip() for n in notes if n.strip()),
+                    get("guid", ""),  # as written: only kept for messages
+                    start,
+                    end,
+                    clean_guid(get("creatingUser")),
+                    tuple(codings),
+                    description,
+                    _stripped(notes),
                 )
             )
         if unreadable:
@@ -244,16 +250,13 @@ class _Loader:
     def coding(self, element: ET.Element) -> Coding:
         code, notes = "", []
         for child in element:
-            if child.tag == self.tag_code_ref:
+            tag = child.tag
+            if tag == self.tag_code_ref:
                 code = clean_guid(child.get("targetGUID"))
-            elif child.tag == self.tag_note_ref:
+            elif tag == self.tag_note_ref:
                 notes.append(self.note(child.get("targetGUID")))
-        return Coding(
-            code=code,
-            user=clean_guid(element.get("creatingUser")),
-            created=element.get("creationDateTime", ""),
-            notes=tuple(n.strip() for n in notes if n.strip()),
-        )
+        get = element.get
+        return Coding(code, clean_guid(get("creatingUser")), get("creationDateTime", ""), _stripped(notes))
 
     def note(self, target: str | None) -> str:
         """A note's text by its GUID, remembering that it was used."""
@@ -307,6 +310,11 @@ class _Loader:
         if candidate.stat().st_size > safety.MAX_TEXT_BYTES:
             return f"'relative://{relative}' is too large for a transcript; not read"
         return candidate.read_bytes()
+
+
+def _stripped(notes: list[str]) -> tuple[str, ...]:
+    """The notes' texts trimmed, empty ones left out."""
+    return tuple(n.strip() for n in notes if n.strip()) if notes else ()
 
 
 def _split(tag: str) -> tuple[str, str]:

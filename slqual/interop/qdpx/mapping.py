@@ -14,13 +14,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 ANCHOR_WORDS = 8  # words matched at each end of a segment when its whole text is not found
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):  # named tuples: made 100,000s of times in a large import, far faster
     """Where a segment's words lie in its source text (``end`` excluded)."""
 
     segment_id: str
@@ -28,8 +27,7 @@ class Span:
     end: int
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A selection's effect on one segment: it codes it, with this quote (empty: the whole segment)."""
 
     segment_id: str
