@@ -21,25 +21,51 @@ if TYPE_CHECKING:
 
 def read_participants(path: Path | str) -> pd.DataFrame:
     """Read participants.csv as text columns; ids must be present and unique."""
-    from slqual.csvfiles import first_blank, read_text_table
+    import pandas as pd
+
+    columns, records = read_participant_records(path)
+    return pd.DataFrame(records, columns=columns, dtype=str)
+
+
+def read_participant_records(path: Path | str) -> tuple[list[str], list[dict[str, str]]]:
+    """participants.csv as its column names and one dict per row, cells stripped, checked.
+
+    The csv module, not pandas: the file is small and ingest should not wait for pandas to load.
+    """
+    from slqual.csvfiles import first_blank, read_text_rows
 
     path = Path(path)
     if not path.is_file():
         raise ProjectError(f"{path}: participants file not found; create it with a participant_id column")
-    frame = read_text_table(path, ProjectError)
-    if "participant_id" not in frame.columns:
+    header, rows = read_text_rows(path, ProjectError)
+    columns = _column_names(header)
+    if "participant_id" not in columns:
         raise ProjectError(f"{path}: no 'participant_id' column; add one as the first column")
-    frame = frame.apply(lambda col: col.str.strip())
-    first_blank(path, frame["participant_id"], "participant_id", ProjectError)
-    dupes = frame["participant_id"][frame["participant_id"].duplicated()]
-    if len(dupes):
-        first = dupes.iloc[0]
-        rows = [str(i + 2) for i in frame.index[frame["participant_id"] == first]]
-        raise ProjectError(
-            f"{path}, rows {', '.join(rows)}: participant_id '{first}' appears more than once; "
-            "each participant needs one row"
-        )
-    return frame.reset_index(drop=True)
+    records = [dict(zip(columns, (cell.strip() for cell in row), strict=True)) for row in rows]
+    ids = [record["participant_id"] for record in records]
+    first_blank(path, ids, "participant_id", ProjectError)
+    seen: set[str] = set()
+    for pid in ids:
+        if pid in seen:
+            numbers = [str(number) for number, other in enumerate(ids, start=2) if other == pid]
+            raise ProjectError(
+                f"{path}, rows {', '.join(numbers)}: participant_id '{pid}' appears more than once; "
+                "each participant needs one row"
+            )
+        seen.add(pid)
+    return columns, records
+
+
+def _column_names(header: list[str]) -> list[str]:
+    # As pandas names them: a blank heading 'Unnamed: N', a repeated one 'name.1', 'name.2'.
+    names: list[str] = []
+    for number, name in enumerate(header):
+        name = name or f"Unnamed: {number}"
+        base, count = name, 1
+        while name in names:
+            name, count = f"{base}.{count}", count + 1
+        names.append(name)
+    return names
 
 
 @dataclass(frozen=True)
@@ -81,22 +107,20 @@ def read_project_participants(project: Project) -> pd.DataFrame:
 
 def load_participants(project: Project, warnings: list[str]) -> ParticipantIndex:
     """The project's participants as an index for ingest; problems that do not stop it go to ``warnings``."""
-    from slqual.participants import read_project_participants
-
     if not project.participants_path.is_file():
         warnings.append(
             f"{project.participants_path.name} not found: participant ids are left empty; "
             "create it with a participant_id column and run ingest again"
         )
         return ParticipantIndex({}, (), False)
-    frame = read_project_participants(project)
+    columns, records = read_participant_records(project.participants_path)
     group_by = project.settings.group_by
-    if group_by not in frame.columns:
+    if group_by not in columns:
         warnings.append(
             f"{project.participants_path.name} has no '{group_by}' column (group_by in slqual.yaml), "
-            f"so transcripts are not grouped; columns: {', '.join(frame.columns)}"
+            f"so transcripts are not grouped; columns: {', '.join(columns)}"
         )
-    return participant_index(frame.to_dict("records"), project.participants_path)
+    return participant_index(records, project.participants_path)
 
 
 def participant_index(
