@@ -24,6 +24,7 @@ from slqual.fileio import atomic_write_csv, keep_history
 from slqual.project import check_coder_name
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from slqual.codebook import Codebook
@@ -65,6 +66,7 @@ def read_coding(path: Path | str, coder: str | None = None, *, extra_columns: bo
     (a blank unnamed column, left by a trailing separator, is not one), so that
     code rewriting the file with ``write_coding`` keeps them.
     """
+    import numpy as np
     import pandas as pd
 
     path = Path(path)
@@ -98,11 +100,18 @@ def read_coding(path: Path | str, coder: str | None = None, *, extra_columns: bo
     for column in CODING_COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
-    # str.strip per value: several times faster than pandas' string accessor on 100,000s of rows.
-    frame["segment_id"] = [value.strip() for value in frame["segment_id"].tolist()]
-    frame["code"] = [value.strip() for value in frame["code"].tolist()]
-    frame.loc[frame["coder"] == "", "coder"] = name
-    blank = frame.index[frame["segment_id"] == ""]
+    for column in ("segment_id", "code"):
+        # str.strip per value: several times faster than pandas' string accessor on 100,000s of rows;
+        # strip returns the very same string when there is nothing to strip, so the comparison is
+        # quick and the column is replaced only when some value changed.
+        values = frame[column].tolist()
+        stripped = [value.strip() for value in values]
+        if stripped != values:
+            frame[column] = stripped
+    unnamed = frame["coder"].to_numpy(dtype=object) == ""
+    if unnamed.any():
+        frame.loc[unnamed, "coder"] = name
+    blank = np.flatnonzero(frame["segment_id"].to_numpy(dtype=object) == "")
     if len(blank):
         raise CodingsError(f"{path}, row {blank[0] + 2}: empty segment_id; fill it in or delete the row")
     extra = [c for c in frame.columns if c not in CODING_COLUMNS] if extra_columns else []
@@ -188,25 +197,28 @@ def check_codings(
     """
     import difflib
 
+    import numpy as np
+    import pandas as pd
+
     problems: list[CodingProblem] = []
     known_codes = codebook.ids() if codebook is not None else []
     known_segments = None if segment_ids is None else list(segment_ids)
     for coder, frame in codings.items():
         where = (sources or {}).get(coder, f"codings/{coder}.csv")
-        # Vectorised: a file of a million rows is checked in a blink; only bad rows are looked at.
-        bad_segment = (
-            ~frame["segment_id"].isin(known_segments)
-            if known_segments is not None
-            else frame["code"] != frame["code"]
-        )
-        bad_code = (
-            (frame["code"] != "") & ~frame["code"].isin(known_codes)
-            if codebook is not None
-            else bad_segment & False
-        )
-        for index in frame.index[(bad_segment | bad_code).to_numpy()]:
+        # Vectorised, each distinct value looked up once: a file of a million rows is checked in a
+        # blink; only bad rows are looked at.
+        bad_segment = np.zeros(len(frame), dtype=bool)
+        if known_segments is not None:
+            which, distinct = factorize_text(frame["segment_id"])
+            bad_segment = ~pd.Index(distinct).isin(known_segments)[which]
+        bad_code = np.zeros(len(frame), dtype=bool)
+        if codebook is not None:
+            which, distinct = factorize_text(frame["code"])
+            bad_code = ((distinct != "") & ~pd.Index(distinct).isin(known_codes))[which]
+        for position in np.flatnonzero(bad_segment | bad_code):
+            index = frame.index[position]
             row, segment, code = int(index) + 2, frame.at[index, "segment_id"], frame.at[index, "code"]
-            if bad_segment[index]:
+            if bad_segment[position]:
                 problems.append(
                     CodingProblem(
                         coder,
@@ -218,7 +230,7 @@ def check_codings(
                         "again if the transcripts changed",
                     )
                 )
-            if bad_code[index]:
+            if bad_code[position]:
                 close = difflib.get_close_matches(code, known_codes, n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
                 problems.append(
@@ -233,6 +245,16 @@ def check_codings(
                     )
                 )
     return problems
+
+
+def factorize_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(which, distinct): the distinct values of a text column as an object array, and each row's
+    position among them, so that a lookup per distinct value serves every row."""
+    import numpy as np
+    import pandas as pd
+
+    which, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    return which, np.asarray(distinct, dtype=object)
 
 
 def problems_error(problems: Sequence[CodingProblem], error: type[SlqualError] = CodingsError) -> SlqualError:
