@@ -127,30 +127,42 @@ class MasiData:
         return max(next(iter(m.values())).shape[0] for m in self.moments if m)
 
 
+def pack_sets(present: np.ndarray, rated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every coder's set of codes per unit as 64-bit words (U, C, W), and the set sizes (U, C).
+
+    A unit the coder did not rate holds the empty set. Packed once, the sets of any subset of the
+    coders (the coder pairs) are slices of these arrays.
+    """
+    present = np.asarray(present, dtype=bool) & np.asarray(rated, dtype=bool)[:, :, None]
+    n_units, n_coders, n_codes = present.shape
+    words = masi_pairs.pack(present.reshape(n_units * n_coders, n_codes)).reshape(n_units, n_coders, -1)
+    return words, masi_pairs.popcount(words).sum(axis=2).astype(np.int64)
+
+
 def prepare(
     present: np.ndarray,
     rated: np.ndarray,
     method: str | None = None,
     seed: int = 0,
     weights: np.ndarray | None = None,
+    packed: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> MasiData:
     """present: bool (U, C, K) codes each coder applied; rated: bool (U, C) coder coded the unit.
 
     ``method`` forces "moments", "blocked" or "sampled" (tests); by default the cheapest within
     its budget (``masi_pairs.choose_method``). ``seed`` seeds the pair sample. ``weights`` (U,)
     weighs each segment's values (``--weight words``): a value counts as often as its segment has
-    words, in D_o and in D_e.
+    words, in D_o and in D_e. ``packed``: ``pack_sets(present, rated)`` when the caller has it.
     """
     from scipy import sparse
 
-    present = np.asarray(present, dtype=bool) & np.asarray(rated, dtype=bool)[:, :, None]
     rated = np.asarray(rated, dtype=bool)
-    n_units, n_coders, n_codes = present.shape
+    n_codes = np.shape(present)[2]
+    # Every coder's set of codes per unit as 64-bit words: intersections by popcount, sets as sort keys.
+    words_uc, sizes_uc = pack_sets(present, rated) if packed is None else packed
+    n_units, n_coders = rated.shape
     r = rated.sum(axis=1)
     pairable = r >= 2
-    # Every coder's set of codes per unit as 64-bit words: intersections by popcount, sets as sort keys.
-    words_uc = masi_pairs.pack(present.reshape(n_units * n_coders, n_codes)).reshape(n_units, n_coders, -1)
-    sizes_uc = masi_pairs.popcount(words_uc).sum(axis=2).astype(np.int64)
     unit_do = np.zeros(n_units)
     for i, j in combinations(range(n_coders), 2):
         both = rated[:, i] & rated[:, j] & pairable
@@ -166,13 +178,12 @@ def prepare(
     else:
         keys = np.ascontiguousarray(value_words).view(np.dtype((np.void, 8 * value_words.shape[1]))).ravel()
     _, first, value_id = np.unique(keys, return_index=True, return_inverse=True)
-    distinct = present[unit_of[first], coder_of[first]]
-    sizes = distinct.sum(axis=1)
+    sizes = sizes_uc[unit_of[first], coder_of[first]]
     order = np.argsort(sizes, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    distinct, sizes = distinct[order], sizes[order]
-    n_sets = len(distinct)
+    words, sizes = value_words[first[order]], sizes[order]
+    n_sets = len(words)
     unit_values = sparse.csr_matrix(
         (np.ones(len(value_id)), (unit_of, rank[value_id.ravel()])), shape=(n_units, n_sets)
     )
@@ -190,10 +201,10 @@ def prepare(
     how, costs = masi_pairs.choose_method(sizes)
     how = method or how
     if how == "moments":
+        distinct = masi_pairs.unpack(words, n_codes)
         max_size = int(sizes.max(initial=0))
         moments = tuple(_incidence(distinct, groups, t) for t in range(1, max_size + 1))
         return MasiData(**common, moments=moments, how=how, costs=costs)
-    words = masi_pairs.pack(distinct)
     n_values = len(value_id)
     sample: dict = {}
     if n_values >= 2:
@@ -269,13 +280,16 @@ def _similarity_total(data: MasiData, counts: np.ndarray) -> np.ndarray:
         moment.append(
             {(a, b): products[:, i, j] for i, (a, _, _) in enumerate(big) for j, (b, _, _) in enumerate(big)}
         )
+    # Every similarity the sums need, computed at once (the same numbers as one call per triple).
+    grid = np.arange(max(sizes, default=0) + 1)
+    table = masi_similarity(grid[:, None, None], grid[None, :, None], grid[None, None, :])
     total = np.zeros(counts.shape[1])
     for a in sizes:
         for b in sizes:
             top = min(a, b)
             for m in range(top + 1):
                 exact = sum((-1) ** (t - m) * comb(t, m) * moment[t][(a, b)] for t in range(m, top + 1))
-                total += exact * float(masi_similarity(a, b, m))
+                total += exact * float(table[a, b, m])
     return total
 
 

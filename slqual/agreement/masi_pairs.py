@@ -55,6 +55,12 @@ def pack(sets: np.ndarray) -> np.ndarray:
     return padded.view(np.uint64)
 
 
+def unpack(words: np.ndarray, n_codes: int) -> np.ndarray:
+    """The bool (S, K) sets that ``pack`` made into words (S, W)."""
+    as_bytes = np.ascontiguousarray(words).view(np.uint8).reshape(len(words), 8 * words.shape[1])
+    return np.unpackbits(as_bytes, axis=1, count=n_codes, bitorder="little").astype(bool)
+
+
 def popcount(words: np.ndarray) -> np.ndarray:
     """Number of set bits per uint64 word."""
     if hasattr(np, "bitwise_count"):
