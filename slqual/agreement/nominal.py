@@ -370,13 +370,12 @@ def add_analytic_intervals(
     """95% intervals: Fleiss, Cohen & Everitt (1969) for Cohen's kappa (two coders),
     Gwet's linearised variance (Gwet 2008; Handbook 2014) for Fleiss' kappa, AC1 and
     Brennan-Prediger, with a t quantile on n - 1 degrees of freedom as Gwet does."""
-    from scipy.special import stdtrit  # the t quantile; lighter to import than scipy.stats
+    from slqual.agreement.student import t_quantile  # scipy.special's import would cost more than this
 
     out = dict(stats)
     se = gwet_standard_errors(terms, s, v)
     n = s.g1
-    with np.errstate(invalid="ignore"):
-        t = stdtrit(np.where(n > 1, n - 1, 1), 0.975)
+    t = t_quantile(np.where(n > 1, n - 1, 1), 0.975)
     for name in ("fleiss_kappa", "gwet_ac1", "brennan_prediger"):
         low, high = _interval(out[name].value, t * se[name])
         out[name] = out[name].with_interval(low, high, "gwet-linearised-variance")
