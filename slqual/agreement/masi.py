@@ -36,6 +36,7 @@ from math import comb
 import numpy as np
 
 from slqual.agreement import masi_pairs
+from slqual.agreement.incidence import Incidence
 from slqual.agreement.undefined import NO_UNITS, ONE_CATEGORY, ONE_UNIT, Stat, make_stat, safe_divide
 
 
@@ -65,18 +66,18 @@ def masi_lookup(size_a: np.ndarray, size_b: np.ndarray, inter: np.ndarray) -> np
 class MasiData:
     """What alpha needs, prepared once so that bootstrap replicates are cheap.
 
-    unit_values: sparse (U, S) count of each distinct set among the unit's pairable values,
+    set_units: (S, U) ``Incidence``, how many of the unit's pairable values are each distinct set,
     the distinct sets ordered by size; unit_do: (U,) the unit's summed ordered-pair distances
     / (r - 1); unit_n: (U,) the unit's number of pairable values; sizes: (S,) set sizes;
     groups: per distinct size (size, first, stop) column range; moments: per t >= 1 a dict
-    size -> sparse (T_t, sets of that size) incidence of t-subsets (None unless ``how`` is
+    size -> (T_t, sets of that size) ``Incidence`` of t-subsets (None unless ``how`` is
     "moments"). how: "moments", "blocked" or "sampled" (see ``masi_pairs``); method: "exact" or
     "sampled", as reported; words: (S, W) the sets bit-packed (blocked, sampled); de_sampled,
     de_se: the sampled D_e and its Monte Carlo standard error; pair_distance, pair_unit_a,
     pair_unit_b: a sample of value pairs (their distance and segments) for the bootstrap.
     """
 
-    unit_values: object
+    set_units: Incidence
     unit_do: np.ndarray
     unit_n: np.ndarray
     sizes: np.ndarray
@@ -154,8 +155,6 @@ def prepare(
     weighs each segment's values (``--weight words``): a value counts as often as its segment has
     words, in D_o and in D_e. ``packed``: ``pack_sets(present, rated)`` when the caller has it.
     """
-    from scipy import sparse
-
     rated = np.asarray(rated, dtype=bool)
     n_codes = np.shape(present)[2]
     # Every coder's set of codes per unit as 64-bit words: intersections by popcount, sets as sort keys.
@@ -184,14 +183,12 @@ def prepare(
     rank[order] = np.arange(len(order))
     words, sizes = value_words[first[order]], sizes[order]
     n_sets = len(words)
-    unit_values = sparse.csr_matrix(
-        (np.ones(len(value_id)), (unit_of, rank[value_id.ravel()])), shape=(n_units, n_sets)
-    )
+    set_units = Incidence(rank[value_id.ravel()], unit_of, (n_sets, n_units))
     size_values, starts = np.unique(sizes, return_index=True)
     stops = np.append(starts[1:], n_sets)[: len(starts)]
     groups = tuple((int(a), int(lo), int(hi)) for a, lo, hi in zip(size_values, starts, stops, strict=True))
     common = {
-        "unit_values": unit_values,
+        "set_units": set_units,
         "unit_do": unit_do,
         "unit_n": r * pairable,
         "sizes": sizes,
@@ -236,8 +233,6 @@ def prepare(
 
 def _incidence(distinct: np.ndarray, groups: tuple[tuple[int, int, int], ...], t: int) -> dict:
     """Per set size a >= t: sparse (distinct t-subsets, sets of size a), 1 where the set holds the subset."""
-    from scipy import sparse
-
     n_codes = distinct.shape[1]
     parts = []
     for a, lo, hi in groups:
@@ -261,7 +256,7 @@ def _incidence(distinct: np.ndarray, groups: tuple[tuple[int, int, int], ...], t
         ids = key_id[offset : offset + len(owners)]
         offset += len(owners)
         n_sets = int(owners.max()) + 1 if len(owners) else 0
-        out[a] = sparse.csr_matrix((np.ones(len(ids)), (ids, owners)), shape=(n_keys, n_sets))
+        out[a] = Incidence(ids, owners, (n_keys, n_sets))
     return out
 
 
@@ -299,7 +294,7 @@ def alpha_masi(data: MasiData, weights: np.ndarray | None = None, exact_de: bool
     With ``exact_de`` False (or the "sampled" method) a resample's D_e is the pair sample reweighted
     (``masi_pairs.reweighted_de``), so that its cost does not grow with the data.
     """
-    n_units = data.unit_values.shape[0]
+    n_units = len(data.unit_do)
     if weights is None:
         w = np.ones((1, n_units)) if data.unit_weights is None else data.unit_weights[None, :]
     else:
@@ -314,7 +309,7 @@ def alpha_masi(data: MasiData, weights: np.ndarray | None = None, exact_de: bool
         else:
             d_e = masi_pairs.reweighted_de(data.pair_distance, data.pair_unit_a, data.pair_unit_b, w)
     else:
-        counts = (w @ data.unit_values).T if n_units else np.zeros((data.unit_values.shape[1], len(w)))
+        counts = data.set_units @ w.T if n_units else np.zeros((data.n_sets, len(w)))
         similar = _similarity_total(data, np.asarray(counts))
         d_e = safe_divide(n * n - similar, n * (n - 1))
     d_e = np.where(d_e > 1e-12, d_e, np.nan)
@@ -324,7 +319,7 @@ def alpha_masi(data: MasiData, weights: np.ndarray | None = None, exact_de: bool
 def alpha_masi_stat(data: MasiData, n_units_pairable: int) -> Stat:
     """The point estimate as a Stat, with the reason when it is undefined."""
     value = alpha_masi(data)
-    single_set = data.unit_values.shape[1] == 1
+    single_set = data.n_sets == 1
     return make_stat(
         value,
         [
