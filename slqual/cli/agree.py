@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -113,6 +114,11 @@ def agree(
 
     Example: slqual agree reviewer1 reviewer2 --disagreements disagreements.xlsx
     """
+    # numpy asks Linux for 2 MB pages for every large array (NUMPY_MADVISE_HUGEPAGE); in a command
+    # that lives seconds, zeroing those pages on first touch costs more kernel time than they save
+    # (half the system time of a dense agreement). Read when numpy is first imported, as here;
+    # a value the user set is kept.
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     from slqual.agreement.run import AgreeOptions, run_agree
 
     outcome = run_agree(
