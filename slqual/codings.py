@@ -187,13 +187,15 @@ def check_codings(
     codebook: Codebook | None = None,
     segment_ids: Collection[str] | None = None,
     sources: Mapping[str, str] | None = None,
+    factorized: Mapping[str, Mapping[str, tuple[np.ndarray, np.ndarray]]] | None = None,
 ) -> list[CodingProblem]:
     """Every row, in every coder's file, whose code is not in the codebook or whose segment is unknown.
 
     The one check every command uses; each decides whether a problem stops it
     (``problems_error``) or is listed (``slqual codebook check --codings``).
     ``codings`` are frames as ``read_coding`` returns them (file order, so that
-    row numbers are the spreadsheet's); ``sources`` names each coder's file.
+    row numbers are the spreadsheet's); ``sources`` names each coder's file;
+    ``factorized``: per coder and column, ``factorize_text`` of it when the caller has it already.
     """
     import difflib
 
@@ -207,13 +209,14 @@ def check_codings(
         where = (sources or {}).get(coder, f"codings/{coder}.csv")
         # Vectorised, each distinct value looked up once: a file of a million rows is checked in a
         # blink; only bad rows are looked at.
+        done = (factorized or {}).get(coder, {})
         bad_segment = np.zeros(len(frame), dtype=bool)
         if known_segments is not None:
-            which, distinct = factorize_text(frame["segment_id"])
+            which, distinct = done.get("segment_id") or factorize_text(frame["segment_id"])
             bad_segment = ~pd.Index(distinct).isin(known_segments)[which]
         bad_code = np.zeros(len(frame), dtype=bool)
         if codebook is not None:
-            which, distinct = factorize_text(frame["code"])
+            which, distinct = done.get("code") or factorize_text(frame["code"])
             bad_code = ((distinct != "") & ~pd.Index(distinct).isin(known_codes))[which]
         for position in np.flatnonzero(bad_segment | bad_code):
             index = frame.index[position]

@@ -105,12 +105,15 @@ def build_ratings(
     unit_lookup = None if units is None else pd.Index(units)
     if unit_lookup is not None and not unit_lookup.is_unique:
         raise AgreementError("the segment list has repeated segment ids; run 'slqual ingest' again")
-    # Unknown codes and segment ids stop agreement: the one check every command uses.
-    problems = check_codings(codings, codebook, known_segments, {c: sources.get(c, c) for c in codings})
-    if problems:
-        raise problems_error(problems, AgreementError)
+    # Each file's distinct segment ids and codes, looked up once each by the check and below.
     segment_ids = {coder: factorize_text(frame["segment_id"]) for coder, frame in codings.items()}
     code_ids = {coder: factorize_text(frame["code"]) for coder, frame in codings.items()}
+    factorized = {coder: {"segment_id": segment_ids[coder], "code": code_ids[coder]} for coder in codings}
+    sources_named = {c: sources.get(c, c) for c in codings}
+    # Unknown codes and segment ids stop agreement: the one check every command uses.
+    problems = check_codings(codings, codebook, known_segments, sources_named, factorized)
+    if problems:
+        raise problems_error(problems, AgreementError)
     if units is None:
         units = sorted(set().union(*(set(distinct) for _, distinct in segment_ids.values())))
     if codebook is not None:
