@@ -62,6 +62,23 @@ def masi_lookup(size_a: np.ndarray, size_b: np.ndarray, inter: np.ndarray) -> np
     return table.ravel()[(size_a * top + size_b) * top + inter]
 
 
+def _set_distances(words: np.ndarray, sizes: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
+    """MASI distances between the sets ``sa`` and ``sb`` (indices into ``words`` and ``sizes``).
+
+    ``1 - masi_lookup`` for many pairs of few sets, with the table index built from per-set parts
+    so that a million pairs take few passes over memory.
+    """
+    top = int(sizes.max(initial=0)) + 1
+    if top > 128:
+        return 1.0 - masi_lookup(sizes[sa], sizes[sb], masi_pairs.intersections(words[sa], words[sb]))
+    grid = np.arange(top)
+    distance = 1.0 - masi_similarity(grid[:, None, None], grid[None, :, None], grid[None, None, :])
+    index = (sizes * (top * top)).astype(np.intp)[sa]
+    index += (sizes * top)[sb]
+    index += masi_pairs.intersections(words[sa], words[sb])
+    return distance.ravel()[index]
+
+
 @dataclass(frozen=True)
 class MasiData:
     """What alpha needs, prepared once so that bootstrap replicates are cheap.
@@ -207,10 +224,8 @@ def prepare(
     if n_values >= 2:
         n_pairs = masi_pairs.SAMPLE_PAIRS if how == "sampled" else masi_pairs.BOOT_SAMPLE_PAIRS
         first, second = masi_pairs.sample_pairs(n_values, n_pairs, seed)
-        set_of = rank[value_id.ravel()]
-        sa, sb = set_of[first], set_of[second]
-        inter = masi_pairs.intersections(words[sa], words[sb])
-        distance = 1.0 - masi_lookup(sizes[sa], sizes[sb], inter)
+        set_of = rank[value_id.ravel()].astype(np.int32)
+        distance = _set_distances(words, sizes, set_of[first], set_of[second])
         if how == "sampled":
             if weights is None:
                 sample["de_sampled"] = float(distance.mean())

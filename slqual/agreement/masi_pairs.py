@@ -72,7 +72,10 @@ def popcount(words: np.ndarray) -> np.ndarray:
 
 def intersections(words_a: np.ndarray, words_b: np.ndarray) -> np.ndarray:
     """Intersection sizes of paired sets (..., W) & (..., W) -> (...)."""
-    return popcount(words_a & words_b).sum(axis=-1)
+    both = words_a & words_b
+    if both.shape[-1] == 1:  # up to 64 codes: no sum over one word per pair
+        return popcount(both[..., 0])
+    return popcount(both).sum(axis=-1)
 
 
 def blocked_similarity_total(
