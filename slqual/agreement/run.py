@@ -173,8 +173,8 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
             codings,
             level=options.level,
             codebook=load_project_codebook(project),
-            units=list(context.index),
-            known_segments=set(all_segments["segment_id"]),
+            units=context.index.tolist(),  # tolist: far quicker than iterating a pandas string array
+            known_segments=set(all_segments["segment_id"].tolist()),
             sources=sources,
         )
     else:
