@@ -79,6 +79,9 @@ def _set_distances(words: np.ndarray, sizes: np.ndarray, sa: np.ndarray, sb: np.
     return distance.ravel()[index]
 
 
+LOOKUP_KEYS = 4_000_000  # t-subsets numbered through a table (bool per possible subset) up to this many
+
+
 @dataclass(frozen=True)
 class MasiData:
     """What alpha needs, prepared once so that bootstrap replicates are cheap.
@@ -216,8 +219,10 @@ def prepare(
     how = method or how
     if how == "moments":
         distinct = masi_pairs.unpack(words, n_codes)
+        # Per set size a, the a codes of each set of that size: (sets, a), found once for every t.
+        members = {a: np.nonzero(distinct[lo:hi])[1].reshape(hi - lo, a) for a, lo, hi in groups}
         max_size = int(sizes.max(initial=0))
-        moments = tuple(_incidence(distinct, groups, t) for t in range(1, max_size + 1))
+        moments = tuple(_incidence(members, n_codes, t) for t in range(1, max_size + 1))
         return MasiData(**common, moments=moments, how=how, costs=costs)
     n_values = len(value_id)
     sample: dict = {}
@@ -246,20 +251,24 @@ def prepare(
     return MasiData(**common, moments=None, how=how, words=words, costs=costs, **sample)
 
 
-def _incidence(distinct: np.ndarray, groups: tuple[tuple[int, int, int], ...], t: int) -> dict:
-    """Per set size a >= t: sparse (distinct t-subsets, sets of size a), 1 where the set holds the subset."""
-    n_codes = distinct.shape[1]
+def _incidence(members: dict[int, np.ndarray], n_codes: int, t: int) -> dict:
+    """Per set size a >= t: (distinct t-subsets, sets of size a) ``Incidence``, 1 where the set holds
+    the subset. ``members``: per set size, the codes of each set of that size."""
     parts = []
-    for a, lo, hi in groups:
+    for a, codes in members.items():
         if a < t:
             continue
-        codes = np.nonzero(distinct[lo:hi])[1].reshape(hi - lo, a)
         combos = np.array(list(combinations(range(a), t)))
         subsets = codes[:, combos]  # (sets, combos, t)
-        owners = np.repeat(np.arange(hi - lo), len(combos))
+        owners = np.repeat(np.arange(len(codes)), len(combos))
         parts.append((a, subsets.reshape(-1, t), owners))
     rows = np.concatenate([p[1] for p in parts])
-    if float(n_codes) ** t < 2.0**62:
+    if float(n_codes) ** t <= LOOKUP_KEYS:  # each subset's number in a table instead of sorting
+        keys = rows.astype(np.int64) @ np.array([n_codes ** (t - 1 - j) for j in range(t)], dtype=np.int64)
+        seen = np.zeros(n_codes**t, dtype=bool)
+        seen[keys] = True
+        key_id = (np.cumsum(seen) - 1)[keys]  # the rank among the subsets used, as np.unique numbers them
+    elif float(n_codes) ** t < 2.0**62:
         powers = np.array([n_codes ** (t - 1 - j) for j in range(t)], dtype=np.int64)
         _, key_id = np.unique(rows.astype(np.int64) @ powers, return_inverse=True)
     else:
