@@ -156,7 +156,8 @@ def build_ratings(
         found = known_codes.get_indexer(distinct)[which]
         ok = (distinct != "")[which] & (found >= 0) & ~outside
         present[rows[ok], c, column_array[found[ok]]] = True
-    ratings = np.where(rated[:, :, None], present.astype(float), np.nan)
+    ratings = present.astype(float)  # one array of (units x coders x codes) floats, filled in place
+    ratings[~rated] = np.nan
     per_unit = present.sum(axis=2)
     exclusive = bool(rated.any() and (per_unit[rated] == 1).all())
     return Ratings(
