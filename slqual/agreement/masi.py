@@ -79,7 +79,7 @@ def _set_distances(words: np.ndarray, sizes: np.ndarray, sa: np.ndarray, sb: np.
     return distance.ravel()[index]
 
 
-LOOKUP_KEYS = 4_000_000  # t-subsets numbered through a table (bool per possible subset) up to this many
+LOOKUP_KEYS = 65_536  # t-subsets numbered through a table (one entry per possible subset) up to this many
 
 
 @dataclass(frozen=True)
