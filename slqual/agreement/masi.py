@@ -75,7 +75,7 @@ def _set_distances(words: np.ndarray, sizes: np.ndarray, sa: np.ndarray, sb: np.
     distance = 1.0 - masi_similarity(grid[:, None, None], grid[None, :, None], grid[None, None, :])
     index = (sizes * (top * top)).astype(np.intp)[sa]
     index += (sizes * top)[sb]
-    index += masi_pairs.intersections(words[sa], words[sb])
+    index += masi_pairs.intersections(words[sa], words[sb]).astype(np.intp, copy=False)
     return distance.ravel()[index]
 
 
