@@ -204,7 +204,8 @@ def check_codings(
 
     problems: list[CodingProblem] = []
     known_codes = codebook.ids() if codebook is not None else []
-    known_segments = None if segment_ids is None else list(segment_ids)
+    # One hash table of the known ids, looked up by every file (its engine is built on first use).
+    known_segments = None if segment_ids is None else pd.Index(list(segment_ids)).unique()
     for coder, frame in codings.items():
         where = (sources or {}).get(coder, f"codings/{coder}.csv")
         # Vectorised, each distinct value looked up once: a file of a million rows is checked in a
@@ -213,7 +214,7 @@ def check_codings(
         bad_segment = np.zeros(len(frame), dtype=bool)
         if known_segments is not None:
             which, distinct = done.get("segment_id") or factorize_text(frame["segment_id"])
-            bad_segment = ~pd.Index(distinct).isin(known_segments)[which]
+            bad_segment = (known_segments.get_indexer(distinct) < 0)[which]
         bad_code = np.zeros(len(frame), dtype=bool)
         if codebook is not None:
             which, distinct = done.get("code") or factorize_text(frame["code"])
