@@ -119,7 +119,8 @@ def require_columns(path: Path | str, columns, required, error: type[Exception],
 
 
 def first_blank(path: Path | str, values, column: str, error: type[Exception]) -> None:
-    """Raise ``error`` at the first row whose ``column`` is empty."""
-    for number, value in enumerate(values, start=2):
-        if not value:
-            raise error(f"{path}, row {number}: empty {column}; fill it in or delete the row")
+    """Raise ``error`` at the first row whose ``column`` is empty (a list or a pandas column)."""
+    values = values.tolist() if hasattr(values, "tolist") else list(values)
+    if "" in values:  # a search at C speed; the row is looked for only when there is one
+        number = values.index("") + 2
+        raise error(f"{path}, row {number}: empty {column}; fill it in or delete the row")

@@ -47,6 +47,34 @@ def test_the_method_is_chosen_from_a_predicted_cost():
     assert choose_method(np.full(3000, 12))[0] == "blocked"
     method, costs = choose_method(np.full(150_000, 8))
     assert method == "sampled" and costs["moments"] > 5e6 and costs["blocked"] > 2e7
+    # A few large sets: millions of subsets against a handful of pairs (this took seconds).
+    assert choose_method(np.full(4, 20))[0] == "blocked"
+    assert choose_method(np.full(1200, 12))[0] == "blocked"
+    assert choose_method(np.full(3000, 8))[0] == "moments"  # under a million subsets
+
+
+def test_a_few_large_sets_are_compared_quickly():
+    rng = np.random.default_rng(3)
+    sets = np.zeros((4, 40), dtype=bool)
+    for s in range(4):
+        sets[s, rng.choice(40, 20, replace=False)] = True
+    present = sets[rng.integers(0, 4, (500, 3))]
+    rated = np.ones((500, 3), dtype=bool)
+    start = time.perf_counter()
+    data = prepare(present, rated)
+    assert data.how == "blocked"
+    assert time.perf_counter() - start < 2
+
+
+@pytest.mark.parametrize("method", ["blocked", "sampled"])
+def test_more_than_64_codes_take_two_words_per_set(method):
+    rng = np.random.default_rng(4)
+    truth = rng.random((300, 100)) < 0.04
+    present = truth[:, None, :] ^ (rng.random((300, 3, 100)) < 0.01)  # about 5 of 100 codes per set
+    rated = np.ones((300, 3), dtype=bool)
+    exact = alpha_masi(prepare(present, rated, method="moments"))[0]
+    other = prepare(present, rated, method=method)
+    assert abs(alpha_masi(other)[0] - exact) < (1e-12 if method == "blocked" else 4 * other.mc_se)
 
 
 @pytest.mark.parametrize("method", ["blocked", "sampled"])

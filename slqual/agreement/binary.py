@@ -82,10 +82,14 @@ def binary_labels(ratings: np.ndarray) -> np.ndarray:
     ratings = np.asarray(ratings, dtype=float)
     if ratings.ndim != 3:
         raise ValueError("ratings must be shaped (units, coders, codes)")
-    zero, one = ratings == 0, ratings == 1
-    if not (zero | one | np.isnan(ratings)).all():
+    one, missing = ratings == 1, np.isnan(ratings)
+    valid = ratings == 0
+    valid |= one
+    valid |= missing
+    if not valid.all():
         raise ValueError("binary ratings must be 0, 1 or NaN")
-    return one.astype(np.int8) - (~(zero | one)).astype(np.int8)  # 1, 0, or -1 for missing
+    # 1, 0, or -1 for missing; a bool array read as int8 (0 or 1) needs no copy.
+    return one.view(np.int8) - missing.view(np.int8)
 
 
 def binary_agreement(

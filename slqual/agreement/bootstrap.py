@@ -192,7 +192,7 @@ def _masi_subset(masi: MasiData, active: np.ndarray) -> MasiData:
         pairs["unit_weights"] = masi.unit_weights[active]
     return replace(
         masi,
-        unit_values=masi.unit_values[np.nonzero(active)[0]],
+        set_units=masi.set_units.keep_columns(active),
         unit_do=masi.unit_do[active],
         unit_n=masi.unit_n[active],
         **pairs,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from slqual.codings import check_codings, problems_error
+from slqual.codings import check_codings, factorize_text, problems_error
 from slqual.errors import AgreementError
 
 if TYPE_CHECKING:
@@ -100,29 +100,22 @@ def build_ratings(
     sources = sources or {}
     coders = tuple(codings)
     notes: list[str] = []
-    frames = {}
-    # Hash tables built once, each id looked up once per file.
+    # Hash tables built once; each distinct id of a file is looked up once (a file repeats a segment
+    # id for each code applied to it).
     unit_lookup = None if units is None else pd.Index(units)
     if unit_lookup is not None and not unit_lookup.is_unique:
         raise AgreementError("the segment list has repeated segment ids; run 'slqual ingest' again")
+    # Each file's distinct segment ids and codes, looked up once each by the check and below.
+    segment_ids = {coder: factorize_text(frame["segment_id"]) for coder, frame in codings.items()}
+    code_ids = {coder: factorize_text(frame["code"]) for coder, frame in codings.items()}
+    factorized = {coder: {"segment_id": segment_ids[coder], "code": code_ids[coder]} for coder in codings}
+    sources_named = {c: sources.get(c, c) for c in codings}
     # Unknown codes and segment ids stop agreement: the one check every command uses.
-    problems = check_codings(codings, codebook, known_segments, {c: sources.get(c, c) for c in codings})
+    problems = check_codings(codings, codebook, known_segments, sources_named, factorized)
     if problems:
         raise problems_error(problems, AgreementError)
-    for coder, frame in codings.items():
-        frame = frame.assign(_row=np.arange(len(frame)) + 2)
-        if unit_lookup is not None:
-            inside = unit_lookup.get_indexer(frame["segment_id"].to_numpy(dtype=object)) >= 0
-            outside = frame[~inside]
-            if len(outside):
-                notes.append(
-                    f"{coder}: {outside['segment_id'].nunique()} segment(s) that are not participant "
-                    f"segments were left out ({_listing(sorted(set(outside['segment_id'])))})"
-                )
-                frame = frame[inside]
-        frames[coder] = frame
     if units is None:
-        units = sorted(set().union(*(set(f["segment_id"]) for f in frames.values())))
+        units = sorted(set().union(*(set(distinct) for _, distinct in segment_ids.values())))
     if codebook is not None:
         if level == "code":
             codes = list(codebook.nodes)
@@ -135,9 +128,9 @@ def build_ratings(
             themes = list(codes)
             parents = ["" for _ in codes]
     else:
-        codes = sorted(set().union(*(set(f["code"]) for f in frames.values())) - {""})
+        codes = sorted(set().union(*(set(distinct) for _, distinct in code_ids.values())) - {""})
         names, themes, parents = list(codes), ["" for _ in codes], ["" for _ in codes]
-    unit_index = pd.Index(units)
+    unit_index = pd.Index(units) if unit_lookup is None else unit_lookup
     if not unit_index.is_unique:
         raise AgreementError("the segment list has repeated segment ids; run 'slqual ingest' again")
     column_of = {c: i for i, c in enumerate(codes)}
@@ -149,15 +142,22 @@ def build_ratings(
     present = np.zeros((n_units, n_coders, n_codes), dtype=bool)
     rated = np.zeros((n_units, n_coders), dtype=bool)
     for c, coder in enumerate(coders):
-        frame = frames[coder]
-        rows = unit_index.get_indexer(frame["segment_id"])
-        rated[rows[rows >= 0], c] = True
-        applied = (frame["code"] != "").to_numpy()
-        found = known_codes.get_indexer(frame["code"].to_numpy()[applied])
-        urows = rows[applied]
-        ok = (found >= 0) & (urows >= 0)
-        present[urows[ok], c, column_array[found[ok]]] = True
-    ratings = np.where(rated[:, :, None], present.astype(float), np.nan)
+        which, distinct = segment_ids[coder]
+        rows = unit_index.get_indexer(distinct)[which]
+        outside = rows < 0
+        if unit_lookup is not None and outside.any():
+            left_out = sorted(set(distinct[np.unique(which[outside])]))
+            notes.append(
+                f"{coder}: {len(left_out)} segment(s) that are not participant "
+                f"segments were left out ({_listing(left_out)})"
+            )
+        rated[rows[~outside], c] = True
+        which, distinct = code_ids[coder]
+        found = known_codes.get_indexer(distinct)[which]
+        ok = (distinct != "")[which] & (found >= 0) & ~outside
+        present[rows[ok], c, column_array[found[ok]]] = True
+    ratings = present.astype(float)  # one array of (units x coders x codes) floats, filled in place
+    ratings[~rated] = np.nan
     per_unit = present.sum(axis=2)
     exclusive = bool(rated.any() and (per_unit[rated] == 1).all())
     return Ratings(

@@ -10,7 +10,7 @@ from slqual.agreement.binary import BinaryAgreement, binary_agreement
 from slqual.agreement.bootstrap import BootstrapResult, bootstrap
 from slqual.agreement.build import Ratings, exclusive_labels
 from slqual.agreement.cu_alpha import cu_alpha
-from slqual.agreement.masi import alpha_masi_stat, prepare
+from slqual.agreement.masi import alpha_masi_stat, pack_sets, prepare
 from slqual.agreement.nominal import point_statistics, terms_from_labels
 from slqual.agreement.overall import (
     mean_defined,
@@ -99,7 +99,8 @@ def compute_agreement(
     sums = per_code.sums
     alphas = per_code.stats["krippendorff_alpha"].value
     masi_seed = 0 if seed is None else seed
-    masi_data = prepare(ratings.present, ratings.rated, seed=masi_seed, weights=weights)
+    packed = pack_sets(ratings.present, ratings.rated)  # shared with the coder pairs' MASI
+    masi_data = prepare(ratings.present, ratings.rated, seed=masi_seed, weights=weights, packed=packed)
     n_coders = len(ratings.coders)
     applied = per_code.positives.sum(axis=0)
     code_used = applied > 0
@@ -138,7 +139,7 @@ def compute_agreement(
     else:
         for name in NOMINAL_OVERALL:
             overall[name] = _scalar(np.nan, [], NOT_EXCLUSIVE)
-    pairs = _pairs(ratings, per_code, masi_seed, weights) if n_coders >= 3 else ()
+    pairs = _pairs(ratings, per_code, packed, masi_seed, weights) if n_coders >= 3 else ()
     stats = dict(per_code.stats)
     boot = None
     bootstrap_ci: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -182,7 +183,11 @@ def _clean(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.nda
 
 
 def _pairs(
-    ratings: Ratings, per_code: BinaryAgreement, seed: int = 0, weights: np.ndarray | None = None
+    ratings: Ratings,
+    per_code: BinaryAgreement,
+    packed: tuple[np.ndarray, np.ndarray],
+    seed: int = 0,
+    weights: np.ndarray | None = None,
 ) -> tuple[PairResult, ...]:
     summary = pair_summary(per_code.sums)
     out = []
@@ -190,7 +195,13 @@ def _pairs(
         both = ratings.rated[:, i] & ratings.rated[:, j]
         n = int(both.sum())
         few = [(n == 0, NO_UNITS), (n == 1, ONE_UNIT)]
-        masi = prepare(ratings.present[:, [i, j]], ratings.rated[:, [i, j]], seed=seed, weights=weights)
+        masi = prepare(
+            ratings.present[:, [i, j]],
+            ratings.rated[:, [i, j]],
+            seed=seed,
+            weights=weights,
+            packed=(packed[0][:, [i, j]], packed[1][:, [i, j]]),
+        )
         out.append(
             PairResult(
                 coders=(ratings.coders[i], ratings.coders[j]),

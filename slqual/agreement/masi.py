@@ -36,6 +36,7 @@ from math import comb
 import numpy as np
 
 from slqual.agreement import masi_pairs
+from slqual.agreement.incidence import Incidence
 from slqual.agreement.undefined import NO_UNITS, ONE_CATEGORY, ONE_UNIT, Stat, make_stat, safe_divide
 
 
@@ -61,22 +62,42 @@ def masi_lookup(size_a: np.ndarray, size_b: np.ndarray, inter: np.ndarray) -> np
     return table.ravel()[(size_a * top + size_b) * top + inter]
 
 
+def _set_distances(words: np.ndarray, sizes: np.ndarray, sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
+    """MASI distances between the sets ``sa`` and ``sb`` (indices into ``words`` and ``sizes``).
+
+    ``1 - masi_lookup`` for many pairs of few sets, with the table index built from per-set parts
+    so that a million pairs take few passes over memory.
+    """
+    top = int(sizes.max(initial=0)) + 1
+    if top > 128:
+        return 1.0 - masi_lookup(sizes[sa], sizes[sb], masi_pairs.intersections(words[sa], words[sb]))
+    grid = np.arange(top)
+    distance = 1.0 - masi_similarity(grid[:, None, None], grid[None, :, None], grid[None, None, :])
+    index = (sizes * (top * top)).astype(np.intp)[sa]
+    index += (sizes * top)[sb]
+    index += masi_pairs.intersections(words[sa], words[sb]).astype(np.intp, copy=False)
+    return distance.ravel()[index]
+
+
+LOOKUP_KEYS = 65_536  # t-subsets numbered through a table (one entry per possible subset) up to this many
+
+
 @dataclass(frozen=True)
 class MasiData:
     """What alpha needs, prepared once so that bootstrap replicates are cheap.
 
-    unit_values: sparse (U, S) count of each distinct set among the unit's pairable values,
+    set_units: (S, U) ``Incidence``, how many of the unit's pairable values are each distinct set,
     the distinct sets ordered by size; unit_do: (U,) the unit's summed ordered-pair distances
     / (r - 1); unit_n: (U,) the unit's number of pairable values; sizes: (S,) set sizes;
     groups: per distinct size (size, first, stop) column range; moments: per t >= 1 a dict
-    size -> sparse (T_t, sets of that size) incidence of t-subsets (None unless ``how`` is
+    size -> (T_t, sets of that size) ``Incidence`` of t-subsets (None unless ``how`` is
     "moments"). how: "moments", "blocked" or "sampled" (see ``masi_pairs``); method: "exact" or
     "sampled", as reported; words: (S, W) the sets bit-packed (blocked, sampled); de_sampled,
     de_se: the sampled D_e and its Monte Carlo standard error; pair_distance, pair_unit_a,
     pair_unit_b: a sample of value pairs (their distance and segments) for the bootstrap.
     """
 
-    unit_values: object
+    set_units: Incidence
     unit_do: np.ndarray
     unit_n: np.ndarray
     sizes: np.ndarray
@@ -127,30 +148,40 @@ class MasiData:
         return max(next(iter(m.values())).shape[0] for m in self.moments if m)
 
 
+def pack_sets(present: np.ndarray, rated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every coder's set of codes per unit as 64-bit words (U, C, W), and the set sizes (U, C).
+
+    A unit the coder did not rate holds the empty set. Packed once, the sets of any subset of the
+    coders (the coder pairs) are slices of these arrays.
+    """
+    present = np.asarray(present, dtype=bool) & np.asarray(rated, dtype=bool)[:, :, None]
+    n_units, n_coders, n_codes = present.shape
+    words = masi_pairs.pack(present.reshape(n_units * n_coders, n_codes)).reshape(n_units, n_coders, -1)
+    return words, masi_pairs.popcount(words).sum(axis=2).astype(np.int64)
+
+
 def prepare(
     present: np.ndarray,
     rated: np.ndarray,
     method: str | None = None,
     seed: int = 0,
     weights: np.ndarray | None = None,
+    packed: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> MasiData:
     """present: bool (U, C, K) codes each coder applied; rated: bool (U, C) coder coded the unit.
 
     ``method`` forces "moments", "blocked" or "sampled" (tests); by default the cheapest within
     its budget (``masi_pairs.choose_method``). ``seed`` seeds the pair sample. ``weights`` (U,)
     weighs each segment's values (``--weight words``): a value counts as often as its segment has
-    words, in D_o and in D_e.
+    words, in D_o and in D_e. ``packed``: ``pack_sets(present, rated)`` when the caller has it.
     """
-    from scipy import sparse
-
-    present = np.asarray(present, dtype=bool) & np.asarray(rated, dtype=bool)[:, :, None]
     rated = np.asarray(rated, dtype=bool)
-    n_units, n_coders, n_codes = present.shape
+    n_codes = np.shape(present)[2]
+    # Every coder's set of codes per unit as 64-bit words: intersections by popcount, sets as sort keys.
+    words_uc, sizes_uc = pack_sets(present, rated) if packed is None else packed
+    n_units, n_coders = rated.shape
     r = rated.sum(axis=1)
     pairable = r >= 2
-    # Every coder's set of codes per unit as 64-bit words: intersections by popcount, sets as sort keys.
-    words_uc = masi_pairs.pack(present.reshape(n_units * n_coders, n_codes)).reshape(n_units, n_coders, -1)
-    sizes_uc = masi_pairs.popcount(words_uc).sum(axis=2).astype(np.int64)
     unit_do = np.zeros(n_units)
     for i, j in combinations(range(n_coders), 2):
         both = rated[:, i] & rated[:, j] & pairable
@@ -166,21 +197,18 @@ def prepare(
     else:
         keys = np.ascontiguousarray(value_words).view(np.dtype((np.void, 8 * value_words.shape[1]))).ravel()
     _, first, value_id = np.unique(keys, return_index=True, return_inverse=True)
-    distinct = present[unit_of[first], coder_of[first]]
-    sizes = distinct.sum(axis=1)
+    sizes = sizes_uc[unit_of[first], coder_of[first]]
     order = np.argsort(sizes, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    distinct, sizes = distinct[order], sizes[order]
-    n_sets = len(distinct)
-    unit_values = sparse.csr_matrix(
-        (np.ones(len(value_id)), (unit_of, rank[value_id.ravel()])), shape=(n_units, n_sets)
-    )
+    words, sizes = value_words[first[order]], sizes[order]
+    n_sets = len(words)
+    set_units = Incidence(rank[value_id.ravel()], unit_of, (n_sets, n_units))
     size_values, starts = np.unique(sizes, return_index=True)
     stops = np.append(starts[1:], n_sets)[: len(starts)]
     groups = tuple((int(a), int(lo), int(hi)) for a, lo, hi in zip(size_values, starts, stops, strict=True))
     common = {
-        "unit_values": unit_values,
+        "set_units": set_units,
         "unit_do": unit_do,
         "unit_n": r * pairable,
         "sizes": sizes,
@@ -190,19 +218,19 @@ def prepare(
     how, costs = masi_pairs.choose_method(sizes)
     how = method or how
     if how == "moments":
+        distinct = masi_pairs.unpack(words, n_codes)
+        # Per set size a, the a codes of each set of that size: (sets, a), found once for every t.
+        members = {a: np.nonzero(distinct[lo:hi])[1].reshape(hi - lo, a) for a, lo, hi in groups}
         max_size = int(sizes.max(initial=0))
-        moments = tuple(_incidence(distinct, groups, t) for t in range(1, max_size + 1))
+        moments = tuple(_incidence(members, n_codes, t) for t in range(1, max_size + 1))
         return MasiData(**common, moments=moments, how=how, costs=costs)
-    words = masi_pairs.pack(distinct)
     n_values = len(value_id)
     sample: dict = {}
     if n_values >= 2:
         n_pairs = masi_pairs.SAMPLE_PAIRS if how == "sampled" else masi_pairs.BOOT_SAMPLE_PAIRS
         first, second = masi_pairs.sample_pairs(n_values, n_pairs, seed)
-        set_of = rank[value_id.ravel()]
-        sa, sb = set_of[first], set_of[second]
-        inter = masi_pairs.intersections(words[sa], words[sb])
-        distance = 1.0 - masi_lookup(sizes[sa], sizes[sb], inter)
+        set_of = rank[value_id.ravel()].astype(np.int32)
+        distance = _set_distances(words, sizes, set_of[first], set_of[second])
         if how == "sampled":
             if weights is None:
                 sample["de_sampled"] = float(distance.mean())
@@ -223,22 +251,24 @@ def prepare(
     return MasiData(**common, moments=None, how=how, words=words, costs=costs, **sample)
 
 
-def _incidence(distinct: np.ndarray, groups: tuple[tuple[int, int, int], ...], t: int) -> dict:
-    """Per set size a >= t: sparse (distinct t-subsets, sets of size a), 1 where the set holds the subset."""
-    from scipy import sparse
-
-    n_codes = distinct.shape[1]
+def _incidence(members: dict[int, np.ndarray], n_codes: int, t: int) -> dict:
+    """Per set size a >= t: (distinct t-subsets, sets of size a) ``Incidence``, 1 where the set holds
+    the subset. ``members``: per set size, the codes of each set of that size."""
     parts = []
-    for a, lo, hi in groups:
+    for a, codes in members.items():
         if a < t:
             continue
-        codes = np.nonzero(distinct[lo:hi])[1].reshape(hi - lo, a)
         combos = np.array(list(combinations(range(a), t)))
         subsets = codes[:, combos]  # (sets, combos, t)
-        owners = np.repeat(np.arange(hi - lo), len(combos))
+        owners = np.repeat(np.arange(len(codes)), len(combos))
         parts.append((a, subsets.reshape(-1, t), owners))
     rows = np.concatenate([p[1] for p in parts])
-    if float(n_codes) ** t < 2.0**62:
+    if float(n_codes) ** t <= LOOKUP_KEYS:  # each subset's number in a table instead of sorting
+        keys = rows.astype(np.int64) @ np.array([n_codes ** (t - 1 - j) for j in range(t)], dtype=np.int64)
+        seen = np.zeros(n_codes**t, dtype=bool)
+        seen[keys] = True
+        key_id = (np.cumsum(seen) - 1)[keys]  # the rank among the subsets used, as np.unique numbers them
+    elif float(n_codes) ** t < 2.0**62:
         powers = np.array([n_codes ** (t - 1 - j) for j in range(t)], dtype=np.int64)
         _, key_id = np.unique(rows.astype(np.int64) @ powers, return_inverse=True)
     else:
@@ -250,7 +280,7 @@ def _incidence(distinct: np.ndarray, groups: tuple[tuple[int, int, int], ...], t
         ids = key_id[offset : offset + len(owners)]
         offset += len(owners)
         n_sets = int(owners.max()) + 1 if len(owners) else 0
-        out[a] = sparse.csr_matrix((np.ones(len(ids)), (ids, owners)), shape=(n_keys, n_sets))
+        out[a] = Incidence(ids, owners, (n_keys, n_sets))
     return out
 
 
@@ -269,13 +299,16 @@ def _similarity_total(data: MasiData, counts: np.ndarray) -> np.ndarray:
         moment.append(
             {(a, b): products[:, i, j] for i, (a, _, _) in enumerate(big) for j, (b, _, _) in enumerate(big)}
         )
+    # Every similarity the sums need, computed at once (the same numbers as one call per triple).
+    grid = np.arange(max(sizes, default=0) + 1)
+    table = masi_similarity(grid[:, None, None], grid[None, :, None], grid[None, None, :])
     total = np.zeros(counts.shape[1])
     for a in sizes:
         for b in sizes:
             top = min(a, b)
             for m in range(top + 1):
                 exact = sum((-1) ** (t - m) * comb(t, m) * moment[t][(a, b)] for t in range(m, top + 1))
-                total += exact * float(masi_similarity(a, b, m))
+                total += exact * float(table[a, b, m])
     return total
 
 
@@ -285,7 +318,7 @@ def alpha_masi(data: MasiData, weights: np.ndarray | None = None, exact_de: bool
     With ``exact_de`` False (or the "sampled" method) a resample's D_e is the pair sample reweighted
     (``masi_pairs.reweighted_de``), so that its cost does not grow with the data.
     """
-    n_units = data.unit_values.shape[0]
+    n_units = len(data.unit_do)
     if weights is None:
         w = np.ones((1, n_units)) if data.unit_weights is None else data.unit_weights[None, :]
     else:
@@ -300,7 +333,7 @@ def alpha_masi(data: MasiData, weights: np.ndarray | None = None, exact_de: bool
         else:
             d_e = masi_pairs.reweighted_de(data.pair_distance, data.pair_unit_a, data.pair_unit_b, w)
     else:
-        counts = (w @ data.unit_values).T if n_units else np.zeros((data.unit_values.shape[1], len(w)))
+        counts = data.set_units @ w.T if n_units else np.zeros((data.n_sets, len(w)))
         similar = _similarity_total(data, np.asarray(counts))
         d_e = safe_divide(n * n - similar, n * (n - 1))
     d_e = np.where(d_e > 1e-12, d_e, np.nan)
@@ -310,7 +343,7 @@ def alpha_masi(data: MasiData, weights: np.ndarray | None = None, exact_de: bool
 def alpha_masi_stat(data: MasiData, n_units_pairable: int) -> Stat:
     """The point estimate as a Stat, with the reason when it is undefined."""
     value = alpha_masi(data)
-    single_set = data.unit_values.shape[1] == 1
+    single_set = data.n_sets == 1
     return make_stat(
         value,
         [

@@ -4,7 +4,10 @@
 sets are small. Dense coding (many codes per segment, nearly every set distinct) makes those
 moments explode, so the cost of every method is predicted first (``choose_method``):
 
-- ``moments``: exact, cost the number of subsets of the distinct sets (sum of 2^size);
+- ``moments``: exact, cost the number of subsets of the distinct sets (sum of 2^size); a subset
+  costs several times what a pair of sets does, and far more in a large set (a few sets of 20
+  codes took seconds and half a gigabyte), so past ``MOMENTS_FREE`` subsets it is chosen only
+  while it costs less than ``PAIR_PER_SUBSET`` pairs per subset;
 - ``blocked``: exact, every pair of distinct sets compared once, the sets bit-packed into 64-bit
   words and the intersection sizes counted with a popcount of their AND, a block of rows at a time
   so that memory stays bounded; cost S^2 / 2 for S distinct sets;
@@ -22,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 
 SUBSET_BUDGET = 5_000_000  # subsets of distinct sets for the moments method
+MOMENTS_FREE = 1_000_000  # up to this many subsets the moments method is quick whatever the alternative
+PAIR_PER_SUBSET = 4  # past that, moments only when its subsets are fewer than blocked's pairs / this
 PAIR_BUDGET = 20_000_000  # pairs of distinct sets for the blocked exact method
 BOOT_PAIR_BUDGET = 200_000_000  # distinct-set pairs x replicates for an exact D_e in the bootstrap
 SAMPLE_PAIRS = 1_000_000  # ordered value pairs sampled for the point estimate
@@ -38,7 +43,8 @@ def choose_method(sizes: np.ndarray) -> tuple[str, dict[str, float]]:
         "blocked": n_sets * (n_sets + 1) / 2,
         "sampled": float(SAMPLE_PAIRS),
     }
-    if costs["moments"] <= SUBSET_BUDGET:
+    cheap = costs["moments"] <= MOMENTS_FREE or costs["moments"] * PAIR_PER_SUBSET <= costs["blocked"]
+    if costs["moments"] <= SUBSET_BUDGET and (cheap or costs["blocked"] > PAIR_BUDGET):
         return "moments", costs
     if costs["blocked"] <= PAIR_BUDGET:
         return "blocked", costs
@@ -55,6 +61,12 @@ def pack(sets: np.ndarray) -> np.ndarray:
     return padded.view(np.uint64)
 
 
+def unpack(words: np.ndarray, n_codes: int) -> np.ndarray:
+    """The bool (S, K) sets that ``pack`` made into words (S, W)."""
+    as_bytes = np.ascontiguousarray(words).view(np.uint8).reshape(len(words), 8 * words.shape[1])
+    return np.unpackbits(as_bytes, axis=1, count=n_codes, bitorder="little").astype(bool)
+
+
 def popcount(words: np.ndarray) -> np.ndarray:
     """Number of set bits per uint64 word."""
     if hasattr(np, "bitwise_count"):
@@ -66,7 +78,10 @@ def popcount(words: np.ndarray) -> np.ndarray:
 
 def intersections(words_a: np.ndarray, words_b: np.ndarray) -> np.ndarray:
     """Intersection sizes of paired sets (..., W) & (..., W) -> (...)."""
-    return popcount(words_a & words_b).sum(axis=-1)
+    both = words_a & words_b
+    if both.shape[-1] == 1:  # up to 64 codes: no sum over one word per pair
+        return popcount(both[..., 0])
+    return popcount(both).sum(axis=-1)
 
 
 def blocked_similarity_total(

@@ -93,13 +93,18 @@ def terms_from_labels(labels: np.ndarray, n_categories: int) -> UnitTerms:
     base = n_categories + 1
     pairs = tuple(combinations(range(n_coders), 2))
     if float(base) ** n_coders < 2.0**62:
-        key = np.zeros((n_units, n_codes), dtype=np.int64)
+        # The smallest integer type that holds every key: a few bytes per (unit, code) instead of 8.
+        key_type = next(
+            t for t in (np.uint8, np.uint16, np.uint32, np.int64) if base**n_coders <= np.iinfo(t).max
+        )
+        key = np.zeros((n_units, n_codes), dtype=key_type)
         for c in range(n_coders):
-            key = key * base + (labels[:, c, :].astype(np.int64) + 1)
+            key *= base
+            key += (labels[:, c, :] + 1).astype(key_type)
         if base**n_coders <= 4_000_000:  # direct lookup instead of sorting
             seen = np.bincount(key.ravel(), minlength=base**n_coders) > 0
             distinct = np.nonzero(seen)[0]
-            lookup = np.cumsum(seen) - 1
+            lookup = (np.cumsum(seen) - 1).astype(np.int32)
             inverse = lookup[key]
         else:
             distinct, inverse = np.unique(key.ravel(), return_inverse=True)
@@ -111,7 +116,7 @@ def terms_from_labels(labels: np.ndarray, n_categories: int) -> UnitTerms:
     else:
         rows = labels.transpose(0, 2, 1).reshape(-1, n_coders)
         patterns, inverse = np.unique(rows, axis=0, return_inverse=True)
-    pattern_of = inverse.reshape(n_units, n_codes).astype(np.int32)
+    pattern_of = inverse.reshape(n_units, n_codes).astype(np.int32, copy=False)
     return UnitTerms(patterns.astype(np.int32), pattern_of, pairs, n_categories)
 
 
@@ -370,13 +375,12 @@ def add_analytic_intervals(
     """95% intervals: Fleiss, Cohen & Everitt (1969) for Cohen's kappa (two coders),
     Gwet's linearised variance (Gwet 2008; Handbook 2014) for Fleiss' kappa, AC1 and
     Brennan-Prediger, with a t quantile on n - 1 degrees of freedom as Gwet does."""
-    from scipy.special import stdtrit  # the t quantile; lighter to import than scipy.stats
+    from slqual.agreement.student import t_quantile  # scipy.special's import would cost more than this
 
     out = dict(stats)
     se = gwet_standard_errors(terms, s, v)
     n = s.g1
-    with np.errstate(invalid="ignore"):
-        t = stdtrit(np.where(n > 1, n - 1, 1), 0.975)
+    t = t_quantile(np.where(n > 1, n - 1, 1), 0.975)
     for name in ("fleiss_kappa", "gwet_ac1", "brennan_prediger"):
         low, high = _interval(out[name].value, t * se[name])
         out[name] = out[name].with_interval(low, high, "gwet-linearised-variance")

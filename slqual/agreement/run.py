@@ -7,6 +7,7 @@ statistics themselves are pure functions over arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,10 +41,22 @@ class AgreeOutcome:
 
     data: dict
     result: AgreementResult
-    disagreements: pd.DataFrame
     disagreements_path: Path | None
     methods: str
     notes: tuple[str, ...] = field(default=())
+    # The table as written to the disagreements file; without a file it is built when first asked
+    # for (``disagreements``), from the ratings and the segments' context: JSON output never needs it.
+    written_table: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    context: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def disagreements(self) -> pd.DataFrame:
+        """One row per segment and code where the coders differ (as written, when a file was)."""
+        if self.written_table is not None:
+            return self.written_table
+        from slqual.agreement.disagreements import disagreements_table
+
+        return disagreements_table(self.result.ratings, self.context)
 
     def to_dict(self) -> dict:
         """What ``slqual agree --format json`` prints."""
@@ -142,7 +155,6 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     """Read, compute and report; writes only the disagreements file when one is asked for."""
     from slqual.agreement.build import build_ratings, word_counts
     from slqual.agreement.compute import compute_agreement
-    from slqual.agreement.disagreements import disagreements_table, write_disagreements_file
     from slqual.agreement.methods import methods_paragraph
     from slqual.agreement.report import to_dict
     from slqual.codebook import load_project_codebook
@@ -156,13 +168,13 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
 
         all_segments = read_project_segments(project)
         # The participant segments with the context a coder saw (document, group, question, text).
-        context = coding_frame(project).set_index("segment_id")
+        context = coding_frame(project, all_segments).set_index("segment_id")
         ratings = build_ratings(
             codings,
             level=options.level,
             codebook=load_project_codebook(project),
-            units=list(context.index),
-            known_segments=set(all_segments["segment_id"]),
+            units=context.index.tolist(),  # tolist: far quicker than iterating a pandas string array
+            known_segments=set(all_segments["segment_id"].tolist()),
             sources=sources,
         )
     else:
@@ -181,9 +193,11 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     data = to_dict(result)
     data["segment_unit"] = project.settings.unit if project is not None else None
     data["consensus_from_reconcile"] = project is not None and reconciled_into_consensus(project.root)
-    table = disagreements_table(ratings, context)
-    written, carried = None, ()
+    written, table, carried = None, None, ()
     if options.disagreements is not None:
+        from slqual.agreement.disagreements import disagreements_table, write_disagreements_file
+
+        table = disagreements_table(ratings, context)
         root = project.root if project is not None else None
         if options.redact and project is not None:
             from slqual.redact import load_redactor, redact_columns
@@ -203,8 +217,9 @@ def run_agree(options: AgreeOptions) -> AgreeOutcome:
     return AgreeOutcome(
         data=data,
         result=result,
-        disagreements=table,
         disagreements_path=written,
         methods=methods_paragraph(data),
         notes=(*ratings.notes, *carried),
+        written_table=table,
+        context=context,
     )

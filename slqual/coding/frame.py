@@ -13,16 +13,18 @@ if TYPE_CHECKING:
 CODING_FRAME_COLUMNS = ["segment_id", "document", "participant_id", "speaker", "group", "question", "text"]
 
 
-def coding_frame(project: Project) -> pd.DataFrame:
+def coding_frame(project: Project, segments: pd.DataFrame | None = None) -> pd.DataFrame:
     """Participant segments in document order with ``question`` and ``group`` columns.
 
     ``question`` is the interviewer turn before the segment; ``group`` is the
     participant's value of the project's ``group_by`` attribute (empty when the
     participants file does not list the participant or has no such column).
+    ``segments``: the project's segments.csv when the caller has read it already.
     """
     from slqual.segments import participant_segments, read_project_segments, with_questions
 
-    segments = read_project_segments(project)
+    if segments is None:
+        segments = read_project_segments(project)
     frame = participant_segments(with_questions(segments))
     groups = _groups(project)
     frame["group"] = frame["participant_id"].map(groups).fillna("")
