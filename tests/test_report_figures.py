@@ -130,3 +130,27 @@ def test_every_label_lies_inside_the_figure(report, draw):
         for text in texts:
             extent = text.get_window_extent(renderer)
             assert inside.contains(extent.x0, extent.y0) and inside.contains(extent.x1, extent.y1), text
+
+
+def test_svg_labels_are_text_a_viewer_can_search_and_the_file_is_reproducible(report, tmp_path):
+    """Text, not glyph outlines (authors edit and search labels); the same input gives the same bytes."""
+    import re
+    from xml.etree import ElementTree
+
+    first = figs.write_figures(report, tmp_path / "one")
+    second = figs.write_figures(report, tmp_path / "two")
+    family = re.compile(r"font-family: 'DejaVu Sans', [^;]*, sans-serif(;|$)")
+    shown = {}
+    for a, b in zip(first, second, strict=True):
+        svg = a.path(".svg").read_bytes()
+        assert svg == b.path(".svg").read_bytes(), a.key
+        assert b"<dc:date>" not in svg and b'id="DejaVuSans' not in svg  # no date, no glyph outlines
+        texts = list(ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text"))
+        assert texts and all(family.search(t.get("style", "")) for t in texts), a.key
+        shown[a.key] = {t.text for t in texts}
+    rows = zip(report.prevalence["depth"], report.prevalence["label"], strict=True)
+    for depth, name in rows:  # every row label of the heatmap, line by line, as searchable text
+        assert (
+            set(figs._wrap("\u2013 " * max(depth - 1, 0) + name, figs.WRAP_CHARS).split("\n"))
+            <= shown["heatmap"]
+        )

@@ -33,7 +33,13 @@ HEADER_CHARS = 16
 ANNOTATE_LIMIT = 25  # co-occurrence cells are numbered up to this many codes
 RC = {
     "svg.hashsalt": "slqual",
-    "svg.fonttype": "path",
+    # SVG text as text, not glyph outlines: authors can edit and search a figure's labels, and the
+    # file is smaller and faster to write. The PNG is drawn with DejaVu Sans (bundled with
+    # matplotlib), which the layout measures; a viewer without it takes the next family: Verdana has
+    # nearly the same widths, Arial and Helvetica are narrower, so a label still fits its margin.
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Bitstream Vera Sans", "Verdana", "Arial", "Helvetica"],
     "font.size": 9,
     "axes.titlesize": 11,
     "figure.dpi": DPI,
