@@ -20,8 +20,10 @@ from slqual.reports.figures_layout import (
     TICK_PAD,
     axes_at,
     colorbar_width,
+    matrix_labels,
     metrics_renderer,
     text_size,
+    tick_marks,
 )
 from slqual.reports.model import Figure, Level, Report
 
@@ -217,10 +219,12 @@ def heatmap(report: Report):
     shaded = values.copy()
     shaded[heading] = np.nan  # a theme every participant voiced: a heading row, not data
     image = _matrix(ax, shaded, cmap="Blues", vmax=100, aspect="auto")
-    ax.set_yticks(range(len(prev)), labels, fontsize=8, linespacing=0.95)
-    for tick, bold in zip(ax.get_yticklabels(), theme, strict=True):
+    ax.set_yticks([])
+    for text, bold in zip(
+        matrix_labels(ax, labels, TICK_PAD, fontsize=8, linespacing=0.95), theme, strict=True
+    ):
         if bold:
-            tick.set_fontweight("bold")
+            text.set_fontweight("bold")
     ax.set_xticks(range(len(groups)), headers)
     ax.xaxis.tick_top()
     for (i, j), value in np.ndenumerate(values):
@@ -283,9 +287,11 @@ def cooccurrence(report: Report):
     fig = MplFigure(figsize=(left + side + right, bottom + side + upper))
     ax = axes_at(fig, left, bottom, side, side)
     image = _matrix(ax, shaded, cmap="Purples", vmax=max(top, 1.0), aspect="equal")
-    ax.set_xticks(range(k), labels, rotation=90, **ticks)
-    ax.set_yticks(range(k), labels, **ticks)
-    _no_axis_labels(ax)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    tick_marks(ax, k)
+    matrix_labels(ax, labels, TICK + TICK_PAD, **ticks)
+    matrix_labels(ax, labels, TICK + TICK_PAD, columns=True, **ticks)
     themes = dict(zip(report.prevalence["code"], report.prevalence["theme"], strict=True))
     blocks = [themes.get(i, i) for i in matrix.index]
     for i in range(1, k):
