@@ -1,7 +1,8 @@
 """Figures, drawn headless with matplotlib's object API (no pyplot, no global backend change).
 
 Each figure is written as PNG (for Word, HTML and Markdown) and SVG (for
-journals), reproducibly: SVG ids use a fixed hash salt and no date is stored.
+journals, its text kept as text), reproducibly: SVG ids use a fixed hash salt and
+no date is stored.
 All text is plain: mathtext is off (a name like ``$\\macro{x}$`` is drawn as
 written) and control characters are removed, so the SVG stays valid XML.
 """

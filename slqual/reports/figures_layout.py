@@ -85,15 +85,15 @@ def matrix_labels(ax, labels: list[str], pad: float, *, columns: bool = False, *
 
     if columns:
         transform, va, ha = ax.get_xaxis_text1_transform(pad * 72)
-        place, style = (lambda i: (i, 0)), {"rotation": 90, **style}
+        style = {"rotation": 90, **style}
     else:
         transform, va, ha = ax.get_yaxis_text1_transform(pad * 72)
-        place = lambda i: (0, i)  # noqa: E731
     texts = []
     for i, text in enumerate(labels):
-        artist = Text(*place(i), text, transform=transform, va=va, ha=ha, clip_on=False, **style)
+        x, y = (i, 0) if columns else (0, i)
+        artist = Text(x, y, text, transform=transform, va=va, ha=ha, clip_on=False, **style)
         artist.set_label(COLUMN_LABEL if columns else ROW_LABEL)
-        texts.append(ax.add_artist(artist))  # as ax.text, without its data-limit and property passes
+        texts.append(ax.add_artist(artist))  # drawn with the axes, as ax.text would, with less set-up
     return texts
 
 
