@@ -10,6 +10,7 @@ import pytest
 from slqual.project import open_project
 from slqual.reports import ReportOptions, build_report
 from slqual.reports import figures as figs
+from slqual.reports.figures_layout import COLUMN_LABEL, ROW_LABEL
 
 DATA = Path(__file__).parent / "data" / "report"
 LONG = "Tensions from different values, expertise, work ethic and problem-solving styles"
@@ -20,6 +21,11 @@ def report(tmp_path_factory):
     root = tmp_path_factory.mktemp("figures") / "study"
     shutil.copytree(DATA / "project", root)
     return build_report(open_project(root), ReportOptions(figures=False))
+
+
+def _labels(ax, kind):
+    """The row or column labels of a matrix figure, in order."""
+    return [t for t in ax.texts if t.get_label() == kind]
 
 
 def _draw(fig):
@@ -46,13 +52,14 @@ def test_only_labels_longer_than_two_lines_are_shortened():
 def test_the_heatmap_shows_every_label_in_full(report):
     fig = _draw(figs.heatmap(report))
     ax = fig.axes[0]
-    shown = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    rows = _labels(ax, ROW_LABEL)
+    shown = [t.get_text().replace("\n", " ") for t in rows]
     expected = [
         "\u2013 " * max(depth - 1, 0) + label
         for depth, label in zip(report.prevalence["depth"], report.prevalence["label"], strict=True)
     ]
     assert shown == expected
-    assert any(t.get_fontweight() == "bold" for t in ax.get_yticklabels())  # themes as row blocks
+    assert [t.get_fontweight() == "bold" for t in rows] == list(report.prevalence["level"] == "theme")
     assert fig.axes[1].get_ylabel() == "participants who voiced it (%)"  # the colour scale legend
 
 
@@ -65,6 +72,27 @@ def test_the_saturation_legend_sits_below_the_axes_not_on_the_curve(report):
     assert "codes first seen in this interview" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
+@pytest.mark.parametrize("draw", [figs.heatmap, figs.cooccurrence])
+def test_matrix_labels_sit_beside_their_rows_and_columns_without_overlapping(report, draw):
+    """Every row (and co-occurrence column) has its label, centred on it and clear of its neighbours."""
+    fig = _draw(draw(report))
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    matrix = ax.get_window_extent(renderer)
+    kinds = [(ROW_LABEL, 1)] + ([(COLUMN_LABEL, 0)] if draw is figs.cooccurrence else [])
+    for kind, axis in kinds:  # axis: 1 for rows (along y), 0 for columns (along x)
+        texts = _labels(ax, kind)
+        assert len(texts) == len(ax.images[0].get_array()) and all(t.get_text() for t in texts)
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        centres = ax.transData.transform([(i, i) for i in range(len(texts))])[:, axis]
+        for box, centre in zip(boxes, centres, strict=True):
+            low, high = (box.y0, box.y1) if axis else (box.x0, box.x1)
+            assert low < centre < high  # on its row or column
+            assert box.x1 <= matrix.x0 if axis else box.y1 <= matrix.y0  # outside the matrix
+        spans = sorted((b.y0, b.y1) if axis else (b.x0, b.x1) for b in boxes)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), kind
+
+
 def test_cooccurrence_marks_theme_blocks(report):
     fig = _draw(figs.cooccurrence(report))
     ax = fig.axes[0]
@@ -72,7 +100,8 @@ def test_cooccurrence_marks_theme_blocks(report):
     blocks = [themes[c] for c in report.cooccurrence.index]
     boundaries = sum(1 for a, b in zip(blocks[:-1], blocks[1:], strict=True) if a != b)
     assert boundaries >= 1
-    assert len(ax.lines) == 2 * boundaries  # one horizontal and one vertical line per boundary
+    rules = [line for line in ax.lines if line.get_linestyle() != "None"]  # not the tick marks
+    assert len(rules) == 2 * boundaries  # one horizontal and one vertical line per boundary
 
 
 def test_heatmap_group_headers_wrap_to_their_column_and_clear_the_title(report):
@@ -130,3 +159,27 @@ def test_every_label_lies_inside_the_figure(report, draw):
         for text in texts:
             extent = text.get_window_extent(renderer)
             assert inside.contains(extent.x0, extent.y0) and inside.contains(extent.x1, extent.y1), text
+
+
+def test_svg_labels_are_text_a_viewer_can_search_and_the_file_is_reproducible(report, tmp_path):
+    """Text, not glyph outlines (authors edit and search labels); the same input gives the same bytes."""
+    import re
+    from xml.etree import ElementTree
+
+    first = figs.write_figures(report, tmp_path / "one")
+    second = figs.write_figures(report, tmp_path / "two")
+    family = re.compile(r"font-family: 'DejaVu Sans', [^;]*, sans-serif(;|$)")
+    shown = {}
+    for a, b in zip(first, second, strict=True):
+        svg = a.path(".svg").read_bytes()
+        assert svg == b.path(".svg").read_bytes(), a.key
+        assert b"<dc:date>" not in svg and b'id="DejaVuSans' not in svg  # no date, no glyph outlines
+        texts = list(ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text"))
+        assert texts and all(family.search(t.get("style", "")) for t in texts), a.key
+        shown[a.key] = {t.text for t in texts}
+    rows = zip(report.prevalence["depth"], report.prevalence["label"], strict=True)
+    for depth, name in rows:  # every row label of the heatmap, line by line, as searchable text
+        assert (
+            set(figs._wrap("\u2013 " * max(depth - 1, 0) + name, figs.WRAP_CHARS).split("\n"))
+            <= shown["heatmap"]
+        )

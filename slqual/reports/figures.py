@@ -1,7 +1,8 @@
 """Figures, drawn headless with matplotlib's object API (no pyplot, no global backend change).
 
 Each figure is written as PNG (for Word, HTML and Markdown) and SVG (for
-journals), reproducibly: SVG ids use a fixed hash salt and no date is stored.
+journals, its text kept as text), reproducibly: SVG ids use a fixed hash salt and
+no date is stored.
 All text is plain: mathtext is off (a name like ``$\\macro{x}$`` is drawn as
 written) and control characters are removed, so the SVG stays valid XML.
 """
@@ -20,8 +21,10 @@ from slqual.reports.figures_layout import (
     TICK_PAD,
     axes_at,
     colorbar_width,
+    matrix_labels,
     metrics_renderer,
     text_size,
+    tick_marks,
 )
 from slqual.reports.model import Figure, Level, Report
 
@@ -33,7 +36,13 @@ HEADER_CHARS = 16
 ANNOTATE_LIMIT = 25  # co-occurrence cells are numbered up to this many codes
 RC = {
     "svg.hashsalt": "slqual",
-    "svg.fonttype": "path",
+    # SVG text as text, not glyph outlines: authors can edit and search a figure's labels, and the
+    # file is smaller and faster to write. The PNG is drawn with DejaVu Sans (bundled with
+    # matplotlib), which the layout measures; a viewer without it takes the next family: Verdana has
+    # nearly the same widths, Arial and Helvetica are narrower, so a label still fits its margin.
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Bitstream Vera Sans", "Verdana", "Arial", "Helvetica"],
     "font.size": 9,
     "axes.titlesize": 11,
     "figure.dpi": DPI,
@@ -211,10 +220,12 @@ def heatmap(report: Report):
     shaded = values.copy()
     shaded[heading] = np.nan  # a theme every participant voiced: a heading row, not data
     image = _matrix(ax, shaded, cmap="Blues", vmax=100, aspect="auto")
-    ax.set_yticks(range(len(prev)), labels, fontsize=8, linespacing=0.95)
-    for tick, bold in zip(ax.get_yticklabels(), theme, strict=True):
+    ax.set_yticks([])
+    for text, bold in zip(
+        matrix_labels(ax, labels, TICK_PAD, fontsize=8, linespacing=0.95), theme, strict=True
+    ):
         if bold:
-            tick.set_fontweight("bold")
+            text.set_fontweight("bold")
     ax.set_xticks(range(len(groups)), headers)
     ax.xaxis.tick_top()
     for (i, j), value in np.ndenumerate(values):
@@ -277,9 +288,11 @@ def cooccurrence(report: Report):
     fig = MplFigure(figsize=(left + side + right, bottom + side + upper))
     ax = axes_at(fig, left, bottom, side, side)
     image = _matrix(ax, shaded, cmap="Purples", vmax=max(top, 1.0), aspect="equal")
-    ax.set_xticks(range(k), labels, rotation=90, **ticks)
-    ax.set_yticks(range(k), labels, **ticks)
-    _no_axis_labels(ax)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    tick_marks(ax, k)
+    matrix_labels(ax, labels, TICK + TICK_PAD, **ticks)
+    matrix_labels(ax, labels, TICK + TICK_PAD, columns=True, **ticks)
     themes = dict(zip(report.prevalence["code"], report.prevalence["theme"], strict=True))
     blocks = [themes.get(i, i) for i in matrix.index]
     for i in range(1, k):

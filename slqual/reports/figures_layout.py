@@ -71,3 +71,54 @@ def colorbar_width(ticks: Iterable[str], label: str, size: float = 9) -> float:
     tick_width, _ = text_size(ticks, size)
     _, label_height = text_size([label], size)
     return TICK + TICK_PAD + tick_width + LABEL_PAD + label_height
+
+
+ROW_LABEL, COLUMN_LABEL = "_row label", "_column label"  # artist labels the tests look for
+
+
+def matrix_labels(ax, labels: list[str], pad: float, *, columns: bool = False, **style) -> list:
+    """Labels of a matrix's rows (left of row i) or columns (below column i, turned upright), drawn
+    where matplotlib draws tick labels, ``pad`` inches out, but as plain texts added once: a tick for
+    each of 100 codes makes three lines and two texts, and its axis measures every label again on
+    each draw to place the axis label."""
+    from matplotlib.text import Text
+
+    if columns:
+        transform, va, ha = ax.get_xaxis_text1_transform(pad * 72)
+        style = {"rotation": 90, **style}
+    else:
+        transform, va, ha = ax.get_yaxis_text1_transform(pad * 72)
+    texts = []
+    for i, text in enumerate(labels):
+        x, y = (i, 0) if columns else (0, i)
+        artist = Text(x, y, text, transform=transform, va=va, ha=ha, clip_on=False, **style)
+        artist.set_label(COLUMN_LABEL if columns else ROW_LABEL)
+        texts.append(ax.add_artist(artist))  # drawn with the axes, as ax.text would, with less set-up
+    return texts
+
+
+def tick_marks(ax, count: int) -> None:
+    """The tick marks of a square matrix's left and bottom edges, at rows and columns 0 to count - 1,
+    as two marker lines (one SVG definition each) rather than a Line2D per tick."""
+    import matplotlib as mpl
+    from matplotlib.lines import Line2D
+    from matplotlib.markers import TICKDOWN, TICKLEFT
+
+    rc = mpl.rcParams
+    positions, edge = range(count), [0] * count
+    for xs, ys, transform, marker, axis in (
+        (edge, positions, ax.get_yaxis_transform(which="tick1"), TICKLEFT, "ytick"),
+        (positions, edge, ax.get_xaxis_transform(which="tick1"), TICKDOWN, "xtick"),
+    ):
+        line = Line2D(
+            xs,
+            ys,
+            transform=transform,
+            linestyle="none",
+            marker=marker,
+            markersize=rc[f"{axis}.major.size"],
+            markeredgewidth=rc[f"{axis}.major.width"],
+            color=rc[f"{axis}.color"],
+            clip_on=False,
+        )
+        ax.add_artist(line)  # no data-limit update: the matrix set the limits
