@@ -17,6 +17,8 @@ from typing import Any
 # Text a spreadsheet would run as a formula: starting with one of these, also after leading whitespace.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_CHARS = "=+-@"
+_FORMULA_FIRST = frozenset(FORMULA_START)
+_FORMULA_CHARS = frozenset(FORMULA_CHARS)
 # Characters XML (docx, xlsx, html) cannot hold: control characters (tab, newline and return
 # are allowed), the non-characters U+FFFE and U+FFFF, and lone surrogates. A vertical tab is
 # Word's line break (Shift+Enter) and a form feed its page break: both stay breaks, as new lines.
@@ -49,7 +51,11 @@ def looks_like_formula(value: object) -> bool:
     """True for text a spreadsheet would run: = + - @ first (also after whitespace), or a tab or CR first."""
     if not isinstance(value, str) or not value:
         return False
-    return value.startswith(FORMULA_START) or value.lstrip()[:1] in tuple(FORMULA_CHARS)
+    first = value[0]
+    if first in _FORMULA_FIRST:
+        return True
+    # Only text that starts with whitespace is stripped (a report checks 10,000s of long texts).
+    return first.isspace() and value.lstrip()[:1] in _FORMULA_CHARS
 
 
 def csv_text(value: object) -> str:
