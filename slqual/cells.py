@@ -24,6 +24,7 @@ _FORMULA_CHARS = frozenset(FORMULA_CHARS)
 # Word's line break (Shift+Enter) and a form feed its page break: both stay breaks, as new lines.
 _NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile("[\x0b\x0c]")
+_ASCII_NOT_XML = tuple(chr(c) for c in range(32) if chr(c) not in "\t\n\r")  # what the two catch in ASCII
 EXCEL_CELL_LIMIT = 32_767  # characters
 CUT_NOTE = (
     " \u2026 [cut here: an Excel cell holds at most 32,767 characters; the full text is in segments.csv]"
@@ -37,6 +38,8 @@ def xml_safe(text: str) -> str:
 
 def is_xml_safe(text: str) -> bool:
     """True when ``xml_safe`` leaves ``text`` as it is (check many values at once by joining them)."""
+    if text.isascii():  # no surrogates or non-characters: look for each control character (memchr-fast)
+        return not any(control in text for control in _ASCII_NOT_XML)
     return _NOT_XML.search(text) is None and _BREAKS.search(text) is None
 
 
