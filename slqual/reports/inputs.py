@@ -251,7 +251,7 @@ def load_inputs(project: Project, options: ReportOptions) -> ReportInputs:
     spoken = segments[segments["speaker_role"] == "participant"]
     spoken = spoken[spoken["participant_id"].isin(group_of)].copy()
     spoken["group"] = spoken["participant_id"].map(group_of)
-    spoken["words"] = [len(text.split()) for text in spoken["text"]]  # 4x faster than .str.split
+    spoken["words"] = [len(text.split()) for text in spoken["text"].tolist()]  # 4x faster than .str.split
     spoken = spoken[["segment_id", "document", "participant_id", "seq", "text", "words", "group"]]
 
     used = coding[coding["code"] != ""].copy()

@@ -393,17 +393,28 @@ def _onehot(rows: pd.Series, columns: pd.Series, row_order: list[str], column_or
 
 def cooccurrence_frame(inputs: ReportInputs) -> pd.DataFrame:
     """Units (codes, or themes at --level theme) x units: segments coded with both."""
+    import numpy as np
     import pandas as pd
+    from scipy.sparse import csr_matrix
 
     coded = inputs.coded
     present = set(coded["unit"])
     order = [i for i in inputs.codebook.ids() if i in present]
     if not order:
         return pd.DataFrame()
-    segments = list(dict.fromkeys(coded["segment_id"]))
-    onehot = _onehot(coded["segment_id"], coded["unit"], segments, order)
-    dense = onehot.astype(float)  # float products use BLAS; counts stay exact
-    return pd.DataFrame((dense.T @ dense).round().astype(int), index=order, columns=order)
+    # Segments x units as a sparse 0/1 matrix: a segment has one to a few units, and a dense
+    # product (BLAS threads on 40,000 segments) cost more than the rest of the tables.
+    segment = pd.factorize(coded["segment_id"])[0]
+    unit = pd.Index(order).get_indexer(coded["unit"])
+    keep = unit >= 0
+    onehot = csr_matrix(
+        (np.ones(int(keep.sum()), dtype=np.int64), (segment[keep], unit[keep])),
+        shape=(int(segment.max()) + 1, len(order)),
+    )
+    onehot.sum_duplicates()
+    onehot.data[:] = 1
+    counts = (onehot.T @ onehot).toarray().astype(np.int64)
+    return pd.DataFrame(counts, index=order, columns=order)
 
 
 def interview_order(inputs: ReportInputs) -> list[str]:
