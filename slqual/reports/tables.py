@@ -202,8 +202,7 @@ def _quote_frame(labels: list[str], first: str, keys: list[str], cells: dict, in
 
 def theme_candidates(inputs: ReportInputs) -> pd.DataFrame:
     """Candidates rolled up to their theme: one row per (theme, segment), exemplar if any code says so."""
-    ranked = inputs.ranked
-    return ranked.drop_duplicates(["theme", "segment_id"])
+    return inputs.theme_ranked
 
 
 def _row_label(book, node) -> str:
@@ -445,7 +444,7 @@ def saturation_frame(inputs: ReportInputs) -> pd.DataFrame:
     """Cumulative distinct codes (or themes) against interviews in order."""
     import pandas as pd
 
-    interviewed = set(inputs.segments["participant_id"])
+    interviewed = set(inputs.segments["participant_id"].tolist())
     order = [p for p in interview_order(inputs) if p in interviewed]
     rank = {pid: i for i, pid in enumerate(order)}
     first = inputs.coded.assign(_rank=inputs.coded["participant_id"].map(rank)).groupby("unit")["_rank"].min()

@@ -236,7 +236,10 @@ class XlsxWriter(ReportWriter):
             if column == "text":
                 widths.append(80.0)
                 continue
-            sample = [len(v.plain() if isinstance(v, QuoteCell) else str(v)) for v in frame[column].head(200)]
+            sample = [
+                len(v.plain() if isinstance(v, QuoteCell) else str(v))
+                for v in frame[column].head(200).tolist()
+            ]
             longest = max([min(len(str(column)), 24), *sample])
             widths.append(float(min(max(longest + 2, 8), 40)))
         return widths
