@@ -380,14 +380,21 @@ def _onehot(rows: pd.Series, columns: pd.Series, row_order: list[str], column_or
     """A 0/1 numpy matrix: 1 where (row, column) occurs, in the given orders."""
     import numpy as np
 
-    row_index = {key: i for i, key in enumerate(row_order)}
-    column_index = {key: i for i, key in enumerate(column_order)}
-    r = rows.map(row_index)
-    c = columns.map(column_index)
-    keep = r.notna() & c.notna()
+    r, c = _positions(rows, row_order), _positions(columns, column_order)
+    keep = (r >= 0) & (c >= 0)
     matrix = np.zeros((len(row_order), len(column_order)), dtype=np.int64)
-    matrix[r[keep].astype(int).to_numpy(), c[keep].astype(int).to_numpy()] = 1
+    matrix[r[keep], c[keep]] = 1
     return matrix
+
+
+def _positions(values: pd.Series, order: list[str]):
+    """Each value's position in ``order`` (the last, should a key repeat), -1 where it is not there."""
+    import numpy as np
+    import pandas as pd
+
+    position = {key: i for i, key in enumerate(order)}
+    found = pd.Index(list(position)).get_indexer(values)  # -1 picks the -1 appended
+    return np.append(np.fromiter(position.values(), dtype=np.int64, count=len(position)), -1)[found]
 
 
 def cooccurrence_frame(inputs: ReportInputs) -> pd.DataFrame:
@@ -401,19 +408,11 @@ def cooccurrence_frame(inputs: ReportInputs) -> pd.DataFrame:
     order = [i for i in inputs.codebook.ids() if i in present]
     if not order:
         return pd.DataFrame()
-    # Segments x units as a sparse 0/1 matrix: a segment has one to a few units, and a dense
-    # product (BLAS threads on 40,000 segments) cost more than the rest of the tables.
-    segment = pd.factorize(coded["segment_id"])[0]
-    unit = pd.Index(order).get_indexer(coded["unit"])
-    keep = unit >= 0
-    onehot = csr_matrix(
-        (np.ones(int(keep.sum()), dtype=np.int64), (segment[keep], unit[keep])),
-        shape=(int(segment.max()) + 1, len(order)),
-    )
-    onehot.sum_duplicates()
-    onehot.data[:] = 1
-    counts = (onehot.T @ onehot).toarray().astype(np.int64)
-    return pd.DataFrame(counts, index=order, columns=order)
+    # Sparse: a segment has a few units, and a dense product ran BLAS threads over every segment.
+    segment, unit = pd.factorize(coded["segment_id"])[0], _positions(coded["unit"], order)
+    pairs = np.unique(np.stack([segment, unit])[:, unit >= 0], axis=1)  # (segment, unit), each once
+    onehot = csr_matrix((np.ones(pairs.shape[1], dtype=np.int64), pairs), shape=(len(segment), len(order)))
+    return pd.DataFrame((onehot.T @ onehot).toarray().astype(np.int64), index=order, columns=order)
 
 
 def interview_order(inputs: ReportInputs) -> list[str]:
