@@ -47,8 +47,13 @@ def _text_cell(head: str, value: object, checked: bool = False) -> str:
 
 
 def _inline(head: str, body: str) -> str:
-    """The inline-string cell of escaped text ("" for no text: no cell)."""
-    return f'{head} t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>' if body else ""
+    """The inline-string cell of escaped text ("" for no text: no cell); as XlsxWriter writes one,
+    whitespace is marked to be kept only where the text starts or ends with some."""
+    if not body:
+        return ""
+    if body[0].isspace() or body[-1].isspace():
+        return f'{head} t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>'
+    return f'{head} t="inlineStr"><is><t>{body}</t></is></c>'
 
 
 def _cells(series, letter: str, style: int | None) -> list[str]:
