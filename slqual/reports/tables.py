@@ -404,7 +404,7 @@ def cooccurrence_frame(inputs: ReportInputs) -> pd.DataFrame:
     from scipy.sparse import csr_matrix
 
     coded = inputs.coded
-    present = set(coded["unit"])
+    present = set(coded["unit"].tolist())
     order = [i for i in inputs.codebook.ids() if i in present]
     if not order:
         return pd.DataFrame()
