@@ -17,11 +17,14 @@ from typing import Any
 # Text a spreadsheet would run as a formula: starting with one of these, also after leading whitespace.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_CHARS = "=+-@"
+_FORMULA_FIRST = frozenset(FORMULA_START)
+_FORMULA_CHARS = frozenset(FORMULA_CHARS)
 # Characters XML (docx, xlsx, html) cannot hold: control characters (tab, newline and return
 # are allowed), the non-characters U+FFFE and U+FFFF, and lone surrogates. A vertical tab is
 # Word's line break (Shift+Enter) and a form feed its page break: both stay breaks, as new lines.
 _NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile("[\x0b\x0c]")
+_ASCII_NOT_XML = tuple(chr(c) for c in range(32) if chr(c) not in "\t\n\r")  # what the two catch in ASCII
 EXCEL_CELL_LIMIT = 32_767  # characters
 CUT_NOTE = (
     " \u2026 [cut here: an Excel cell holds at most 32,767 characters; the full text is in segments.csv]"
@@ -35,6 +38,8 @@ def xml_safe(text: str) -> str:
 
 def is_xml_safe(text: str) -> bool:
     """True when ``xml_safe`` leaves ``text`` as it is (check many values at once by joining them)."""
+    if text.isascii():  # no surrogates or non-characters: look for each control character (memchr-fast)
+        return not any(control in text for control in _ASCII_NOT_XML)
     return _NOT_XML.search(text) is None and _BREAKS.search(text) is None
 
 
@@ -49,7 +54,11 @@ def looks_like_formula(value: object) -> bool:
     """True for text a spreadsheet would run: = + - @ first (also after whitespace), or a tab or CR first."""
     if not isinstance(value, str) or not value:
         return False
-    return value.startswith(FORMULA_START) or value.lstrip()[:1] in tuple(FORMULA_CHARS)
+    first = value[0]
+    if first in _FORMULA_FIRST:
+        return True
+    # Only text that starts with whitespace is stripped (a report checks 10,000s of long texts).
+    return first.isspace() and value.lstrip()[:1] in _FORMULA_CHARS
 
 
 def csv_text(value: object) -> str:

@@ -31,3 +31,11 @@ def test_repeated_text_is_numbered_per_row_and_made_safe():
     assert '<c r="A5"' not in xml  # a missing value gets no cell
     assert "x\ny</t>" in xml and "\x00" not in xml  # Word's line break kept as a new line, NUL gone
     assert '<c r="B6"><v>2</v></c>' in xml
+
+
+def test_whitespace_is_marked_to_be_kept_where_text_starts_or_ends_with_it():
+    frame = pd.DataFrame({"text": [" lead", "trail\n", "in  side\nlines", "x\x0b"]})
+    xml = _rows(frame)
+    assert '<t xml:space="preserve"> lead</t>' in xml and '<t xml:space="preserve">trail\n</t>' in xml
+    assert "<t>in  side\nlines</t>" in xml  # as XlsxWriter writes the header and first row
+    assert '<t xml:space="preserve">x\n</t>' in xml  # Word's line break at the end, made a new line

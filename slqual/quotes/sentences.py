@@ -259,9 +259,15 @@ def word_ids(split: SplitTexts):
     masks = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
     length = split.word_length
     head = eight[split.word_start] & masks[np.clip(length, 0, 8)]
-    tail = eight[split.word_start + 8] & masks[np.clip(length - 8, 0, 8)]
     heads, head_values = pd.factorize(head)
-    tails, tail_values = pd.factorize(tail)
+    # Only words of more than 8 letters have a second half: the others' is 0 (tail value 0).
+    long = np.flatnonzero(length > 8)
+    long_tails, long_values = pd.factorize(
+        eight[split.word_start[long] + 8] & masks[np.clip(length[long] - 8, 0, 8)]
+    )
+    tails = np.zeros(len(length), dtype=np.int64)
+    tails[long] = long_tails + 1
+    tail_values = np.concatenate([np.zeros(1, dtype=np.uint64), np.asarray(long_values, dtype=np.uint64)])
     ids, pairs = pd.factorize(heads.astype(np.int64) * max(len(tail_values), 1) + tails)
     halves = np.divmod(pairs, max(len(tail_values), 1))
     words = [

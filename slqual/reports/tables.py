@@ -202,8 +202,7 @@ def _quote_frame(labels: list[str], first: str, keys: list[str], cells: dict, in
 
 def theme_candidates(inputs: ReportInputs) -> pd.DataFrame:
     """Candidates rolled up to their theme: one row per (theme, segment), exemplar if any code says so."""
-    ranked = inputs.ranked
-    return ranked.drop_duplicates(["theme", "segment_id"])
+    return inputs.theme_ranked
 
 
 def _row_label(book, node) -> str:
@@ -381,29 +380,39 @@ def _onehot(rows: pd.Series, columns: pd.Series, row_order: list[str], column_or
     """A 0/1 numpy matrix: 1 where (row, column) occurs, in the given orders."""
     import numpy as np
 
-    row_index = {key: i for i, key in enumerate(row_order)}
-    column_index = {key: i for i, key in enumerate(column_order)}
-    r = rows.map(row_index)
-    c = columns.map(column_index)
-    keep = r.notna() & c.notna()
+    r, c = _positions(rows, row_order), _positions(columns, column_order)
+    keep = (r >= 0) & (c >= 0)
     matrix = np.zeros((len(row_order), len(column_order)), dtype=np.int64)
-    matrix[r[keep].astype(int).to_numpy(), c[keep].astype(int).to_numpy()] = 1
+    matrix[r[keep], c[keep]] = 1
     return matrix
+
+
+def _positions(values: pd.Series, order: list[str]):
+    """Each value's position in ``order`` (the last, should a key repeat), -1 where it is not there."""
+    import numpy as np
+    import pandas as pd
+
+    position = {key: i for i, key in enumerate(order)}
+    found = pd.Index(list(position)).get_indexer(values)  # -1 picks the -1 appended
+    return np.append(np.fromiter(position.values(), dtype=np.int64, count=len(position)), -1)[found]
 
 
 def cooccurrence_frame(inputs: ReportInputs) -> pd.DataFrame:
     """Units (codes, or themes at --level theme) x units: segments coded with both."""
+    import numpy as np
     import pandas as pd
+    from scipy.sparse import csr_matrix
 
     coded = inputs.coded
-    present = set(coded["unit"])
+    present = set(coded["unit"].tolist())
     order = [i for i in inputs.codebook.ids() if i in present]
     if not order:
         return pd.DataFrame()
-    segments = list(dict.fromkeys(coded["segment_id"]))
-    onehot = _onehot(coded["segment_id"], coded["unit"], segments, order)
-    dense = onehot.astype(float)  # float products use BLAS; counts stay exact
-    return pd.DataFrame((dense.T @ dense).round().astype(int), index=order, columns=order)
+    # Sparse: a segment has a few units, and a dense product ran BLAS threads over every segment.
+    segment, unit = pd.factorize(coded["segment_id"])[0], _positions(coded["unit"], order)
+    pairs = np.unique(np.stack([segment, unit])[:, unit >= 0], axis=1)  # (segment, unit), each once
+    onehot = csr_matrix((np.ones(pairs.shape[1], dtype=np.int64), pairs), shape=(len(segment), len(order)))
+    return pd.DataFrame((onehot.T @ onehot).toarray().astype(np.int64), index=order, columns=order)
 
 
 def interview_order(inputs: ReportInputs) -> list[str]:
@@ -434,7 +443,7 @@ def saturation_frame(inputs: ReportInputs) -> pd.DataFrame:
     """Cumulative distinct codes (or themes) against interviews in order."""
     import pandas as pd
 
-    interviewed = set(inputs.segments["participant_id"])
+    interviewed = set(inputs.segments["participant_id"].tolist())
     order = [p for p in interview_order(inputs) if p in interviewed]
     rank = {pid: i for i, pid in enumerate(order)}
     first = inputs.coded.assign(_rank=inputs.coded["participant_id"].map(rank)).groupby("unit")["_rank"].min()

@@ -7,9 +7,11 @@ per quote; the header row repeats on every page a table runs over.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from copy import deepcopy
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from slqual.cells import plain_text
 from slqual.fileio import atomic_write_bytes
@@ -62,28 +64,69 @@ def _run(paragraph, text: str, properties):
     return run
 
 
-def _fill(cell, value: object, size) -> None:
-    """The cell's text in runs whose properties are a copy of ``size`` (see ``_size_properties``)."""
+@dataclass(frozen=True)
+class CellLooks:
+    """Prepared properties a table's body cells copy: the same XML python-docx's setters write
+    (type size, italic quotes, space after a quote, numbers to the right), made once per table."""
+
+    size: Any  # w:rPr with the type size
+    italic: Any  # w:rPr with italic and the type size
+    spaced: Any  # w:pPr with the space after a quote
+    right: Any  # w:pPr aligned right
+
+
+def cell_looks(size) -> CellLooks:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
     from docx.shared import Pt
 
+    italic = deepcopy(properties := _size_properties(size))
+    italic._set_bool_val("i", True)
+    spaced, right = OxmlElement("w:pPr"), OxmlElement("w:pPr")
+    spaced.spacing_after = Pt(QUOTE_SPACE_POINTS)
+    right.jc_val = WD_ALIGN_PARAGRAPH.RIGHT
+    return CellLooks(properties, italic, spaced, right)
+
+
+def _space_after(paragraph) -> None:
+    from docx.shared import Pt
+
+    paragraph.paragraph_format.space_after = Pt(QUOTE_SPACE_POINTS)
+
+
+def _right(paragraph) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _paragraph_look(paragraph, properties, setter: Callable[[Any], None]) -> None:
+    """A copy of ``properties`` as the paragraph's first child, as ``setter`` would put it there;
+    a paragraph that has properties already (none has in a new cell) goes through ``setter``."""
+    if paragraph._p.pPr is None:
+        paragraph._p.insert(0, deepcopy(properties))
+    else:
+        setter(paragraph)
+
+
+def _fill(cell, value: object, looks: CellLooks) -> None:
+    """The cell's text in runs whose properties are copies of the table's prepared ``looks``."""
     paragraph = cell.paragraphs[0]
     if isinstance(value, QuoteCell):
         if not value.quotes:
-            _run(paragraph, plain_text(value.empty_text), size)
+            _run(paragraph, plain_text(value.empty_text), looks.size)
             return
         for i, quote in enumerate(value.quotes):
             if i:
                 paragraph = cell.add_paragraph()
             if i < len(value.quotes) - 1:  # a little space between two quotes in one cell
-                paragraph.paragraph_format.space_after = Pt(QUOTE_SPACE_POINTS)
-            _run(paragraph, plain_text(f"\u201c{quote.text}\u201d"), size).italic = True
-            _run(paragraph, plain_text(f" {quote.attribution}"), size)
+                _paragraph_look(paragraph, looks.spaced, _space_after)
+            _run(paragraph, plain_text(f"\u201c{quote.text}\u201d"), looks.italic)
+            _run(paragraph, plain_text(f" {quote.attribution}"), looks.size)
         return
-    _run(paragraph, plain_text("" if value is None else str(value)), size)
+    _run(paragraph, plain_text("" if value is None else str(value)), looks.size)
     if looks_numeric(value):
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _paragraph_look(paragraph, looks.right, _right)
 
 
 def _two_level_header(grid, levels: list[tuple[str, str]]) -> None:
@@ -197,7 +240,7 @@ class DocxWriter(ReportWriter):
             for cell in row.cells:
                 for run in (r for p in cell.paragraphs for r in p.runs):
                     run.font.size = Pt(COUNTS_POINTS - 1) if small else size
-        properties = _size_properties(size)
+        looks = cell_looks(size)
         empty_row = None  # a body row as python-docx adds it, copied for the next rows
         for values in frame.itertuples(index=False):
             if empty_row is None:
@@ -208,7 +251,7 @@ class DocxWriter(ReportWriter):
                 grid._tbl.append(deepcopy(empty_row))
                 row = grid.rows[-1]
             for cell, value in zip(row.cells, values, strict=True):
-                _fill(cell, value, properties)
+                _fill(cell, value, looks)
         three_rules(grid, heads)
         if table.note:
             note = document.add_paragraph()

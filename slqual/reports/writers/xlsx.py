@@ -193,8 +193,9 @@ class XlsxWriter(ReportWriter):
             sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
         # Constant-memory mode writes row by row: each column is prepared first, then rows go out in order.
         columns = []
-        for column in frame.columns:
-            series = frame[column]
+        first = frame.iloc[:1]  # the rest go in as XML (xlsx_rows)
+        for column in first.columns:
+            series = first[column]
             missing = series.isna().tolist()
             if is_bool_dtype(series):
                 kind, style = "bool", None
@@ -235,9 +236,10 @@ class XlsxWriter(ReportWriter):
             if column == "text":
                 widths.append(80.0)
                 continue
-            sample = (
-                frame[column].head(200).map(lambda v: len(v.plain() if isinstance(v, QuoteCell) else str(v)))
-            )
-            longest = max([min(len(str(column)), 24), *sample.tolist()])
+            sample = [
+                len(v.plain() if isinstance(v, QuoteCell) else str(v))
+                for v in frame[column].head(200).tolist()
+            ]
+            longest = max([min(len(str(column)), 24), *sample])
             widths.append(float(min(max(longest + 2, 8), 40)))
         return widths

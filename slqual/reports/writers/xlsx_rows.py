@@ -43,8 +43,17 @@ def data_rows_xml(frame, first_row: int, styles: dict[str, int] | None = None) -
 def _text_cell(head: str, value: object, checked: bool = False) -> str:
     """An inline-string cell; ``checked``: the text is known to be XML-safe, so only a cut may apply."""
     text = str(value)
-    body = escape(text if checked and len(text) <= EXCEL_CELL_LIMIT else excel_text(text))
-    return f'{head} t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>' if body else ""
+    return _inline(head, escape(text if checked and len(text) <= EXCEL_CELL_LIMIT else excel_text(text)))
+
+
+def _inline(head: str, body: str) -> str:
+    """The inline-string cell of escaped text ("" for no text: no cell); as XlsxWriter writes one,
+    whitespace is marked to be kept only where the text starts or ends with some."""
+    if not body:
+        return ""
+    if body[0].isspace() or body[-1].isspace():
+        return f'{head} t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>'
+    return f'{head} t="inlineStr"><is><t>{body}</t></is></c>'
 
 
 def _cells(series, letter: str, style: int | None) -> list[str]:
@@ -64,6 +73,7 @@ def _cells(series, letter: str, style: int | None) -> list[str]:
     if any(missing):
         values = [None if gone else v for v, gone in zip(values, missing, strict=True)]
     distinct = [v for v in dict.fromkeys(values) if v is not None]
+    kind, checked = "other", False
     if is_bool_dtype(series):
 
         def cell(value):
@@ -78,7 +88,7 @@ def _cells(series, letter: str, style: int | None) -> list[str]:
 
     else:
         # One search over the column's distinct texts instead of two per text.
-        checked = is_xml_safe("\n".join(map(str, distinct)))
+        kind, checked = "text", is_xml_safe("\n".join(map(str, distinct)))
 
         def cell(value):
             return _text_cell(head, value, checked)
@@ -86,7 +96,13 @@ def _cells(series, letter: str, style: int | None) -> list[str]:
     mixed = series.dtype == object and len({type(v) for v in values if v is not None}) > 1
     if mixed or any(isinstance(v, float) for v in distinct[:1]):
         return ["" if v is None else cell(v) for v in values]
-    cells = {v: cell(v) for v in distinct}
+    texts = [str(v) for v in distinct] if kind == "text" and checked else []
+    if texts and max(map(len, texts)) <= EXCEL_CELL_LIMIT:
+        # Safe texts that need no cut: escaped in one pass, joined by ROW (never in a value).
+        bodies = escape(ROW.join(texts)).split(ROW)
+        cells = {v: _inline(head, body) for v, body in zip(distinct, bodies, strict=True)}
+    else:
+        cells = {v: cell(v) for v in distinct}
     cells[None] = ""
     return list(map(cells.__getitem__, values))
 
@@ -110,12 +126,19 @@ def fill_sheets(workbook: bytes, bodies: dict[str, tuple[bytes, str]]) -> bytes:
         for info in source.infolist():
             data = source.read(info)
             if info.filename in bodies:
-                body, ref = bodies[info.filename]
-                if b"</sheetData>" not in data:  # XlsxWriter always writes the header row
-                    raise RuntimeError(f"{info.filename}: no sheet data to add the rows to")
-                data = data.replace(b"</sheetData>", body + b"</sheetData>", 1)
-                data = re.sub(
-                    rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), data, count=1
-                )
+                data = _spliced(info.filename, data, *bodies[info.filename])
             target.writestr(info, data, compress_type=ZIP_DEFLATED, compresslevel=1)
     return out.getvalue()
+
+
+def _spliced(part: str, data: bytes, body: bytes, ref: str) -> bytes:
+    """A sheet part with ``body`` before its </sheetData> and ``ref`` as its dimension, copied once."""
+    end = data.find(b"</sheetData>")
+    if end < 0:  # XlsxWriter always writes the header row
+        raise RuntimeError(f"{part}: no sheet data to add the rows to")
+    head, tail = data[:end], data[end:]
+    dimension = re.search(rb'<dimension ref="[^"]*"/>', head)
+    if dimension is None:
+        return b"".join([head, body, tail])
+    start, stop = dimension.span()
+    return b"".join([head[:start], f'<dimension ref="{ref}"/>'.encode(), head[stop:], body, tail])
