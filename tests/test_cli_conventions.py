@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -193,3 +194,21 @@ def test_top_level_help_and_version_without_typer():
     shown = subprocess.run([sys.executable, "-m", "slqual", "--help"], capture_output=True, text=True).stdout
     for entry in ("init", "reconcile", "import", "Agree and reconcile", "Example: slqual init"):
         assert entry in shown
+
+
+def test_commands_run_numpy_without_huge_pages_unless_the_user_chose(tmp_path):
+    """Short-lived commands: numpy's 2 MB page advice is off by default; a value the user set is kept."""
+    probe = (
+        "import os, sys; from slqual.cli.main import run\n"
+        "sys.argv = ['slqual', 'status', '-p', sys.argv[1]]\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print('ADVICE', os.environ.get('NUMPY_MADVISE_HUGEPAGE'))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    for chosen, expected in ((None, "0"), ("1", "1")):
+        if chosen:
+            env["NUMPY_MADVISE_HUGEPAGE"] = chosen
+        out = subprocess.run(
+            [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, env=env
+        ).stdout
+        assert f"ADVICE {expected}" in out

@@ -63,16 +63,3 @@ def test_any_text_is_written_as_pandas_writes_it(rows):
     frame["text"] = frame["text"].astype(str)
     for guard in (True, False):
         assert frame_csv(frame, guard) == _pandas(frame, guard)
-
-
-def test_building_a_report_leaves_numpys_page_advice_as_it_was():
-    from numpy._core.multiarray import _set_madvise_hugepage
-
-    from slqual.reports.build import small_pages
-
-    original = _set_madvise_hugepage(True)
-    for setting in (True, False):
-        _set_madvise_hugepage(setting)
-        with small_pages():
-            assert _set_madvise_hugepage(False) is False  # off inside
-        assert _set_madvise_hugepage(original) is setting

@@ -114,12 +114,9 @@ def agree(
 
     Example: slqual agree reviewer1 reviewer2 --disagreements disagreements.xlsx
     """
-    # Read when numpy is first imported, as here; a value the user set is kept. numpy asks Linux for
-    # 2 MB pages for every large array: in a command that lives seconds, zeroing them on first touch
-    # costs more kernel time than they save (half the system time of a dense agreement). OpenBLAS
-    # hands each product to a second thread: the statistics make many small products (50,000
-    # segments by one vector), where waking that thread costs milliseconds each and saves nothing.
-    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+    # Read when numpy is first imported, as here; a value the user set is kept. OpenBLAS hands each
+    # product to a second thread: the statistics make many small products (50,000 segments by one
+    # vector), where waking that thread costs milliseconds each and saves nothing.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from slqual.agreement.run import AgreeOptions, run_agree
 

@@ -12,6 +12,7 @@ loading typer or any command; everything else goes to the typer application in
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -31,6 +32,11 @@ def run() -> None:
 
         print(f"slqual {__version__}")
         return
+    # numpy asks Linux for 2 MB pages for every large array; in a command that lives seconds the kernel
+    # spends more time zeroing and compacting memory for them than they save (half the system time of
+    # a dense agreement, up to a second of a large report). Read when numpy is first imported, so set
+    # here; a value the user set is kept.
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     from slqual.cli.app import app, state
 
     state.debug = "--debug" in args

@@ -28,11 +28,12 @@ KINDS = {KEYWORD_MARKER: "keywords", MODEL_MARKER: "model"}
 
 def pseudo_kind(coding: pd.DataFrame | Mapping[str, list[str]]) -> str | None:
     """'keywords' or 'model' when every row of a coder file carries that marker, else None."""
-    memos = [str(memo) for memo in coding["memo"]]  # a DataFrame or read_coding_columns' lists
+    memos = coding["memo"]  # a DataFrame's column or read_coding_columns' list
+    memos = memos.tolist() if hasattr(memos, "tolist") else memos
     if not memos:
         return None
     for marker, kind in KINDS.items():
-        if all(memo.startswith(marker) for memo in memos):
+        if all(str(memo).startswith(marker) for memo in memos):
             return kind
     return None
 

@@ -10,8 +10,7 @@ paths = write_report(report, project.reports_dir, ["md", "xlsx"])
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,35 +36,6 @@ class ReportResult:
     kept: tuple[Path, ...] = ()  # report files edited since slqual wrote them, copied to .slqual/history/
 
 
-@contextmanager
-def small_pages() -> Iterator[None]:
-    """numpy's transparent-huge-page advice off for a while (restored after).
-
-    numpy asks Linux for 2 MB pages for every array of 4 MB or more. Where the
-    kernel then compacts memory to find them (``defrag=madvise``, the default of
-    Ubuntu and Debian) and memory is fragmented, each new array can stall in
-    the kernel: a report's text arrays (every coded segment joined, 10s of MB,
-    read once) cost more system time that way than all their arithmetic. The
-    switch is numpy's own (``NUMPY_MADVISE_HUGEPAGE``, at run time); results do
-    not change.
-    """
-    try:
-        from numpy._core.multiarray import _set_madvise_hugepage
-    except ImportError:  # numpy < 2
-        try:
-            from numpy.core.multiarray import _set_madvise_hugepage
-        except ImportError:
-            _set_madvise_hugepage = None
-    if _set_madvise_hugepage is None:
-        yield
-        return
-    before = _set_madvise_hugepage(False)
-    try:
-        yield
-    finally:
-        _set_madvise_hugepage(before)
-
-
 def build_report(project: Project, options: ReportOptions | None = None) -> Report:
     """Read and check the project's coding and build every table once."""
     from dataclasses import replace
@@ -74,9 +44,8 @@ def build_report(project: Project, options: ReportOptions | None = None) -> Repo
     from slqual.reports.thematic_map import thematic_map
 
     options = options or ReportOptions()
-    with small_pages():
-        inputs = load_inputs(project, options)
-        built = build_tables(inputs, options)
+    inputs = load_inputs(project, options)
+    built = build_tables(inputs, options)
     cover = coverage(inputs)
     tables = list(built.tables)
     for i, table in enumerate(tables):  # the coverage statement goes under the prevalence table
