@@ -277,3 +277,19 @@ def test_cli_passes_the_manuscript_options(project, tmp_path):
     text = (out / "report.md").read_text(encoding="utf-8")
     assert "## Table 1. Quotes addressing the theme \u2018Barriers\u2019" in text
     assert "Overview" not in text and "Coverage:" in " ".join(result.output.split())
+
+
+def test_xlsx_row_height_fits_a_long_quote_as_libreoffice_wraps_it():
+    """A 457-character cell of the example report needed 8 lines (120 pt) in LibreOffice; 93 pt cut it."""
+    from slqual.reports.writers.xlsx import row_height
+
+    cell = (
+        "\u201cAnd then at my practice I'm conscious that my patients get a locum on a Wednesday because "
+        "I'm at the federation, and there's a real guilt in that.\u201d (P05)\n\u201cOne of them said to me "
+        "at a meeting, \"you're one of them now\", and it wasn't a joke. When the ICB makes a decision that "
+        "practices hate, I'm the face of it. I tell myself I'm a GP working in the ICB, not an ICB manager "
+        "who does a bit of general practice on the side. Some days I even believe it.\u201d (P07)"
+    )
+    assert (
+        row_height(["Clinicians' discomfort and identity conflict in the dual role", cell], [30, 60]) >= 120
+    )

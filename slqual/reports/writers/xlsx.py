@@ -25,7 +25,9 @@ QUOTE_WIDTH = 60
 LABEL_WIDTH = 30
 MAX_SHEET_NAME = 31
 LINE_POINTS = 15.0  # one line of 11-point Calibri
-CHARS_PER_WIDTH = 1.3  # characters of text per unit of column width (units are "0" widths)
+# Characters of running text per unit of column width (units are "0" widths): measured on Calibri
+# and its metric twin Carlito as LibreOffice draws them, with a margin for capitals and wide letters.
+CHARS_PER_WIDTH = 1.15
 MAX_ROW_POINTS = 409.0  # Excel's largest row height
 PAPER = {"a4": 9, "letter": 1}  # XlsxWriter's paper codes
 
@@ -48,9 +50,15 @@ def sheet_names(tables: Sequence[Table]) -> list[str]:
 
 
 def text_lines(text: str, width: float) -> int:
-    """How many lines ``text`` takes wrapped in a column ``width`` characters wide."""
+    """How many lines ``text`` takes wrapped in a column ``width`` characters wide.
+
+    Wrapped at word boundaries as Excel and LibreOffice wrap (a line ends before a word that does not
+    fit), so a row is as tall as its longest cell really is.
+    """
+    import textwrap
+
     per_line = max(1, int(width * CHARS_PER_WIDTH) - 1)
-    return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+    return sum(max(1, len(textwrap.wrap(line, per_line))) for line in text.split("\n"))
 
 
 def row_height(texts: Sequence[str], widths: Sequence[float]) -> float:
