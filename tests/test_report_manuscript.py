@@ -293,3 +293,19 @@ def test_xlsx_row_height_fits_a_long_quote_as_libreoffice_wraps_it():
     assert (
         row_height(["Clinicians' discomfort and identity conflict in the dual role", cell], [30, 60]) >= 120
     )
+
+
+def test_docx_table_notes_stay_on_the_page_of_their_last_row(written):
+    """A table's note never opens a page alone: the table's last row keeps with it."""
+    import docx
+
+    document = docx.Document(written.out_dir / "report.docx")
+    checked = 0
+    for table in document.tables:
+        after = table._tbl.getnext()
+        note = after is not None and after.tag.endswith("}p") and "".join(after.itertext()).strip()
+        last = [p.paragraph_format.keep_with_next for c in table.rows[-1].cells for p in c.paragraphs]
+        if note:
+            checked += 1
+            assert all(last), "the last row does not keep with its note"
+    assert checked  # the prevalence table has its coverage note

@@ -254,6 +254,10 @@ class DocxWriter(ReportWriter):
                 _fill(cell, value, looks)
         three_rules(grid, heads)
         if table.note:
+            # The last row keeps with the note, so a page never opens with a table's note alone.
+            for cell in grid.rows[-1].cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
             note = document.add_paragraph()
             note.add_run(plain_text(table.note)).italic = True
             note.runs[0].font.size = Pt(9)
