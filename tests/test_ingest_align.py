@@ -183,15 +183,21 @@ def test_warnings_about_unchanged_files_are_one_summary_line(project):
     assert any("no speaker labels found in P08.txt" in w for w in ingest(project, all_warnings=True).warnings)
 
 
+def _manifest_of_an_earlier_version(project):
+    """The manifest as versions before the id rule wrote it: no highest number per document."""
+    manifest = project.internal_dir / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    for entry in data["documents"].values():
+        del entry["highest"]
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    return manifest
+
+
 def test_a_project_ingested_before_the_manifest_kept_numbers_keeps_its_ids(project):
     path = project.transcripts_dir / "P01.txt"
     path.write_text("Interviewer: One?\n\nP01: Two.\n\nInterviewer: Three?\n\nP01: Four.\n", encoding="utf-8")
     ingest(project)
-    manifest = project.internal_dir / "manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    for entry in data["documents"].values():
-        del entry["highest"]  # as written by earlier versions
-    manifest.write_text(json.dumps(data), encoding="utf-8")
+    manifest = _manifest_of_an_earlier_version(project)
     before = _texts(project)
     path.write_text(
         "Interviewer: Zero?\n\nP01: Yes.\n\n" + path.read_text(encoding="utf-8"), encoding="utf-8"
@@ -207,11 +213,7 @@ def test_a_file_changed_without_changing_its_segments_records_its_highest_number
     path = project.transcripts_dir / "P01.txt"
     path.write_text("Interviewer: One?\n\nP01: Two.\n\nInterviewer: Three?\n", encoding="utf-8")
     ingest(project)
-    manifest = project.internal_dir / "manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    for entry in data["documents"].values():
-        del entry["highest"]  # as written by earlier versions
-    manifest.write_text(json.dumps(data), encoding="utf-8")
+    manifest = _manifest_of_an_earlier_version(project)
     path.write_text("Interviewer:   One?\n\n\nP01: Two.\n\nInterviewer: Three?\n\n", encoding="utf-8")
     result = ingest(project)
     assert [d.status for d in result.documents if d.document == "P01"] == ["unchanged"]
