@@ -7,11 +7,15 @@ else that escapes is a bug (exit status 3).
 
 from __future__ import annotations
 
+# The CLI's exit statuses: success; a check ran and found problems; the command could not run;
+# an internal error (a bug).
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
 
 class SlqualError(Exception):
     """A problem with the user's input or project that they can act on."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class ProjectError(SlqualError):

@@ -17,9 +17,8 @@ from typer.core import TyperGroup
 from slqual import __version__
 from slqual.cli.common import error
 from slqual.cli.helpfmt import plain_help
-from slqual.cli.main import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 from slqual.cli.toplevel import BY_NAME, COMMANDS, print_top_help
-from slqual.errors import SlqualError
+from slqual.errors import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, SlqualError
 
 
 class _State:

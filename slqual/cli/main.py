@@ -16,7 +16,7 @@ import os
 import sys
 from typing import Any
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+from slqual.errors import EXIT_OK, EXIT_USAGE
 
 
 def run() -> None:
