@@ -72,6 +72,11 @@ class ReportInputs:
     def label_of(self, pid: str) -> str:
         return self.labels.get(pid, pid)
 
+    @property
+    def ids_shown(self) -> bool:
+        """Real ids go into the long tables with --keep-ids, or when the labels are the ids."""
+        return self.keep_ids or all(k == v for k, v in self.labels.items())
+
     def unit_of(self, code: str) -> str:
         """The row a code is reported under at this level: itself, its subtheme or its theme."""
         return unit_of(self.codebook, code, self.level)

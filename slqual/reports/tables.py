@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from slqual.errors import ReportError
+from slqual.reports.figure_data import cooccurrence_frame, positions_in, saturation_frame
 from slqual.reports.model import Level, QuoteCell, ReportOptions, Table, TableKind
 from slqual.reports.quotes import QuoteStyle, fill_table, spans_longer_than
 from slqual.reports.stats import FISHER_LABEL, FISHER_NOTE, fisher_p_values, format_p
@@ -27,7 +28,6 @@ ANY_CODE = "Any code"
 LONG_FIXED = ["segment_id", "document", "participant_id"]
 LONG_CODE = ["theme", "code", "code_path", "coder", "exemplar", "text"]
 LONG_QUOTE = ["quote_method", "quote_start", "quote_end", "quote_offsets"]
-ORDER_COLUMNS = ("order", "interview_date")  # participant columns giving the interview order
 
 
 @dataclass(frozen=True)
@@ -330,15 +330,10 @@ def overview_table(inputs: ReportInputs, options: ReportOptions, number: int = 1
     )
 
 
-def ids_shown(inputs: ReportInputs) -> bool:
-    """Real ids go into the long tables with --keep-ids, or when the labels are the ids."""
-    return inputs.keep_ids or all(k == v for k, v in inputs.labels.items())
-
-
 def long_table(inputs: ReportInputs) -> Table:
     """One row per coded quote: label, attributes, code, how the quote was chosen and where it is."""
     book = inputs.codebook
-    keep = ids_shown(inputs)
+    keep = inputs.ids_shown
     shown = inputs.attributes if keep else tuple(dict.fromkeys([inputs.by, *inputs.shown_attributes]))
     attrs = inputs.participants[["participant_id", *shown]].rename(
         columns={a: f"participant_{a}" for a in shown if a in LONG_FIXED + LONG_CODE + ["participant"]}
@@ -370,7 +365,7 @@ def matrix_table(inputs: ReportInputs, rows: list[Row], rolled: pd.DataFrame) ->
     hits = _onehot(rolled["participant_id"], rolled["row"], people["participant_id"].tolist(), ids)
     shown = people.assign(participant=people["participant_id"].map(inputs.label_of))
     shown = shown[
-        ["participant_id", "participant", inputs.by] if ids_shown(inputs) else ["participant", inputs.by]
+        ["participant_id", "participant", inputs.by] if inputs.ids_shown else ["participant", inputs.by]
     ]
     frame = pd.concat([shown, pd.DataFrame(hits, columns=ids)], axis=1)
     return Table("participant_codes", "Participants by code", "", TableKind.data, frame)
@@ -380,86 +375,11 @@ def _onehot(rows: pd.Series, columns: pd.Series, row_order: list[str], column_or
     """A 0/1 numpy matrix: 1 where (row, column) occurs, in the given orders."""
     import numpy as np
 
-    r, c = _positions(rows, row_order), _positions(columns, column_order)
+    r, c = positions_in(rows, row_order), positions_in(columns, column_order)
     keep = (r >= 0) & (c >= 0)
     matrix = np.zeros((len(row_order), len(column_order)), dtype=np.int64)
     matrix[r[keep], c[keep]] = 1
     return matrix
-
-
-def _positions(values: pd.Series, order: list[str]):
-    """Each value's position in ``order`` (the last, should a key repeat), -1 where it is not there."""
-    import numpy as np
-    import pandas as pd
-
-    position = {key: i for i, key in enumerate(order)}
-    found = pd.Index(list(position)).get_indexer(values)  # -1 picks the -1 appended
-    return np.append(np.fromiter(position.values(), dtype=np.int64, count=len(position)), -1)[found]
-
-
-def cooccurrence_frame(inputs: ReportInputs) -> pd.DataFrame:
-    """Units (codes, or themes at --level theme) x units: segments coded with both."""
-    import numpy as np
-    import pandas as pd
-    from scipy.sparse import csr_matrix
-
-    coded = inputs.coded
-    present = set(coded["unit"].tolist())
-    order = [i for i in inputs.codebook.ids() if i in present]
-    if not order:
-        return pd.DataFrame()
-    # Sparse: a segment has a few units, and a dense product ran BLAS threads over every segment.
-    segment, unit = pd.factorize(coded["segment_id"])[0], _positions(coded["unit"], order)
-    pairs = np.unique(np.stack([segment, unit])[:, unit >= 0], axis=1)  # (segment, unit), each once
-    onehot = csr_matrix((np.ones(pairs.shape[1], dtype=np.int64), pairs), shape=(len(segment), len(order)))
-    return pd.DataFrame((onehot.T @ onehot).toarray().astype(np.int64), index=order, columns=order)
-
-
-def interview_order(inputs: ReportInputs) -> list[str]:
-    """Participants in interview order: an 'order' column, else 'interview_date', else file order."""
-    import pandas as pd
-
-    people = inputs.participants
-    for column in ORDER_COLUMNS:
-        if column not in people.columns:
-            continue
-        if column == "order":
-            keys = pd.to_numeric(people[column], errors="coerce")
-        else:
-            keys = pd.to_datetime(people[column], errors="coerce")
-        bad = people.index[keys.isna()]
-        if len(bad):
-            raise ReportError(
-                f"participants.csv: '{column}' of participant {people.at[bad[0], 'participant_id']} is "
-                f"'{people.at[bad[0], column]}'; give every participant a "
-                f"{'number' if column == 'order' else 'date like 2024-03-01'}"
-            )
-        ranked = people.assign(_key=keys).sort_values("_key", kind="stable")
-        return ranked["participant_id"].tolist()
-    return people["participant_id"].tolist()
-
-
-def saturation_frame(inputs: ReportInputs) -> pd.DataFrame:
-    """Cumulative distinct codes (or themes) against interviews in order."""
-    import pandas as pd
-
-    interviewed = set(inputs.segments["participant_id"].tolist())
-    order = [p for p in interview_order(inputs) if p in interviewed]
-    rank = {pid: i for i, pid in enumerate(order)}
-    first = inputs.coded.assign(_rank=inputs.coded["participant_id"].map(rank)).groupby("unit")["_rank"].min()
-    new = first.value_counts().reindex(range(len(order)), fill_value=0)
-    group_of = dict(zip(inputs.participants["participant_id"], inputs.participants[inputs.by], strict=True))
-    ids = {"participant_id": order} if ids_shown(inputs) else {}
-    return pd.DataFrame(
-        {
-            "interview": range(1, len(order) + 1),
-            **ids,
-            "participant": [inputs.label_of(p) for p in order],
-            inputs.by: [group_of[p] for p in order],
-            "new_codes": new.astype(int).tolist(),
-            "distinct_codes": new.cumsum().astype(int).tolist(),
-        }
-    )
 
 
 def build_tables(inputs: ReportInputs, options: ReportOptions) -> BuiltTables:
