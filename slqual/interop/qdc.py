@@ -6,10 +6,11 @@ one ``<Code>`` per node, nested as in the YAML, with a GUID derived from the id
 name, the colour, and a description holding the definition followed by
 ``Include:``, ``Exclude:``, ``Example:`` and ``Memo:`` paragraphs.
 
-Import reads any QDA-XML codebook (or the codebook inside a project file)
-with defusedxml, keyed on the XML namespace rather than ``schemaLocation``
-(ATLAS.ti writes a wrong one). Descriptions written in the export's layout are
-split back into definition, criteria, examples and memo.
+Import reads any QDA-XML codebook (or the codebook inside a project file),
+refusing entities and external references (defusedxml), keyed on the XML
+namespace rather than ``schemaLocation`` (ATLAS.ti writes a wrong one).
+Descriptions written in the export's layout are split back into definition,
+criteria, examples and memo.
 """
 
 from __future__ import annotations
@@ -185,8 +186,7 @@ def _split_tag(tag: str) -> tuple[str, str]:
 
 
 def _parse_xml(data: bytes, source: str) -> ET.Element:
-    import defusedxml
-    import defusedxml.ElementTree as SafeET
+    from slqual.transcripts.archive import parse_untrusted_xml
 
     if not data.strip():
         raise CodebookError(f"{source}: the file is empty; export the codebook again from your QDA program")
@@ -195,19 +195,17 @@ def _parse_xml(data: bytes, source: str) -> ET.Element:
             f"{source}: not an XML file (a .qdc codebook starts with '<'); "
             "export the codebook from your QDA program as REFI-QDA (.qdc)"
         )
-    try:
-        return SafeET.fromstring(data)
-    except defusedxml.DefusedXmlException:
-        raise CodebookError(
+    return parse_untrusted_xml(
+        data,
+        refused=lambda: CodebookError(
             f"{source}: refused: the file declares XML entities or external references, "
             "which a codebook never needs; export it again from your QDA program"
-        ) from None
-    except ET.ParseError as exc:
-        line, column = getattr(exc, "position", (0, 0))
-        raise CodebookError(
+        ),
+        malformed=lambda line, column: CodebookError(
             f"{source}:{line}: not well-formed XML (column {column}); "
             "export the codebook again or open it in an XML editor to repair it"
-        ) from None
+        ),
+    )
 
 
 def _codes_element(root: ET.Element, source: str) -> ET.Element:

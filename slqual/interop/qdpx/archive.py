@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from slqual.interop.qdpx.model import PROJECT_FILE, QdpxError
-from slqual.transcripts.archive import declares_entities, oversized, size_text
+from slqual.transcripts.archive import oversized, parse_untrusted_xml, size_text
 
 MB = 1024 * 1024
 MAX_ENTRIES = 100_000
@@ -145,23 +145,16 @@ def _part_limit(info: zipfile.ZipInfo) -> int:
 
 def parse_qde(data: bytes, source: str) -> ET.Element:
     """The root of project.qde, parsed without entity expansion or external references."""
-    import defusedxml
-    import defusedxml.ElementTree as SafeET
-
     if not data.strip():
         raise QdpxError(f"{source}: project.qde is empty; export the project again from your QDA program")
-    try:
-        if declares_entities(data):
-            return SafeET.fromstring(data)
-        return ET.fromstring(data)  # no DOCTYPE: nothing to expand, nothing external to fetch
-    except defusedxml.DefusedXmlException:
-        raise QdpxError(
+    return parse_untrusted_xml(
+        data,
+        refused=lambda: QdpxError(
             f"{source}: refused: project.qde declares XML entities or external references, which a "
             "REFI-QDA project never needs (the file is damaged or hostile); nothing was written"
-        ) from None
-    except ET.ParseError as exc:
-        line, column = getattr(exc, "position", (0, 0))
-        raise QdpxError(
+        ),
+        malformed=lambda line, column: QdpxError(
             f"{source}: project.qde line {line}, column {column}: not well-formed XML; "
             "export the project again from your QDA program"
-        ) from None
+        ),
+    )
