@@ -11,6 +11,7 @@ import re
 import typer
 
 from slqual.cli.app import all_commands
+from slqual.cli.helpfmt import shown_metavar
 
 HEADER = """# Command reference
 
@@ -52,7 +53,7 @@ def _option_row(param) -> str | None:
         secondary = getattr(param, "secondary_opts", []) or []
         name = ", ".join(f"`{o}`" for o in [*param.opts, *secondary])
         # What --help shows beside the option (slqual.cli.helpfmt); the choices are listed below instead.
-        metavar = "" if _choices(param) else (param.display_type_rich(None) or "")
+        metavar = "" if _choices(param) else (shown_metavar(param) or "")
         if metavar:
             name += f" {metavar}"
     default = param.default
