@@ -142,6 +142,12 @@ def test_no_help_shows_a_type_name_beside_a_flag(runner):
     assert shown == []
 
 
+def test_an_argument_shows_its_name_and_no_type(runner):
+    result = runner.invoke(app, ["agree", "--help"], env={"COLUMNS": "200"}, terminal_width=200)
+    line = next(line for line in result.output.splitlines() if "coders" in line and "Two or more" in line)
+    assert not TYPE_NAME.search(line), line
+
+
 def test_the_command_line_choices_are_the_library_values():
     from slqual.cli.reconcile import UndecidedChoice
     from slqual.cli.report import LevelChoice, PaperChoice
