@@ -76,5 +76,8 @@ def test_without_fork_or_a_second_core_the_figures_are_drawn_here(monkeypatch):
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     assert workers.worker_count(4) == 1
     monkeypatch.undo()
+    monkeypatch.setattr("sys.platform", "darwin")
+    assert workers.worker_count(4) == 1
+    monkeypatch.undo()
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert workers.worker_count(4) == 1

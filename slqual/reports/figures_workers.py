@@ -4,13 +4,14 @@ The figures of a large study take seconds of one core each, almost all of it
 matplotlib laying out and rendering text. A worker forked after matplotlib is
 imported starts in milliseconds and shares the parent's memory, so on two
 cores two figures are drawn at once. Where forking is not safe or not possible
-(another thread alive, no ``fork`` on the platform, one core) the figures are
-drawn here, one after another, with the same results.
+(another thread alive, not Linux, one core) the figures are drawn here, one
+after another, with the same results.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,7 +23,12 @@ def worker_count(jobs: int) -> int:
     import multiprocessing
     import threading
 
-    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    # Linux only: macOS offers fork, but its system libraries may start threads of their own.
+    if (
+        jobs < 2
+        or not sys.platform.startswith("linux")
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return 1
     # A forked child keeps only the forking thread: a lock another thread held at that moment (the
     # stderr buffer a progress bar or a warning writes to) stays locked in the child forever. Native
