@@ -200,3 +200,7 @@ def test_figures_drawn_in_workers_are_those_drawn_here(report, tmp_path, monkeyp
         for path, other in zip(a.paths, b.paths, strict=True):
             assert path.read_bytes() == other.read_bytes(), path.name
     assert sorted(steps["workers"]) == sorted(steps["here"]) == sorted(f"figure: {f.title}" for f in here)
+
+
+def test_every_figure_has_its_place_in_the_drawing_order():
+    assert sorted(figs.DRAWING_ORDER) == sorted(key for key, *_ in figs.FIGURES)
