@@ -4,7 +4,7 @@ Pillow tries PNG's five row filters on every row and keeps the best. A figure is
 mostly flat colour, so the "Up" filter alone (each byte minus the one above it:
 mostly zeros) compresses nearly as well, and numpy computes it for the whole
 image at once; zlib level 1 then takes a fraction of level 3's time on those
-zeros. For the benchmark's four figures: 0.15 s instead of 0.36 s, the files 4%
+zeros. For the benchmark's four figures: 0.13 s instead of 0.33 s, the files 4%
 larger. The pixels are those Agg drew: the background is opaque, so the alpha
 channel, which carries nothing, is dropped.
 """
@@ -29,9 +29,9 @@ def png_bytes(rgba, width: int, height: int, dpi: float) -> bytes:
     import numpy as np
     from PIL import Image
 
-    # Pillow drops the alpha channel faster than numpy can gather three bytes of four.
-    rgb = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
-    rows = np.asarray(rgb).reshape(height, 3 * width)
+    # Pillow packs three bytes of four straight into one new buffer, faster than numpy gathers them.
+    image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1)
+    rows = np.frombuffer(image.tobytes("raw", "RGB"), dtype=np.uint8).reshape(height, 3 * width)
     filtered = np.empty((height, 1 + 3 * width), dtype=np.uint8)
     filtered[:, 0] = UP
     filtered[0, 1:] = rows[0]  # the first row's "above" is zeros
