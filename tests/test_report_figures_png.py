@@ -7,10 +7,10 @@ import io
 import numpy as np
 import pytest
 
-from slqual.reports.figures_png import png_bytes
+from slqual.reports.figures_png import BAND_ROWS, png_bytes
 
 
-@pytest.mark.parametrize("size", [(1, 1), (3, 2), (257, 5)])
+@pytest.mark.parametrize("size", [(1, 1), (3, 2), (257, 5), (5, 2 * BAND_ROWS + 3)])
 def test_the_png_holds_the_drawn_pixels_and_the_resolution(size):
     from PIL import Image
 
