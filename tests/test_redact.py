@@ -160,6 +160,8 @@ def _texts(folder: Path) -> dict[str, str]:
                         out[f"{path.name}/{name}"] = archive.read(name).decode("utf-8")
         elif path.suffix in (".md", ".csv", ".html", ".tex", ".svg"):
             out[str(path)] = path.read_text(encoding="utf-8")
+    for name, text in out.items():  # an embedded PNG is pixels: its base64 spells words by chance ("/Dev/")
+        out[name] = re.sub(r"(data:image/png;base64,)[A-Za-z0-9+/=\s]+", r"\1", text)
     return out
 
 

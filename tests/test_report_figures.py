@@ -183,3 +183,24 @@ def test_svg_labels_are_text_a_viewer_can_search_and_the_file_is_reproducible(re
             set(figs._wrap("\u2013 " * max(depth - 1, 0) + name, figs.WRAP_CHARS).split("\n"))
             <= shown["heatmap"]
         )
+
+
+def test_figures_drawn_in_workers_are_those_drawn_here(report, tmp_path, monkeypatch):
+    """Two at a time in forked workers or one after another here: the same files, in the same order,
+    and one progress step per figure."""
+    from slqual.reports import figures_workers
+
+    steps = {"workers": [], "here": []}
+    apart = figs.write_figures(report, tmp_path / "workers", steps["workers"].append)
+    monkeypatch.setattr(figures_workers, "worker_count", lambda jobs: 1)
+    here = figs.write_figures(report, tmp_path / "here", steps["here"].append)
+    assert [f.key for f in apart] == [f.key for f in here] == [key for key, *_ in figs.FIGURES]
+    for a, b in zip(apart, here, strict=True):
+        assert [p.name for p in a.paths] == [p.name for p in b.paths]
+        for path, other in zip(a.paths, b.paths, strict=True):
+            assert path.read_bytes() == other.read_bytes(), path.name
+    assert sorted(steps["workers"]) == sorted(steps["here"]) == sorted(f"figure: {f.title}" for f in here)
+
+
+def test_every_figure_has_its_place_in_the_drawing_order():
+    assert sorted(figs.DRAWING_ORDER) == sorted(key for key, *_ in figs.FIGURES)

@@ -172,11 +172,15 @@ def report(
     proj = get_project(project)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     # Off when stderr is not a terminal: a transient bar would still leave a blank line in logs.
-    with Progress(*columns, console=stderr, transient=True, disable=not stderr.is_terminal) as bar:
+    # Redrawn at each step rather than by rich's refresh thread: the figures are drawn in forked
+    # workers only while no other thread is alive (see slqual.reports.figures_workers).
+    with Progress(
+        *columns, console=stderr, transient=True, auto_refresh=False, disable=not stderr.is_terminal
+    ) as bar:
         task = bar.add_task("building tables", total=count_steps(formats, options.figures) + 1)
 
         def step(description: str) -> None:
-            bar.update(task, description=description, advance=1)
+            bar.update(task, description=description, advance=1, refresh=True)
 
         result = make_report(proj, options, out_dir=out_dir, formats=formats, progress=step)
     for note in result.report.notes:
