@@ -64,10 +64,10 @@ def split_texts(texts: list[str]) -> SplitTexts:
 
     joined = "\x00".join(texts)
     # One byte per character (any other than ASCII is "?"), for whole-text scans; and the code
-    # points, to look up single characters.
+    # points, to look up single characters: the same bytes when all is ASCII (no 4-byte copy).
     plain = np.frombuffer(joined.encode("ascii", "replace"), dtype=np.uint8)
-    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    points = plain if joined.isascii() else np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     offsets = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
     spaces = np.flatnonzero(plain == 32)
     wide = np.flatnonzero(plain == 63)
