@@ -65,12 +65,22 @@ _COMMAS = re.compile(r",{2,}")
 _MARKS = re.compile(rf"(?:{re.escape(MARK)}\s*)+{re.escape(MARK)}")
 
 
+# What each pattern needs in the text to match (after the join, the only whitespace is one space):
+# a substring test is far cheaper than a regex scan, and most quotes need none of them.
+_SPACED_PUNCTUATION = tuple(f" {p}" for p in ",.;:!?")
+_COMMA_PUNCTUATION = tuple(f",{p}" for p in ".!?;:")
+
+
 def _clean(text: str) -> str:
     text = " ".join(text.split())
-    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
-    text = _COMMA_BEFORE_PUNCTUATION.sub("", text)
-    text = _COMMAS.sub(",", text)
-    text = _MARKS.sub(MARK, text)
+    if any(pair in text for pair in _SPACED_PUNCTUATION):
+        text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    if any(pair in text for pair in _COMMA_PUNCTUATION):
+        text = _COMMA_BEFORE_PUNCTUATION.sub("", text)
+    if ",," in text:
+        text = _COMMAS.sub(",", text)
+    if MARK in text:
+        text = _MARKS.sub(MARK, text)
     return text.strip(" ,;:")
 
 
