@@ -225,16 +225,21 @@ def _words(joined: str, points, wide, starts):
         low_starts = starts + np.where(before > 0, extra[np.maximum(before - 1, 0)], 0)
     # One byte per character (others become "?"), and zeros after the end for 8-byte reads.
     lowered = np.frombuffer((lowered_text + "\x00" * 16).encode("ascii", "replace"), dtype=np.uint8)
-    letter = (lowered >= 97) & (lowered <= 122)
-    inside = letter | (lowered == 39)
+    del lowered_text
+    # Letters and apostrophes, made in place: a report's text is tens of megabytes.
+    inside = lowered >= 97
+    inside &= lowered <= 122
+    inside |= lowered == 39
     # Runs of letters and apostrophes: they start and end where inside changes (it ends False).
-    changes = np.flatnonzero(inside[1:] != inside[:-1]) + 1
+    changes = np.flatnonzero(inside[1:] != inside[:-1])
+    changes += 1
     if inside[0]:
         changes = np.concatenate([[0], changes])
+    del inside
     run_start, run_end = changes[0::2], changes[1::2]
-    # A word starts at a letter: leading apostrophes are not part of it.
+    # A word starts at a letter: leading apostrophes (the only other characters of a run) are not part of it.
     while True:
-        quote = (run_start < run_end) & ~letter[run_start]
+        quote = (run_start < run_end) & (lowered[run_start] == 39)
         if not quote.any():
             break
         run_start += quote
@@ -258,17 +263,21 @@ def word_ids(split: SplitTexts):
     eight = np.ndarray(shape=(len(lowered) - 7,), dtype="<u8", buffer=lowered, strides=(1,))
     masks = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
     length = split.word_length
-    head = eight[split.word_start] & masks[np.clip(length, 0, 8)]
+    head = eight[split.word_start]
+    head &= masks[np.minimum(length, 8)]
     heads, head_values = pd.factorize(head)
+    del head
     # Only words of more than 8 letters have a second half: the others' is 0 (tail value 0).
     long = np.flatnonzero(length > 8)
     long_tails, long_values = pd.factorize(
         eight[split.word_start[long] + 8] & masks[np.clip(length[long] - 8, 0, 8)]
     )
-    tails = np.zeros(len(length), dtype=np.int64)
-    tails[long] = long_tails + 1
     tail_values = np.concatenate([np.zeros(1, dtype=np.uint64), np.asarray(long_values, dtype=np.uint64)])
-    ids, pairs = pd.factorize(heads.astype(np.int64) * max(len(tail_values), 1) + tails)
+    # Each word as (head, tail) in one number, made in place (a report has millions of words).
+    pair_of_word = heads
+    pair_of_word *= max(len(tail_values), 1)
+    pair_of_word[long] += long_tails + 1
+    ids, pairs = pd.factorize(pair_of_word)
     halves = np.divmod(pairs, max(len(tail_values), 1))
     words = [
         (int(head_values[a]).to_bytes(8, "little") + int(tail_values[b]).to_bytes(8, "little"))

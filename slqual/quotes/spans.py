@@ -100,9 +100,10 @@ def weighted_rows(counts, idf, sublinear: bool = False):
     norms[full] = np.add.reduceat(data * data, indptr[full])  # as scipy's row sum adds them
     norms = np.sqrt(norms)
     norms[norms == 0] = 1.0
-    data = np.repeat(1.0 / norms, lengths) * data
+    data *= np.repeat(1.0 / norms, lengths)
     # Entry p of a row [a, b) goes to a + b - 1 - p: columns descending.
-    flipped = np.repeat(indptr[:-1] + indptr[1:] - 1, lengths) - np.arange(len(data))
+    flipped = np.repeat(indptr[:-1] + indptr[1:] - 1, lengths)
+    flipped -= np.arange(len(data))
     return csr_matrix((data[flipped], indices[flipped], indptr.copy()), shape=counts.shape)
 
 
