@@ -54,7 +54,10 @@ def _patterns(fillers: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Patt
             words.append(f"(?:(?<=,\\s)|(?<=^)|(?<=[.!?]\\s)){body}(?:,|(?=[.!?]))")
     # Looked for only where a filler's first letter is: most places fail at once, not once per filler.
     ahead = "" if "" in firsts else f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])"
-    word_re = re.compile(f"{ahead}(?:{'|'.join(words)})", re.IGNORECASE) if words else None
+    # Every filler starts where no word character is before it (a phrase after a space or at the
+    # start): checked once, so a letter inside a word fails before any filler is tried.
+    edge = r"(?<![\w'\u2019])"
+    word_re = re.compile(f"{ahead}{edge}(?:{'|'.join(words)})", re.IGNORECASE) if words else None
     note_re = re.compile("|".join(notes), re.IGNORECASE) if notes else None
     return word_re, note_re, any(e.lower() == REPEATS for e in fillers)
 
