@@ -65,8 +65,10 @@ def split_texts(texts: list[str]) -> SplitTexts:
     joined = "\x00".join(texts)
     # One byte per character (any other than ASCII is "?"), for whole-text scans; and the code
     # points, to look up single characters: the same bytes when all is ASCII (no 4-byte copy).
-    plain = np.frombuffer(joined.encode("ascii", "replace"), dtype=np.uint8)
-    points = plain if joined.isascii() else np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    encoded = joined.encode("ascii", "replace")
+    plain = np.frombuffer(encoded, dtype=np.uint8)
+    ascii_only = joined.isascii()
+    points = plain if ascii_only else np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     offsets = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
     spaces = np.flatnonzero(plain == 32)
@@ -84,7 +86,7 @@ def split_texts(texts: list[str]) -> SplitTexts:
     owner = np.searchsorted(offsets, starts, side="right") - 1
     first = np.searchsorted(owner, np.arange(len(texts) + 1), side="left")
     words = np.searchsorted(spaces, ends) - np.searchsorted(spaces, starts) + 1
-    lowered, word_start, word_length, low_starts = _words(joined, points, wide, starts)
+    lowered, word_start, word_length, low_starts = _words(joined, encoded, ascii_only, points, wide, starts)
     per_sentence = np.diff(np.searchsorted(word_start, low_starts), append=len(word_start))
     word_sentence = np.repeat(np.arange(len(starts)), per_sentence)
     return SplitTexts(
@@ -210,32 +212,38 @@ def _slow_sentences(text: str, offset: int):
     return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
 
 
-def _words(joined: str, points, wide, starts):
-    """Where the words ``[a-z][a-z']+`` are in the lower-cased text, and the sentence starts there."""
+def _words(joined: str, encoded: bytes, ascii_only: bool, points, wide, starts):
+    """Where the words ``[a-z][a-z']+`` are in the lower-cased text, and the sentence starts there.
+
+    ``encoded`` is ``joined`` in ASCII (others "?"), ``ascii_only`` whether that lost nothing.
+    """
     import numpy as np
 
-    lowered_text = joined.lower().replace("\u2019", "'")
-    low_starts = starts
-    if len(lowered_text) != len(joined):  # 'İ' lower-cases to two characters
-        values = np.unique(points[wide])
-        grows = values[[len(chr(v).lower()) > 1 for v in values.tolist()]]
-        at = wide[np.isin(points[wide], grows)]
-        extra = np.cumsum([len(chr(v).lower()) - 1 for v in points[at].tolist()])
-        before = np.searchsorted(at, starts, side="left")
-        low_starts = starts + np.where(before > 0, extra[np.maximum(before - 1, 0)], 0)
     # One byte per character (others become "?"), and zeros after the end for 8-byte reads.
-    lowered = np.frombuffer((lowered_text + "\x00" * 16).encode("ascii", "replace"), dtype=np.uint8)
-    del lowered_text
-    # Letters and apostrophes, made in place: a report's text is tens of megabytes.
-    inside = lowered >= 97
+    padding = b"\x00" * 16
+    low_starts = starts
+    if ascii_only:  # lower-casing the bytes is the same, and copies the text once instead of thrice
+        lowered = np.frombuffer(encoded.lower() + padding, dtype=np.uint8)
+    else:
+        lowered_text = joined.lower().replace("\u2019", "'")
+        if len(lowered_text) != len(joined):  # 'İ' lower-cases to two characters
+            values = np.unique(points[wide])
+            grows = values[[len(chr(v).lower()) > 1 for v in values.tolist()]]
+            at = wide[np.isin(points[wide], grows)]
+            extra = np.cumsum([len(chr(v).lower()) - 1 for v in points[at].tolist()])
+            before = np.searchsorted(at, starts, side="left")
+            low_starts = starts + np.where(before > 0, extra[np.maximum(before - 1, 0)], 0)
+        lowered = np.frombuffer(lowered_text.encode("ascii", "replace") + padding, dtype=np.uint8)
+        del lowered_text
+    # Letters and apostrophes, made in place (a report's text is tens of megabytes) after one False,
+    # so that runs of them start and end where the flags change (they end False: the padding).
+    flags = np.zeros(len(lowered) + 1, dtype=bool)
+    inside = flags[1:]
+    np.greater_equal(lowered, 97, out=inside)
     inside &= lowered <= 122
     inside |= lowered == 39
-    # Runs of letters and apostrophes: they start and end where inside changes (it ends False).
-    changes = np.flatnonzero(inside[1:] != inside[:-1])
-    changes += 1
-    if inside[0]:
-        changes = np.concatenate([[0], changes])
-    del inside
+    changes = np.flatnonzero(inside != flags[:-1])
+    del flags, inside
     run_start, run_end = changes[0::2], changes[1::2]
     # A word starts at a letter: leading apostrophes (the only other characters of a run) are not part of it.
     while True:
