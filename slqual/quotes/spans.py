@@ -241,6 +241,32 @@ def best_runs(scores, words, bounds, max_words: int, min_words: int):
     return lo, hi, np.where(nothing, 0.0, top)
 
 
+def _sentence_scores(sentence_tfidf, profiles, first, seg_of_pair, code_of_pair, entry_sentence):
+    """Each entry's score: its sentence's weights times its pair's code profile, summed.
+
+    A pair's sentences are consecutive rows, so their weights are one stretch
+    of the CSR arrays: all products are taken at once, then each row is summed
+    by a CSR product with ones, which adds in row order from zero as a product
+    with the profile does: the same scores to the last bit.
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    indptr = sentence_tfidf.indptr
+    stretch_start = indptr[first[seg_of_pair]]
+    stretch = indptr[first[seg_of_pair + 1]] - stretch_start
+    ends = np.cumsum(stretch)
+    at = np.repeat(stretch_start - (ends - stretch), stretch) + np.arange(ends[-1] if len(ends) else 0)
+    columns = sentence_tfidf.indices[at]
+    n_columns = profiles.shape[1]
+    profile_at = np.repeat(code_of_pair * n_columns, stretch) + columns
+    weights = sentence_tfidf.data[at] * profiles.ravel()[profile_at]
+    entry_ptr = np.zeros(len(entry_sentence) + 1, dtype=np.int64)
+    np.cumsum(np.diff(indptr)[entry_sentence], out=entry_ptr[1:])
+    products = csr_matrix((weights, columns, entry_ptr), shape=(len(entry_sentence), n_columns))
+    return products @ np.ones(n_columns)
+
+
 def choose_spans(
     pairs: pd.DataFrame, texts: dict[str, str], codebook: Codebook, max_words: int, min_words: int
 ) -> pd.DataFrame:
@@ -275,13 +301,9 @@ def choose_spans(
     sizes = split.first[seg_of_pair + 1] - split.first[seg_of_pair]
     bounds = np.concatenate([[0], np.cumsum(sizes)])
     entry_sentence = np.repeat(split.first[seg_of_pair] - bounds[:-1], sizes) + np.arange(bounds[-1])
-    entry_code = np.repeat(code_of_pair, sizes)
-    order = np.argsort(entry_code, kind="stable")
-    cuts = np.searchsorted(entry_code[order], np.arange(len(codes) + 1))
-    scores = np.zeros(bounds[-1])
-    for k in range(len(codes)):
-        entries = order[cuts[k] : cuts[k + 1]]
-        scores[entries] = sentence_tfidf[entry_sentence[entries]] @ profiles[k]
+    scores = _sentence_scores(
+        sentence_tfidf, profiles, split.first, seg_of_pair, code_of_pair, entry_sentence
+    )
     lo, hi, score = best_runs(scores, split.words[entry_sentence], bounds, max_words, min_words)
     return pd.DataFrame(
         {
