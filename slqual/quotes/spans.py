@@ -33,8 +33,9 @@ Everything is deterministic: no random numbers, and the same inputs give the
 same spans. Sentences are cut as ``slqual.transcripts.turns.split_sentences``
 cuts them. The work is done for all pairs at once (a report may have 40,000
 segments): every segment is split once (``slqual.quotes.sentences``), all
-sentences are weighted in one sparse matrix, each code's sentences are scored
-with one matrix product, and the runs grow one step at a time for all pairs.
+sentences are weighted in one sparse matrix, every pair's sentences are scored
+against its code in one pass over that matrix's arrays, and the runs grow one
+step at a time for all pairs.
 """
 
 from __future__ import annotations
