@@ -33,6 +33,9 @@ ABBREVIATIONS = frozenset("dr mr mrs ms prof st vs etc e.g i.e eg ie cf approx d
 LEADING = "(\"'\u201c\u2018"
 LONGEST = max(len(a) for a in ABBREVIATIONS)
 WORD_LETTERS = 16  # letters of a word told apart (longer words: their first 16)
+# Whole-text scans go a chunk at a time: the temporaries of one test over tens of megabytes would
+# each be fresh memory (faulted in, often as huge pages); a chunk's are small and reused.
+CHUNK = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,8 @@ def split_texts(texts: list[str]) -> SplitTexts:
     points = plain if ascii_only else np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     offsets = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
-    spaces = np.flatnonzero(plain == 32)
-    wide = np.flatnonzero(plain == 63)
+    spaces = _where(plain, lambda part: part == 32)
+    wide = _where(plain, lambda part: part == 63)
     wide = wide[points[wide] > 127]
     regular = _regular(plain, points, spaces, wide, offsets, lengths)
     starts, ends = _fast_sentences(joined, plain, points, spaces, offsets, lengths, regular)
@@ -102,6 +105,34 @@ def split_texts(texts: list[str]) -> SplitTexts:
     )
 
 
+def _where(values, test):
+    """``np.flatnonzero(test(values))``, a chunk at a time (see ``CHUNK``)."""
+    import numpy as np
+
+    found = [np.flatnonzero(test(values[at : at + CHUNK])) + at for at in range(0, len(values), CHUNK)]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+
+
+def _run_edges(lowered):
+    """Where runs of letters and apostrophes start and end, alternately, a chunk at a time."""
+    import numpy as np
+
+    edges, last = [], False
+    for at in range(0, len(lowered), CHUNK):
+        part = lowered[at : at + CHUNK]
+        flags = np.empty(len(part) + 1, dtype=bool)
+        flags[0] = last  # the chunk's first character is compared with the one before it
+        inside = flags[1:]
+        np.greater_equal(part, 97, out=inside)
+        inside &= part <= 122
+        inside |= part == 39
+        changed = np.flatnonzero(inside != flags[:-1])
+        changed += at
+        edges.append(changed)
+        last = inside[-1]
+    return np.concatenate(edges) if edges else np.zeros(0, dtype=np.intp)
+
+
 def _text_of(positions, offsets):
     import numpy as np
 
@@ -113,7 +144,7 @@ def _regular(plain, points, spaces, wide, offsets, lengths):
     import numpy as np
 
     regular = lengths > 0
-    controls = np.flatnonzero(plain < 32)
+    controls = _where(plain, lambda part: part < 32)
     regular[_text_of(controls[plain[controls] != 0], offsets)] = False
     if len(wide):
         values = np.unique(points[wide])
@@ -138,7 +169,7 @@ def _fast_sentences(joined: str, plain, points, spaces, offsets, lengths, regula
     import numpy as np
 
     size = len(plain)
-    marks = np.flatnonzero((plain == 46) | (plain == 33) | (plain == 63))
+    marks = _where(plain, lambda part: (part == 46) | (part == 33) | (part == 63))
     marks = marks[(plain[marks] != 63) | _in(points[marks], ENDS)]
     # Runs of marks ("?!", "..."): where each starts and the position after it.
     new = np.diff(marks, prepend=-2) != 1
@@ -235,15 +266,7 @@ def _words(joined: str, encoded: bytes, ascii_only: bool, points, wide, starts):
             low_starts = starts + np.where(before > 0, extra[np.maximum(before - 1, 0)], 0)
         lowered = np.frombuffer(lowered_text.encode("ascii", "replace") + padding, dtype=np.uint8)
         del lowered_text
-    # Letters and apostrophes, made in place (a report's text is tens of megabytes) after one False,
-    # so that runs of them start and end where the flags change (they end False: the padding).
-    flags = np.zeros(len(lowered) + 1, dtype=bool)
-    inside = flags[1:]
-    np.greater_equal(lowered, 97, out=inside)
-    inside &= lowered <= 122
-    inside |= lowered == 39
-    changes = np.flatnonzero(inside != flags[:-1])
-    del flags, inside
+    changes = _run_edges(lowered)  # every run ends: the padding is no letter
     run_start, run_end = changes[0::2], changes[1::2]
     # A word starts at a letter: leading apostrophes (the only other characters of a run) are not part of it.
     while True:
