@@ -80,7 +80,7 @@ def code_text(node) -> str:
     return " ".join(p for p in parts if p)
 
 
-def weighted_rows(counts, idf, sublinear: bool = False):
+def _weighted_rows(counts, idf, sublinear: bool = False):
     """The rows of ``counts`` times ``idf`` (``log1p`` of the counts first if ``sublinear``), L2-normalised.
 
     Done on the CSR arrays rather than with scipy's ``multiply`` and a diagonal
@@ -122,11 +122,11 @@ def code_profiles(
     book = vectorizer.transform([code_text(codebook.nodes[c]) for c in codes]).astype(float)
     if book.shape[1] != counts.shape[1]:
         book.resize((book.shape[0], counts.shape[1]))
-    book = weighted_rows(book, idf).toarray()
+    book = _weighted_rows(book, idf).toarray()
     profiles = book.copy()
     n_segments = counts.shape[0]
     if n_segments >= MIN_PROJECT_SEGMENTS:
-        tfidf = weighted_rows(counts, idf)
+        tfidf = _weighted_rows(counts, idf)
         rows, cols = code_of_pair, segment_of_pair
         incidence = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(codes), n_segments))
         incidence.data[:] = 1.0
@@ -296,7 +296,7 @@ def choose_spans(
     counts = (gather @ sentence_counts).tocsr()
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((1 + n_seg) / (1 + df)) + 1.0
-    sentence_tfidf = weighted_rows(sentence_counts, idf, sublinear=True)
+    sentence_tfidf = _weighted_rows(sentence_counts, idf, sublinear=True)
     profiles = code_profiles(codebook, codes, counts, idf, vocabulary, code_of_pair, seg_of_pair)
     # Every pair's sentences, one entry each: pair p has entries bounds[p] to bounds[p + 1] - 1.
     sizes = split.first[seg_of_pair + 1] - split.first[seg_of_pair]
