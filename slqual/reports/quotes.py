@@ -95,8 +95,9 @@ def attribution(label: str, *attributes: str) -> str:
 def spans_longer_than(candidates: pd.DataFrame, limit: int) -> list[bool]:
     """Whether each candidate's span has more than ``limit`` words.
 
-    A span is part of its segment, so it has no more words than the segment
-    (the ``words`` column): only spans of longer segments are counted.
+    The ``words`` column is the segment's word count (``len(text.split())``).
+    A span is part of its segment, so only spans of longer segments are
+    counted, and a span that is the whole segment has its words.
     """
     rows = zip(
         candidates["words"].tolist(),
@@ -106,7 +107,10 @@ def spans_longer_than(candidates: pd.DataFrame, limit: int) -> list[bool]:
         strict=True,
     )
     # split(None, limit) stops after limit + 1 pieces: enough to tell.
-    return [words > limit and len(text[a:b].split(None, limit)) > limit for words, text, a, b in rows]
+    return [
+        words > limit and ((a == 0 and b >= len(text)) or len(text[a:b].split(None, limit)) > limit)
+        for words, text, a, b in rows
+    ]
 
 
 def stable_hashes(texts: list[str]) -> list[int]:
