@@ -7,12 +7,15 @@ words a regex finds; ``best_runs`` must grow each run as the rule in
 
 from __future__ import annotations
 
+import random
 import re
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from slqual.quotes import sentences
 from slqual.quotes.sentences import split_texts, word_ids
 from slqual.quotes.spans import KEEP_SHARE, best_runs
 from slqual.transcripts.turns import split_sentences
@@ -67,6 +70,16 @@ def at_once(texts: list[str]) -> list[tuple[int, int, int, list[str]]]:
 @given(TEXTS)
 def test_split_texts_cuts_sentences_and_finds_words_as_the_per_text_rules_do(texts):
     assert at_once(texts) == per_text(texts)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7, 64])
+def test_scanning_the_text_in_chunks_changes_nothing(monkeypatch, chunk):
+    pick = random.Random(chunk).choice
+    texts = ["".join(pick(PIECES) for _ in range(40)) for _ in range(30)]
+    texts += [" ".join(t.split()) for t in texts]
+    expected = per_text(texts)
+    monkeypatch.setattr(sentences, "CHUNK", chunk)
+    assert at_once(texts) == expected
 
 
 def test_split_texts_on_an_interview_turn():

@@ -6,7 +6,14 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slqual.reports.quotes import attribution, pick_spread, select_quotes, split_sentences, trim_quote
+from slqual.reports.quotes import (
+    attribution,
+    pick_spread,
+    select_quotes,
+    spans_longer_than,
+    split_sentences,
+    trim_quote,
+)
 
 LONG_ENOUGH = "this answer has more than twelve words in it so it can be shown in a table"
 
@@ -138,6 +145,22 @@ def test_split_sentences_keeps_every_word():
     text = 'He said "stop." Then we left! Did it work? Maybe'
     assert " ".join(split_sentences(text)) == text
     assert len(split_sentences(text)) == 4
+
+
+def test_spans_longer_than_counts_the_words_of_each_span():
+    texts = ["one two three four", "one\ttwo  three\nfour five", "  lead and trail  ", "one two"]
+    spans = [(0, 18), (4, 23), (0, 8), (0, 7)]
+    frame = pd.DataFrame(
+        {
+            "words": [len(t.split()) for t in texts],
+            "text": texts,
+            "quote_start": [a for a, _ in spans],
+            "quote_end": [b for _, b in spans],
+        }
+    )
+    for limit in range(6):
+        expected = [len(t[a:b].split()) > limit for t, (a, b) in zip(texts, spans, strict=True)]
+        assert spans_longer_than(frame, limit) == expected
 
 
 # --- Marked quotes -------------------------------------------------------------------------------

@@ -33,6 +33,9 @@ ABBREVIATIONS = frozenset("dr mr mrs ms prof st vs etc e.g i.e eg ie cf approx d
 LEADING = "(\"'\u201c\u2018"
 LONGEST = max(len(a) for a in ABBREVIATIONS)
 WORD_LETTERS = 16  # letters of a word told apart (longer words: their first 16)
+# Whole-text scans go a chunk at a time: the temporaries of one test over tens of megabytes would
+# each be fresh memory (faulted in, often as huge pages); a chunk's are small and reused.
+CHUNK = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -64,13 +67,15 @@ def split_texts(texts: list[str]) -> SplitTexts:
 
     joined = "\x00".join(texts)
     # One byte per character (any other than ASCII is "?"), for whole-text scans; and the code
-    # points, to look up single characters.
-    plain = np.frombuffer(joined.encode("ascii", "replace"), dtype=np.uint8)
-    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    # points, to look up single characters: the same bytes when all is ASCII (no 4-byte copy).
+    encoded = joined.encode("ascii", "replace")
+    plain = np.frombuffer(encoded, dtype=np.uint8)
+    ascii_only = joined.isascii()
+    points = plain if ascii_only else np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     offsets = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
-    spaces = np.flatnonzero(plain == 32)
-    wide = np.flatnonzero(plain == 63)
+    spaces = _where(plain, lambda part: part == 32)
+    wide = _where(plain, lambda part: part == 63)
     wide = wide[points[wide] > 127]
     regular = _regular(plain, points, spaces, wide, offsets, lengths)
     starts, ends = _fast_sentences(joined, plain, points, spaces, offsets, lengths, regular)
@@ -84,7 +89,7 @@ def split_texts(texts: list[str]) -> SplitTexts:
     owner = np.searchsorted(offsets, starts, side="right") - 1
     first = np.searchsorted(owner, np.arange(len(texts) + 1), side="left")
     words = np.searchsorted(spaces, ends) - np.searchsorted(spaces, starts) + 1
-    lowered, word_start, word_length, low_starts = _words(joined, points, wide, starts)
+    lowered, word_start, word_length, low_starts = _words(joined, encoded, ascii_only, points, wide, starts)
     per_sentence = np.diff(np.searchsorted(word_start, low_starts), append=len(word_start))
     word_sentence = np.repeat(np.arange(len(starts)), per_sentence)
     return SplitTexts(
@@ -100,6 +105,34 @@ def split_texts(texts: list[str]) -> SplitTexts:
     )
 
 
+def _where(values, test):
+    """``np.flatnonzero(test(values))``, a chunk at a time (see ``CHUNK``)."""
+    import numpy as np
+
+    found = [np.flatnonzero(test(values[at : at + CHUNK])) + at for at in range(0, len(values), CHUNK)]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+
+
+def _run_edges(lowered):
+    """Where runs of letters and apostrophes start and end, alternately, a chunk at a time."""
+    import numpy as np
+
+    edges, last = [], False
+    for at in range(0, len(lowered), CHUNK):
+        part = lowered[at : at + CHUNK]
+        flags = np.empty(len(part) + 1, dtype=bool)
+        flags[0] = last  # the chunk's first character is compared with the one before it
+        inside = flags[1:]
+        np.greater_equal(part, 97, out=inside)
+        inside &= part <= 122
+        inside |= part == 39
+        changed = np.flatnonzero(inside != flags[:-1])
+        changed += at
+        edges.append(changed)
+        last = inside[-1]
+    return np.concatenate(edges) if edges else np.zeros(0, dtype=np.intp)
+
+
 def _text_of(positions, offsets):
     import numpy as np
 
@@ -111,7 +144,7 @@ def _regular(plain, points, spaces, wide, offsets, lengths):
     import numpy as np
 
     regular = lengths > 0
-    controls = np.flatnonzero(plain < 32)
+    controls = _where(plain, lambda part: part < 32)
     regular[_text_of(controls[plain[controls] != 0], offsets)] = False
     if len(wide):
         values = np.unique(points[wide])
@@ -136,7 +169,7 @@ def _fast_sentences(joined: str, plain, points, spaces, offsets, lengths, regula
     import numpy as np
 
     size = len(plain)
-    marks = np.flatnonzero((plain == 46) | (plain == 33) | (plain == 63))
+    marks = _where(plain, lambda part: (part == 46) | (part == 33) | (part == 63))
     marks = marks[(plain[marks] != 63) | _in(points[marks], ENDS)]
     # Runs of marks ("?!", "..."): where each starts and the position after it.
     new = np.diff(marks, prepend=-2) != 1
@@ -210,31 +243,34 @@ def _slow_sentences(text: str, offset: int):
     return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
 
 
-def _words(joined: str, points, wide, starts):
-    """Where the words ``[a-z][a-z']+`` are in the lower-cased text, and the sentence starts there."""
+def _words(joined: str, encoded: bytes, ascii_only: bool, points, wide, starts):
+    """Where the words ``[a-z][a-z']+`` are in the lower-cased text, and the sentence starts there.
+
+    ``encoded`` is ``joined`` in ASCII (others "?"), ``ascii_only`` whether that lost nothing.
+    """
     import numpy as np
 
-    lowered_text = joined.lower().replace("\u2019", "'")
-    low_starts = starts
-    if len(lowered_text) != len(joined):  # 'İ' lower-cases to two characters
-        values = np.unique(points[wide])
-        grows = values[[len(chr(v).lower()) > 1 for v in values.tolist()]]
-        at = wide[np.isin(points[wide], grows)]
-        extra = np.cumsum([len(chr(v).lower()) - 1 for v in points[at].tolist()])
-        before = np.searchsorted(at, starts, side="left")
-        low_starts = starts + np.where(before > 0, extra[np.maximum(before - 1, 0)], 0)
     # One byte per character (others become "?"), and zeros after the end for 8-byte reads.
-    lowered = np.frombuffer((lowered_text + "\x00" * 16).encode("ascii", "replace"), dtype=np.uint8)
-    letter = (lowered >= 97) & (lowered <= 122)
-    inside = letter | (lowered == 39)
-    # Runs of letters and apostrophes: they start and end where inside changes (it ends False).
-    changes = np.flatnonzero(inside[1:] != inside[:-1]) + 1
-    if inside[0]:
-        changes = np.concatenate([[0], changes])
+    padding = b"\x00" * 16
+    low_starts = starts
+    if ascii_only:  # lower-casing the bytes is the same, and copies the text once instead of thrice
+        lowered = np.frombuffer(encoded.lower() + padding, dtype=np.uint8)
+    else:
+        lowered_text = joined.lower().replace("\u2019", "'")
+        if len(lowered_text) != len(joined):  # 'İ' lower-cases to two characters
+            values = np.unique(points[wide])
+            grows = values[[len(chr(v).lower()) > 1 for v in values.tolist()]]
+            at = wide[np.isin(points[wide], grows)]
+            extra = np.cumsum([len(chr(v).lower()) - 1 for v in points[at].tolist()])
+            before = np.searchsorted(at, starts, side="left")
+            low_starts = starts + np.where(before > 0, extra[np.maximum(before - 1, 0)], 0)
+        lowered = np.frombuffer(lowered_text.encode("ascii", "replace") + padding, dtype=np.uint8)
+        del lowered_text
+    changes = _run_edges(lowered)  # every run ends: the padding is no letter
     run_start, run_end = changes[0::2], changes[1::2]
-    # A word starts at a letter: leading apostrophes are not part of it.
+    # A word starts at a letter: leading apostrophes (the only other characters of a run) are not part of it.
     while True:
-        quote = (run_start < run_end) & ~letter[run_start]
+        quote = (run_start < run_end) & (lowered[run_start] == 39)
         if not quote.any():
             break
         run_start += quote
@@ -258,17 +294,21 @@ def word_ids(split: SplitTexts):
     eight = np.ndarray(shape=(len(lowered) - 7,), dtype="<u8", buffer=lowered, strides=(1,))
     masks = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
     length = split.word_length
-    head = eight[split.word_start] & masks[np.clip(length, 0, 8)]
+    head = eight[split.word_start]
+    head &= masks[np.minimum(length, 8)]
     heads, head_values = pd.factorize(head)
+    del head
     # Only words of more than 8 letters have a second half: the others' is 0 (tail value 0).
     long = np.flatnonzero(length > 8)
     long_tails, long_values = pd.factorize(
         eight[split.word_start[long] + 8] & masks[np.clip(length[long] - 8, 0, 8)]
     )
-    tails = np.zeros(len(length), dtype=np.int64)
-    tails[long] = long_tails + 1
     tail_values = np.concatenate([np.zeros(1, dtype=np.uint64), np.asarray(long_values, dtype=np.uint64)])
-    ids, pairs = pd.factorize(heads.astype(np.int64) * max(len(tail_values), 1) + tails)
+    # Each word as (head, tail) in one number, made in place (a report has millions of words).
+    pair_of_word = heads
+    pair_of_word *= max(len(tail_values), 1)
+    pair_of_word[long] += long_tails + 1
+    ids, pairs = pd.factorize(pair_of_word)
     halves = np.divmod(pairs, max(len(tail_values), 1))
     words = [
         (int(head_values[a]).to_bytes(8, "little") + int(tail_values[b]).to_bytes(8, "little"))

@@ -33,8 +33,9 @@ Everything is deterministic: no random numbers, and the same inputs give the
 same spans. Sentences are cut as ``slqual.transcripts.turns.split_sentences``
 cuts them. The work is done for all pairs at once (a report may have 40,000
 segments): every segment is split once (``slqual.quotes.sentences``), all
-sentences are weighted in one sparse matrix, each code's sentences are scored
-with one matrix product, and the runs grow one step at a time for all pairs.
+sentences are weighted in one sparse matrix, every pair's sentences are scored
+against its code in one pass over that matrix's arrays, and the runs grow one
+step at a time for all pairs.
 """
 
 from __future__ import annotations
@@ -79,14 +80,32 @@ def code_text(node) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _normalise_rows(matrix):
+def _weighted_rows(counts, idf, sublinear: bool = False):
+    """The rows of ``counts`` times ``idf`` (``log1p`` of the counts first if ``sublinear``), L2-normalised.
+
+    Done on the CSR arrays rather than with scipy's ``multiply`` and a diagonal
+    product (a third of the time), giving their numbers and their order: each
+    row's columns descending, as that product leaves them. A sentence's score
+    sums its row in that order, so the scores stay the same to the last bit.
+    """
     import numpy as np
+    from scipy.sparse import csr_matrix
 
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    counts = counts.tocsr()
+    counts.sum_duplicates()  # columns ascending
+    indptr, indices = counts.indptr, counts.indices
+    data = (np.log1p(counts.data) if sublinear else counts.data) * idf[indices]
+    lengths = np.diff(indptr)
+    full = np.flatnonzero(lengths)
+    norms = np.zeros(len(lengths))
+    norms[full] = np.add.reduceat(data * data, indptr[full])  # as scipy's row sum adds them
+    norms = np.sqrt(norms)
     norms[norms == 0] = 1.0
-    from scipy.sparse import diags
-
-    return diags(1.0 / norms) @ matrix
+    data *= np.repeat(1.0 / norms, lengths)
+    # Entry p of a row [a, b) goes to a + b - 1 - p: columns descending.
+    flipped = np.repeat(indptr[:-1] + indptr[1:] - 1, lengths)
+    flipped -= np.arange(len(data))
+    return csr_matrix((data[flipped], indices[flipped], indptr.copy()), shape=counts.shape)
 
 
 def code_profiles(
@@ -103,11 +122,11 @@ def code_profiles(
     book = vectorizer.transform([code_text(codebook.nodes[c]) for c in codes]).astype(float)
     if book.shape[1] != counts.shape[1]:
         book.resize((book.shape[0], counts.shape[1]))
-    book = np.asarray(_normalise_rows(book.multiply(idf).tocsr()).todense())
+    book = _weighted_rows(book, idf).toarray()
     profiles = book.copy()
     n_segments = counts.shape[0]
     if n_segments >= MIN_PROJECT_SEGMENTS:
-        tfidf = _normalise_rows(counts.multiply(idf).tocsr())
+        tfidf = _weighted_rows(counts, idf)
         rows, cols = code_of_pair, segment_of_pair
         incidence = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(codes), n_segments))
         incidence.data[:] = 1.0
@@ -223,6 +242,32 @@ def best_runs(scores, words, bounds, max_words: int, min_words: int):
     return lo, hi, np.where(nothing, 0.0, top)
 
 
+def _sentence_scores(sentence_tfidf, profiles, first, seg_of_pair, code_of_pair, entry_sentence):
+    """Each entry's score: its sentence's weights times its pair's code profile, summed.
+
+    A pair's sentences are consecutive rows, so their weights are one stretch
+    of the CSR arrays: all products are taken at once, then each row is summed
+    by a CSR product with ones, which adds in row order from zero as a product
+    with the profile does: the same scores to the last bit.
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    indptr = sentence_tfidf.indptr
+    stretch_start = indptr[first[seg_of_pair]]
+    stretch = indptr[first[seg_of_pair + 1]] - stretch_start
+    ends = np.cumsum(stretch)
+    at = np.repeat(stretch_start - (ends - stretch), stretch) + np.arange(ends[-1] if len(ends) else 0)
+    columns = sentence_tfidf.indices[at]
+    n_columns = profiles.shape[1]
+    profile_at = np.repeat(code_of_pair * n_columns, stretch) + columns
+    weights = sentence_tfidf.data[at] * profiles.ravel()[profile_at]
+    entry_ptr = np.zeros(len(entry_sentence) + 1, dtype=np.int64)
+    np.cumsum(np.diff(indptr)[entry_sentence], out=entry_ptr[1:])
+    products = csr_matrix((weights, columns, entry_ptr), shape=(len(entry_sentence), n_columns))
+    return products @ np.ones(n_columns)
+
+
 def choose_spans(
     pairs: pd.DataFrame, texts: dict[str, str], codebook: Codebook, max_words: int, min_words: int
 ) -> pd.DataFrame:
@@ -251,21 +296,15 @@ def choose_spans(
     counts = (gather @ sentence_counts).tocsr()
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((1 + n_seg) / (1 + df)) + 1.0
-    weighted = sentence_counts.copy()
-    weighted.data = np.log1p(weighted.data)
-    sentence_tfidf = _normalise_rows(weighted.multiply(idf).tocsr()).tocsr()
+    sentence_tfidf = _weighted_rows(sentence_counts, idf, sublinear=True)
     profiles = code_profiles(codebook, codes, counts, idf, vocabulary, code_of_pair, seg_of_pair)
     # Every pair's sentences, one entry each: pair p has entries bounds[p] to bounds[p + 1] - 1.
     sizes = split.first[seg_of_pair + 1] - split.first[seg_of_pair]
     bounds = np.concatenate([[0], np.cumsum(sizes)])
     entry_sentence = np.repeat(split.first[seg_of_pair] - bounds[:-1], sizes) + np.arange(bounds[-1])
-    entry_code = np.repeat(code_of_pair, sizes)
-    order = np.argsort(entry_code, kind="stable")
-    cuts = np.searchsorted(entry_code[order], np.arange(len(codes) + 1))
-    scores = np.zeros(bounds[-1])
-    for k in range(len(codes)):
-        entries = order[cuts[k] : cuts[k + 1]]
-        scores[entries] = sentence_tfidf[entry_sentence[entries]] @ profiles[k]
+    scores = _sentence_scores(
+        sentence_tfidf, profiles, split.first, seg_of_pair, code_of_pair, entry_sentence
+    )
     lo, hi, score = best_runs(scores, split.words[entry_sentence], bounds, max_words, min_words)
     return pd.DataFrame(
         {

@@ -21,12 +21,16 @@ speaker's is missing. ``--verbatim`` keeps the words exactly as transcribed.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 
 MARK = "[...]"
 REPEATS = "repeated words"
-_REPEAT = re.compile(r"(?<![\w'\u2019])(\w+)((?:\s+\1)+)(?![\w'\u2019])", re.IGNORECASE)
+# A repeated word is a whole run of word characters (a shorter start is followed by a letter, not a
+# space): from Python 3.11 the pattern says so (possessive) and stops trying each shorter start.
+_WHOLE_WORD = r"\w++" if sys.version_info >= (3, 11) else r"\w+"
+_REPEAT = re.compile(rf"(?<![\w'\u2019])({_WHOLE_WORD})((?:\s+\1)+)(?![\w'\u2019])", re.IGNORECASE)
 
 
 def _bracket_pattern(entry: str) -> str:
@@ -54,7 +58,10 @@ def _patterns(fillers: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Patt
             words.append(f"(?:(?<=,\\s)|(?<=^)|(?<=[.!?]\\s)){body}(?:,|(?=[.!?]))")
     # Looked for only where a filler's first letter is: most places fail at once, not once per filler.
     ahead = "" if "" in firsts else f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])"
-    word_re = re.compile(f"{ahead}(?:{'|'.join(words)})", re.IGNORECASE) if words else None
+    # Every filler starts where no word character is before it (a phrase after a space or at the
+    # start): checked once, so a letter inside a word fails before any filler is tried.
+    edge = r"(?<![\w'\u2019])"
+    word_re = re.compile(f"{ahead}{edge}(?:{'|'.join(words)})", re.IGNORECASE) if words else None
     note_re = re.compile("|".join(notes), re.IGNORECASE) if notes else None
     return word_re, note_re, any(e.lower() == REPEATS for e in fillers)
 
@@ -65,12 +72,22 @@ _COMMAS = re.compile(r",{2,}")
 _MARKS = re.compile(rf"(?:{re.escape(MARK)}\s*)+{re.escape(MARK)}")
 
 
+# What each pattern needs in the text to match (after the join, the only whitespace is one space):
+# a substring test is far cheaper than a regex scan, and most quotes need none of them.
+_SPACED_PUNCTUATION = tuple(f" {p}" for p in ",.;:!?")
+_COMMA_PUNCTUATION = tuple(f",{p}" for p in ".!?;:")
+
+
 def _clean(text: str) -> str:
     text = " ".join(text.split())
-    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
-    text = _COMMA_BEFORE_PUNCTUATION.sub("", text)
-    text = _COMMAS.sub(",", text)
-    text = _MARKS.sub(MARK, text)
+    if any(pair in text for pair in _SPACED_PUNCTUATION):
+        text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    if any(pair in text for pair in _COMMA_PUNCTUATION):
+        text = _COMMA_BEFORE_PUNCTUATION.sub("", text)
+    if ",," in text:
+        text = _COMMAS.sub(",", text)
+    if MARK in text:
+        text = _MARKS.sub(MARK, text)
     return text.strip(" ,;:")
 
 

@@ -95,8 +95,9 @@ def attribution(label: str, *attributes: str) -> str:
 def spans_longer_than(candidates: pd.DataFrame, limit: int) -> list[bool]:
     """Whether each candidate's span has more than ``limit`` words.
 
-    A span is part of its segment, so it has no more words than the segment
-    (the ``words`` column): only spans of longer segments are counted.
+    The ``words`` column is the segment's word count (``len(text.split())``).
+    A span is part of its segment, so only spans of longer segments are
+    counted, and a span that is the whole segment has its words.
     """
     rows = zip(
         candidates["words"].tolist(),
@@ -106,7 +107,10 @@ def spans_longer_than(candidates: pd.DataFrame, limit: int) -> list[bool]:
         strict=True,
     )
     # split(None, limit) stops after limit + 1 pieces: enough to tell.
-    return [words > limit and len(text[a:b].split(None, limit)) > limit for words, text, a, b in rows]
+    return [
+        words > limit and ((a == 0 and b >= len(text)) or len(text[a:b].split(None, limit)) > limit)
+        for words, text, a, b in rows
+    ]
 
 
 def stable_hashes(texts: list[str]) -> list[int]:
@@ -249,7 +253,8 @@ class _Rows:
 
 
 def _columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
-    return {c: frame[c].tolist() for c in ROW_COLUMNS}
+    # The same Python values as Series.tolist, a third faster for text columns.
+    return {c: frame[c].to_numpy().tolist() for c in ROW_COLUMNS}
 
 
 def _records(frame: pd.DataFrame) -> _Rows:
@@ -285,16 +290,35 @@ def fill_table(
     candidates: pd.DataFrame, key: str, keys: Sequence[str], groups: Sequence[str], n: int, style: QuoteStyle
 ) -> dict[tuple[str, str], QuoteCell]:
     """QuoteCells keyed by (row key, group) for one table from ranked candidates, in one pass."""
+    import numpy as np
+    import pandas as pd
+
     frame = _with_spans(candidates)
-    eligible_mask = (frame["words"] >= style.min_words) | (frame["quote_method"] == MARKED)
+    # On the columns' arrays: a pandas comparison costs several times as much on a large table.
+    eligible_mask = (frame["words"].to_numpy() >= style.min_words) | (
+        frame["quote_method"].to_numpy() == MARKED
+    )
     if "speaker_role" in frame.columns:
-        eligible_mask &= frame["speaker_role"] == "participant"
-    coded = frame.groupby([key, "group"], sort=False, dropna=False).size().to_dict()
-    eligible = frame[eligible_mask].reset_index(drop=True)
-    columns = _columns(eligible)
+        eligible_mask &= frame["speaker_role"].to_numpy() == "participant"
+    # Each row's cell as one number: two factorizes and a sort cost less than grouping by two columns.
+    row_codes, row_values = pd.factorize(frame[key], use_na_sentinel=False)
+    group_codes, group_values = pd.factorize(frame["group"], use_na_sentinel=False)
+    width = max(len(group_values), 1)
+    cell_of_row = row_codes.astype(np.int64) * width + group_codes
+    sizes = np.bincount(cell_of_row)
+    present = np.flatnonzero(sizes)
+    row_names, group_names = row_values[present // width].tolist(), group_values[present % width].tolist()
+    names = list(zip(row_names, group_names, strict=True))
+    coded = dict(zip(names, sizes[present].tolist(), strict=True))
+    eligible = np.flatnonzero(eligible_mask)
+    ordered = eligible[np.argsort(cell_of_row[eligible], kind="stable")]  # ranked order within a cell
+    starts = np.searchsorted(cell_of_row[ordered], present)
+    ends = np.empty_like(starts)
+    ends[:-1], ends[-1:] = starts[1:], len(ordered)
+    columns = _columns(frame)
     lists: dict[tuple[str, str], Any] = {
-        cell: _Rows(columns, rows.tolist())
-        for cell, rows in eligible.groupby([key, "group"], sort=False, dropna=False).indices.items()
+        name: _Rows(columns, ordered[a:b].tolist())
+        for name, a, b in zip(names, starts.tolist(), ends.tolist(), strict=True)
     }
     out: dict[tuple[str, str], QuoteCell] = {}
     for group in groups:
