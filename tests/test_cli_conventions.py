@@ -218,3 +218,27 @@ def test_commands_run_numpy_without_huge_pages_unless_the_user_chose(tmp_path):
             [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, env=env
         ).stdout
         assert f"ADVICE {expected}" in out
+
+
+def test_commands_let_glibc_reuse_large_freed_blocks(monkeypatch):
+    import ctypes
+
+    from slqual.cli import main
+
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, parameter, value):
+            calls.append((parameter, value))
+            return 1
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: FakeLibc())
+    monkeypatch.setattr(sys, "platform", "linux")
+    for key in [k for k in os.environ if k.startswith("MALLOC_")]:
+        monkeypatch.delenv(key)
+    main.reuse_freed_memory()
+    assert calls == [(main.M_MMAP_THRESHOLD, 1 << 30), (main.M_TRIM_THRESHOLD, (1 << 31) - 1)]
+    calls.clear()
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "2")  # the user tuned malloc: their settings stand
+    main.reuse_freed_memory()
+    assert calls == []

@@ -37,10 +37,35 @@ def run() -> None:
     # a dense agreement, up to a second of a large report). Read when numpy is first imported, so set
     # here; a value the user set is kept.
     os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+    reuse_freed_memory()
     from slqual.cli.app import app, state
 
     state.debug = "--debug" in args
     app()
+
+
+# glibc's mallopt parameters (malloc.h)
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+
+
+def reuse_freed_memory() -> None:
+    """Let the C library keep large freed blocks for the next array instead of returning them.
+
+    By default glibc gives every block over 32 MB its own pages from the kernel and returns them when
+    freed, so each large temporary array of numpy is zeroed again by the kernel: a tenth of the time
+    of ``slqual agree`` on 50,000 segments. A command lives seconds, so keeping them costs nothing.
+    Where the C library is not glibc (macOS, musl), or the user tuned malloc, nothing changes.
+    """
+    if not sys.platform.startswith("linux") or any(k.startswith("MALLOC_") for k in os.environ):
+        return
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(M_MMAP_THRESHOLD, 1 << 30)  # blocks up to 1 GB come from the reusable heap
+    mallopt(M_TRIM_THRESHOLD, (1 << 31) - 1)  # and freed heap memory is kept
 
 
 def __getattr__(name: str) -> Any:
