@@ -34,7 +34,6 @@ def _ratings(present, rated):
         names=tuple(f"k{k}" for k in range(codes)),
         themes=("",) * codes,
         theme_names=("",) * codes,
-        ratings=np.where(rated[:, :, None], present.astype(float), np.nan),
         present=present,
         rated=rated,
         exclusive=False,
@@ -133,3 +132,16 @@ def test_too_many_coders_is_refused_with_the_bound():
     frame = pd.DataFrame({"segment_id": ["s1"], "code": ["x"], "coder": [""]})
     with pytest.raises(AgreementError, match=rf"bounded at {MAX_CODERS} coders"):
         build_ratings({f"c{i}": frame for i in range(MAX_CODERS + 1)})
+
+
+def test_the_ratings_and_labels_are_the_present_codes_of_rated_segments():
+    from slqual.agreement.binary import binary_labels
+
+    rng = np.random.default_rng(3)
+    present = rng.random((50, 3, 6)) < 0.4  # some codes "present" where the coder did not rate
+    rated = rng.random((50, 3)) < 0.8
+    ratings = _ratings(present, rated)
+    expected = np.where(rated[:, :, None], present.astype(float), np.nan)
+    np.testing.assert_array_equal(ratings.ratings, expected)
+    np.testing.assert_array_equal(ratings.labels, binary_labels(expected))
+    assert ratings.labels.dtype == np.int8

@@ -100,7 +100,13 @@ def binary_agreement(
     ``coders`` names the coders in the reasons for undefined values; ``weights`` (U,) weighs the
     segments (``--weight words``; see ``nominal.point_statistics``).
     """
-    labels = binary_labels(ratings)
+    return binary_agreement_of_labels(binary_labels(ratings), coders, weights)
+
+
+def binary_agreement_of_labels(
+    labels: np.ndarray, coders: tuple[str, ...] | None = None, weights: np.ndarray | None = None
+) -> BinaryAgreement:
+    """``binary_agreement`` of int8 labels (units, coders, codes): 1, 0, or -1 for not rated."""
     if labels.shape[1] < 2:
         raise ValueError("agreement needs at least two coders")
     terms = terms_from_labels(labels, 2)

@@ -13,6 +13,7 @@ when any code under the theme (the theme itself included) was applied.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,9 +35,12 @@ MAX_CODERS = 40
 
 @dataclass(frozen=True)
 class Ratings:
-    """The ratings array and what its axes mean.
+    """The ratings and what their axes mean.
 
-    ratings: float (U, C, K), 1 / 0 / NaN; present: bool (U, C, K); rated: bool (U, C).
+    present: bool (U, C, K), the codes each coder applied; rated: bool (U, C), the segments each
+    coder coded. ``ratings`` (float, 1 / 0 / NaN) and ``labels`` (int8, 1 / 0 / -1) are the same
+    ratings in other forms, made from these when first asked for (the float array is eight times
+    the size, and the statistics need only the labels).
     codes: ids of the K codes (or themes), names, theme ids and parent ids alongside
     (parents: the parent code in the codebook, "" for a theme or outside a project).
     exclusive: every coder gave every segment they coded exactly one code.
@@ -50,7 +54,6 @@ class Ratings:
     names: tuple[str, ...]
     themes: tuple[str, ...]
     theme_names: tuple[str, ...]
-    ratings: np.ndarray
     present: np.ndarray
     rated: np.ndarray
     exclusive: bool
@@ -58,6 +61,21 @@ class Ratings:
     notes: tuple[str, ...] = ()
     parents: tuple[str, ...] = ()
     domains: tuple = ()  # cu_alpha.Domain per codebook node marked exclusive: true (code level)
+
+    @cached_property
+    def ratings(self) -> np.ndarray:
+        """float (U, C, K): 1 applied, 0 coded without the code, NaN not coded by that coder."""
+        ratings = self.present.astype(float)
+        ratings[~self.rated] = np.nan
+        return ratings
+
+    @cached_property
+    def labels(self) -> np.ndarray:
+        """int8 (U, C, K): 1 applied, 0 coded without the code, -1 not coded by that coder."""
+        rated = np.asarray(self.rated, dtype=bool)
+        applied = np.asarray(self.present, dtype=bool) & rated[:, :, None]
+        # A bool array read as int8 is 0 or 1 without a copy.
+        return applied.view(np.int8) - (~rated).view(np.int8)[:, :, None]
 
 
 def _listing(items: list[str]) -> str:
@@ -156,8 +174,6 @@ def build_ratings(
         found = known_codes.get_indexer(distinct)[which]
         ok = (distinct != "")[which] & (found >= 0) & ~outside
         present[rows[ok], c, column_array[found[ok]]] = True
-    ratings = present.astype(float)  # one array of (units x coders x codes) floats, filled in place
-    ratings[~rated] = np.nan
     per_unit = present.sum(axis=2)
     exclusive = bool(rated.any() and (per_unit[rated] == 1).all())
     return Ratings(
@@ -168,7 +184,6 @@ def build_ratings(
         names=tuple(names),
         themes=tuple(themes),
         theme_names=tuple(codebook.nodes[t].name if codebook is not None and t else "" for t in themes),
-        ratings=ratings,
         present=present,
         rated=rated,
         exclusive=exclusive,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from slqual.agreement.binary import BinaryAgreement, binary_agreement
+from slqual.agreement.binary import BinaryAgreement, binary_agreement_of_labels
 from slqual.agreement.bootstrap import BootstrapResult, bootstrap
 from slqual.agreement.build import Ratings, exclusive_labels
 from slqual.agreement.cu_alpha import cu_alpha
@@ -92,7 +92,7 @@ def compute_agreement(
     is then a weighted one, counts of segments (n) stay counts, and intervals come only from the
     bootstrap.
     """
-    per_code = binary_agreement(ratings.ratings, ratings.coders, weights)
+    per_code = binary_agreement_of_labels(ratings.labels, ratings.coders, weights)
     r = ratings.rated.sum(axis=1)
     overall_n = int((r >= 2).sum())
     few = [(overall_n == 0, NO_UNITS), (overall_n == 1, ONE_UNIT)]
