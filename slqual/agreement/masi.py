@@ -35,7 +35,7 @@ from math import comb
 
 import numpy as np
 
-from slqual.agreement import masi_pairs
+import slqual.agreement.masi_pairs as masi_pairs
 from slqual.agreement.incidence import Incidence
 from slqual.agreement.undefined import NO_UNITS, ONE_CATEGORY, ONE_UNIT, Stat, make_stat, safe_divide
 
