@@ -148,9 +148,8 @@ def build_ratings(
     else:
         codes = sorted(set().union(*(set(distinct) for _, distinct in code_ids.values())) - {""})
         names, themes, parents = list(codes), ["" for _ in codes], ["" for _ in codes]
+    # Given units were checked above; units from the files are a sorted set, so unique.
     unit_index = pd.Index(units) if unit_lookup is None else unit_lookup
-    if not unit_index.is_unique:
-        raise AgreementError("the segment list has repeated segment ids; run 'slqual ingest' again")
     column_of = {c: i for i, c in enumerate(codes)}
     if level == "theme":
         column_of = {node: column_of[codebook.theme_of(node)] for node in codebook.nodes}
